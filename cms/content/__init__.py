@@ -1,0 +1,1 @@
+"""Core page types of a congress portal and their StreamField blocks."""

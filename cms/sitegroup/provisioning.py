@@ -1,0 +1,231 @@
+"""Creating a site of the group: page tree, columns, collection, staff groups.
+
+``provision_site`` is what the ``create_site`` command, the admin action and
+the demo loader all call. It is idempotent: running it again for the same
+division code updates names and repairs anything missing, never duplicates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+
+from .columns import columns_for_level
+from .models import Level, SiteProfile, level_for_code
+from .signals import site_provisioned
+
+EDITOR_PAGE_PERMS = ("add_page", "change_page", "lock_page")
+FIRST_REVIEWER_PAGE_PERMS = ("change_page", "lock_page", "unlock_page")
+FINAL_REVIEWER_PAGE_PERMS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+STAFF_COLLECTION_PERMS = {
+    "wagtailimages": ("add_image", "change_image", "choose_image"),
+    "wagtaildocs": ("add_document", "change_document", "choose_document"),
+}
+
+
+@dataclass
+class SiteSpec:
+    division_code: str
+    name: str
+    region_name: str
+    short_name: str = ""
+    english_name: str = ""
+    parent_code: str | None = None
+    hostname: str | None = None
+    port: int = 80
+    is_default_site: bool = False
+
+
+def default_hostname(code: str) -> str:
+    # *.localhost resolves to the loopback address in browsers and curl, so
+    # every demo site is reachable without editing /etc/hosts.
+    return f"{code}.localhost"
+
+
+def _perm(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _page_perm(codename: str) -> Permission:
+    return _perm("wagtailcore", codename)
+
+
+def grant_page_permissions(group: Group, page: Page, codenames) -> None:
+    for codename in codenames:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=page, permission=_page_perm(codename)
+        )
+
+
+def grant_collection_permissions(group: Group, collection: Collection) -> None:
+    for app_label, codenames in STAFF_COLLECTION_PERMS.items():
+        for codename in codenames:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=collection, permission=_perm(app_label, codename)
+            )
+
+
+def _ensure_group(name: str) -> Group:
+    group, _created = Group.objects.get_or_create(name=name)
+    group.permissions.add(_perm("wagtailadmin", "access_admin"))
+    return group
+
+
+@transaction.atomic
+def provision_site(spec: SiteSpec) -> tuple[SiteProfile, bool]:
+    """Create or repair the site for ``spec``; returns (profile, created)."""
+    from cms.content.models import ColumnPage, HomePage
+
+    code = spec.division_code
+    level = level_for_code(code)
+    parent = None
+    if spec.parent_code:
+        parent = SiteProfile.objects.filter(division_code=spec.parent_code).first()
+        if parent is None:
+            raise ValidationError(
+                {"parent": _("上级站点 %(code)s 不存在,请先创建。") % {"code": spec.parent_code}}
+            )
+
+    profile = (
+        SiteProfile.objects.select_related("site__root_page").filter(division_code=code).first()
+    )
+    created = profile is None
+    if created:
+        tree_root = Page.get_first_root_node()
+        home = HomePage(title=spec.name, slug=f"site-{code}", draft_title=spec.name)
+        tree_root.add_child(instance=home)
+        home.save_revision().publish()
+        site = Site.objects.create(
+            hostname=spec.hostname or default_hostname(code),
+            port=spec.port,
+            root_page=home,
+            site_name=spec.name,
+            is_default_site=spec.is_default_site,
+        )
+        profile = SiteProfile(site=site, division_code=code)
+    else:
+        site = profile.site
+        home = site.root_page.specific
+        site.site_name = spec.name
+        if spec.hostname:
+            site.hostname = spec.hostname
+            site.port = spec.port
+        site.save()
+        if home.title != spec.name:
+            home.title = home.draft_title = spec.name
+            home.save_revision().publish()
+
+    if spec.is_default_site:
+        Site.objects.exclude(pk=site.pk).filter(is_default_site=True).update(is_default_site=False)
+        if not site.is_default_site:
+            site.is_default_site = True
+            site.save()
+
+    profile.level = level
+    profile.parent = parent
+    profile.name = spec.name
+    profile.region_name = spec.region_name
+    profile.short_name = spec.short_name or profile.short_name
+    profile.english_name = spec.english_name or profile.english_name
+    profile.full_clean(exclude=["site", "collection", "editors_group",
+                                "first_reviewers_group", "final_reviewers_group"])  # fmt: skip
+
+    # Collection for the site's images and documents (flat under the root
+    # collection: a site's staff must not inherit another site's media).
+    if profile.collection is None:
+        profile.collection = Collection.get_first_root_node().add_child(name=spec.name)
+    elif profile.collection.name != spec.name:
+        profile.collection.name = spec.name
+        profile.collection.save()
+
+    # Staff groups, named after the site so the admin's group list reads well.
+    profile.editors_group = profile.editors_group or _ensure_group(f"{code} {spec.name} · 编辑")
+    profile.first_reviewers_group = profile.first_reviewers_group or _ensure_group(
+        f"{code} {spec.name} · 初审"
+    )
+    profile.final_reviewers_group = profile.final_reviewers_group or _ensure_group(
+        f"{code} {spec.name} · 终审"
+    )
+    profile.save()
+
+    grant_page_permissions(profile.editors_group, home, EDITOR_PAGE_PERMS)
+    grant_page_permissions(profile.first_reviewers_group, home, FIRST_REVIEWER_PAGE_PERMS)
+    grant_page_permissions(profile.final_reviewers_group, home, FINAL_REVIEWER_PAGE_PERMS)
+    for group in profile.groups:
+        grant_collection_permissions(group, profile.collection)
+
+    # Standard columns, matched by slug so a re-run repairs without duplicating.
+    existing = {p.slug for p in home.get_children()}
+    for column in columns_for_level(level):
+        if column.slug in existing:
+            continue
+        # Standard columns are created live without a revision: they hold no
+        # content to review, and provisioning a county stays cheap. The site's
+        # creation itself is recorded in the audit log.
+        now = timezone.now()
+        page = ColumnPage(
+            title=str(column.title),
+            slug=column.slug,
+            expected_update_days=column.expected_update_days,
+            live=True,
+            has_unpublished_changes=False,
+            first_published_at=now,
+            last_published_at=now,
+        )
+        home.add_child(instance=page)
+
+    log(
+        instance=profile,
+        action="lianxi.site_provisioned" if created else "lianxi.site_updated",
+        data={"site": code, "name": spec.name},
+    )
+    site_provisioned.send(sender=SiteProfile, profile=profile, created=created)
+    return profile, created
+
+
+def grant_descendant_access(profile: SiteProfile) -> int:
+    """Let a city's (or the province's) staff manage the sites below it too.
+
+    The national rule gives the city responsibility for its counties' portals;
+    whether its staff edit them directly is a local decision, so it is a
+    separate, explicit grant. Returns the number of sites granted.
+    """
+    count = 0
+    for child in profile.get_descendants():
+        home = child.site.root_page
+        grant_page_permissions(profile.editors_group, home, EDITOR_PAGE_PERMS)
+        grant_page_permissions(profile.first_reviewers_group, home, FIRST_REVIEWER_PAGE_PERMS)
+        grant_page_permissions(profile.final_reviewers_group, home, FINAL_REVIEWER_PAGE_PERMS)
+        for group in profile.groups:
+            grant_collection_permissions(group, child.collection)
+        count += 1
+    return count
+
+
+def provision_township(county: SiteProfile, code: str, name: str):
+    """Create or rename a township column (乡镇人大) under the county's 乡镇人大 column."""
+    from cms.content.models import ColumnPage, TownshipPage
+
+    if county.level != Level.COUNTY:
+        raise ValidationError(_("乡镇人大栏目只能建在县级站点上。"))
+    existing = TownshipPage.objects.filter(division_code=code).first()
+    if existing is not None:
+        if existing.title != name:
+            existing.title = existing.draft_title = name
+            existing.save_revision().publish()
+        return existing, False
+    container = ColumnPage.objects.child_of(county.site.root_page).filter(slug="townships").first()
+    if container is None:
+        raise ValidationError(_("县级站点缺少“乡镇人大”栏目,请先重新运行建站。"))
+    page = TownshipPage(title=name, slug=f"t{code}", division_code=code, expected_update_days=60)
+    page.full_clean(exclude=["path", "depth"])
+    container.add_child(instance=page)
+    page.save_revision().publish()
+    return page, True

@@ -1,0 +1,67 @@
+"""Shared fixtures: a small site group built through the public provisioning service."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from cms.sitegroup.models import SiteProfile
+from cms.sitegroup.provisioning import SiteSpec, provision_site, provision_township
+
+SITES = [
+    SiteSpec("340000", "安徽省人大常委会", "安徽省", "安徽", is_default_site=True),
+    SiteSpec("340100", "合肥市人大常委会", "合肥市", "合肥", parent_code="340000"),
+    SiteSpec("340200", "芜湖市人大常委会", "芜湖市", "芜湖", parent_code="340000"),
+    SiteSpec("340121", "长丰县人大常委会", "长丰县", "长丰", parent_code="340100"),
+    SiteSpec("340123", "肥西县人大常委会", "肥西县", "肥西", parent_code="340100"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    # Production-style security settings are on whenever DEBUG is off, as in
+    # tests; the test client speaks plain HTTP.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def build_site_group() -> dict:
+    profiles = {spec.division_code: provision_site(spec)[0] for spec in SITES}
+    provision_township(profiles["340123"], "340123100", "上派镇人大")
+    return profiles
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Built once per test database; every test runs in a transaction that is
+    # rolled back, so each starts from this same small site group.
+    with django_db_blocker.unblock():
+        build_site_group()
+
+
+@pytest.fixture
+def site_group(db):
+    """Province, two cities, two Hefei counties and one township column; keyed by code."""
+    profiles = {
+        p.division_code: p
+        for p in SiteProfile.objects.select_related("site__root_page", "parent", "collection")
+    }
+    if set(profiles) != {spec.division_code for spec in SITES}:  # after a transactional test
+        profiles = build_site_group()
+    return profiles
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username, *groups, superuser=False, password="pw-lianxi-test"):
+        User = get_user_model()
+        user = User.objects.create_user(
+            username=username,
+            password=password,
+            is_staff=superuser,
+            is_superuser=superuser,
+        )
+        for group in groups:
+            user.groups.add(group)
+        return user
+
+    return make
