@@ -229,3 +229,23 @@ def provision_township(county: SiteProfile, code: str, name: str):
     container.add_child(instance=page)
     page.save_revision().publish()
     return page, True
+
+
+# --- Added for per-site isolation (create_site --whole-tree, tests) ----------
+
+
+def grant_tree_root_access(profile: SiteProfile) -> None:
+    """Let a site's staff (the province's) manage every site of the group.
+
+    Grants the staff groups their usual page permissions on the page tree's
+    root and their collection permissions on the root collection, so sites
+    created later are covered too. ``site_ids_for_user`` then returns every
+    site, and the whole-tree reports open up.
+    """
+    root = Page.get_first_root_node()
+    grant_page_permissions(profile.editors_group, root, EDITOR_PAGE_PERMS)
+    grant_page_permissions(profile.first_reviewers_group, root, FIRST_REVIEWER_PAGE_PERMS)
+    grant_page_permissions(profile.final_reviewers_group, root, FINAL_REVIEWER_PAGE_PERMS)
+    root_collection = Collection.get_first_root_node()
+    for group in profile.groups:
+        grant_collection_permissions(group, root_collection)
