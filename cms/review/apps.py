@@ -7,3 +7,19 @@ class ReviewConfig(AppConfig):
     label = "review"
     verbose_name = _("信息发布审查")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from cms.content.publication import register_check
+        from cms.sitegroup.signals import site_provisioned
+
+        from . import audit, checks, workflows
+        from .models import SensitiveWord
+
+        register_check(checks.sensitive_word_check)
+        register_check(checks.required_date_check)
+        post_save.connect(checks.clear_cache, sender=SensitiveWord, dispatch_uid="review.words")
+        post_delete.connect(checks.clear_cache, sender=SensitiveWord, dispatch_uid="review.words")
+        site_provisioned.connect(workflows.on_site_provisioned, dispatch_uid="review.workflow")
+        audit.connect()

@@ -1,0 +1,77 @@
+"""Admin integration of the publication review: word list screens, publish refusal, log actions."""
+
+from django.contrib.admin.utils import quote
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.log_actions import log
+from wagtail.models import Page
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
+
+from cms.content.publication import find_problems
+from cms.sitegroup.admin import SiteListFilter, SiteOwnedModelAdmin
+
+from .audit import LOGIN, LOGIN_FAILED, PERMISSION_CHANGE, PUBLICATION_REFUSED
+from .models import SensitiveWord
+
+
+class SensitiveWordAdmin(SiteOwnedModelAdmin):
+    model = SensitiveWord
+    include_global = True
+    menu_label = _("敏感词与错别字")
+    menu_icon = "warning"
+    list_display = ("word", "kind", "replacement", "site", "note", "updated_at")
+    list_filter = ("kind", SiteListFilter)
+    search_fields = ("word", "replacement", "note")
+    form_fields_exclude = ("created_at", "updated_at")
+
+
+class ReviewGroup(ModelAdminGroup):
+    menu_label = _("信息发布审查")
+    menu_icon = "tasks"
+    menu_order = 250
+    items = (SensitiveWordAdmin,)
+
+
+modeladmin_register(ReviewGroup)
+
+
+@hooks.register("before_publish_page")
+def refuse_publication_with_reason(request, page):
+    """A page that fails the checks is saved as a draft, not published, and the editor is told why.
+
+    Without this the publish guard in ``LianxiPage.publish`` would answer the
+    "Publish" button with a bare 403.
+    """
+    problems = find_problems(page)
+    if not problems:
+        return None
+    if page.live and page.live_revision_id is None:
+        # The create view adds a new page as live before publishing it.
+        Page.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
+        page.live = False
+    reasons = ";".join(p.message for p in problems)
+    log(
+        instance=page,
+        action=PUBLICATION_REFUSED,
+        user=request.user,
+        revision=page.get_latest_revision(),
+        data={"problems": [p.message for p in problems]},
+    )
+    messages.error(
+        request,
+        gettext("“%(title)s”未发布,已保存为草稿。原因:%(reasons)s")
+        % {"title": page.get_admin_display_title(), "reasons": reasons},
+    )
+    return redirect(reverse("wagtailadmin_pages:edit", args=[quote(page.pk)]))
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    actions.register_action(LOGIN, _("登录"), _("登录后台"))
+    actions.register_action(LOGIN_FAILED, _("登录失败"), _("登录失败"))
+    actions.register_action(PERMISSION_CHANGE, _("权限变更"), _("权限变更"))
+    actions.register_action(PUBLICATION_REFUSED, _("拒绝发布"), _("发布检查未通过,未发布"))
