@@ -18,6 +18,7 @@ install: $(VENV)/.installed
 demo: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py load_plugin_demo  # each plugin's demo data, on the sites it is on
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: lint (ruff) and the whole pytest suite (DATABASE_URL picks the database)

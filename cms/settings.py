@@ -40,13 +40,15 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "cms.sitegroup",
     "cms.content",
     "cms.review",
+    "cms.plugins",  # plugin framework (app label "pluginregistry")
+    "cms.services",  # shared core services (working-day calendar...)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -73,6 +76,30 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
 ]
+
+# --- Plugins (see docs/plugins.md). This repository's plugins by package path
+# ("plugins.<label>"); installed packages are found through the entry-point
+# group "lianxi.plugins". Discovery runs here, before Django loads the apps.
+LIANXI_PLUGINS: list[str] = []
+LIANXI_PLUGINS_EXCLUDE = env_list("LIANXI_PLUGINS_EXCLUDE")  # labels
+LIANXI_PLUGINS_CONFIG: dict[str, dict] = {}  # {label: {setting: value}}
+if os.environ.get("PYTEST_VERSION") and env_bool("LIANXI_TEST_EXAMPLE_PLUGIN", True):
+    # Under pytest only: the example plugin the framework's tests exercise.
+    import sys
+
+    sys.path.append(str(BASE_DIR / "tests" / "plugins" / "example"))
+    LIANXI_PLUGINS.append("lianxi_example")
+    LIANXI_PLUGINS_CONFIG["example"] = {"GREETING": "你好"}
+
+
+def _plugin_apps():
+    from cms.plugins.discovery import plugin_apps
+
+    return plugin_apps(LIANXI_PLUGINS, LIANXI_PLUGINS_EXCLUDE)
+
+
+_PLUGIN_APPS, LIANXI_PLUGIN_LABELS = _plugin_apps()
+INSTALLED_APPS += _PLUGIN_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -84,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cms.middleware.PreviewFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -199,15 +227,32 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
+# 信息发布审查: an edit during review restarts from the automatic check, and a
+# workflow's final approval re-runs the checks instead of failing with a 403.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.review.workflows.publish_workflow_state"
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
 
 REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNICODE_JSON": True,
     "COMPACT_JSON": True,
+}
+# OpenAPI document of /api/v1/ (served at /api/v1/schema/), plugins included.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lianxi API",
+    "DESCRIPTION": "人大网站群接口。站点由 site 参数(行政区划代码)指明。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["cms.api.schema.only_public_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cms.api.schema.add_site_parameter",
+    ],
 }
 
 # --- Security. Production is "DEBUG off"; the same switches pass `check --deploy`.
@@ -221,7 +266,7 @@ if not DEBUG:
     if env_bool("USE_X_FORWARDED_PROTO", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,

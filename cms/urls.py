@@ -10,6 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # REST API root: plugin routes under /api/v1/<label>/, OpenAPI at /api/v1/schema/.
+    path("api/v1/", include("cms.api.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,0 +1,44 @@
+"""The plugin framework: the core's public API for plugins.
+
+Public plugin API (anything not listed here is core-internal, and a test keeps
+plugins from importing it):
+
+* ``cms.plugins``: ``PluginConfig``, ``PluginError``, ``get_plugins``,
+  ``get_plugin``, ``is_enabled``, ``enabled_site_ids``, ``enabled_plugins``,
+  ``set_enabled``, ``plugin_receiver``;
+* ``cms.plugins.db``: ``SiteOwnedModel``, ``SiteOwnedQuerySet`` for a plugin's models;
+* ``cms.plugins.admin``: ``PluginModelAdmin``, ``PluginModelAdminGroup``, ``SiteListFilter``;
+* ``cms.plugins.api``: ``SiteScopedMixin``, ``SiteScopedReadOnlyViewSet``,
+  ``SiteScopedModelViewSet``, ``SiteStaffWritePermission``;
+* ``cms.plugins.signals``: ``plugin_receiver``; core signals to receive are
+  re-exported there too (``site_provisioned``);
+* ``cms.plugins.testing``: base test cases for a plugin's API;
+* ``cms.services.*``: the shared services (sites, calendar, notifications,
+  audit, sensitive words).
+
+This module is imported by ``cms/settings.py`` (through ``discovery``) and by
+every plugin's ``apps.py``, so it imports no models.
+"""
+
+from .config import PluginConfig, PluginError
+from .registry import (
+    enabled_plugins,
+    enabled_site_ids,
+    get_plugin,
+    get_plugins,
+    is_enabled,
+    set_enabled,
+)
+from .signals import plugin_receiver
+
+__all__ = [
+    "PluginConfig",
+    "PluginError",
+    "enabled_plugins",
+    "enabled_site_ids",
+    "get_plugin",
+    "get_plugins",
+    "is_enabled",
+    "plugin_receiver",
+    "set_enabled",
+]

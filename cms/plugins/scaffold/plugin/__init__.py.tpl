@@ -1,0 +1,1 @@
+"""${english_name} (${verbose_name}): a Lianxi plugin."""

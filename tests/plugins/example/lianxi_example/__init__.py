@@ -1,0 +1,1 @@
+"""Example (示例): a Lianxi plugin."""
