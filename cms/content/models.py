@@ -72,6 +72,13 @@ class LianxiPage(Page):
             )
             if stored is not None:
                 self.first_published_at = stored
+        if self.live and self.confidentiality != Confidentiality.PUBLIC:
+            # Page.live defaults to True for pages built in code: a page marked
+            # not public is never live, however it was saved.
+            self.live = False
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "live" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "live"]
         return super().save(*args, **kwargs)
 
     def publish(self, revision, *args, **kwargs):
@@ -80,6 +87,10 @@ class LianxiPage(Page):
 
         check_publishable(revision.as_object())
         return super().publish(revision, *args, **kwargs)
+
+    def get_template(self, request, *args, **kwargs):
+        # Lianxi is headless: one plain template serves editors' previews.
+        return "content/page.html"
 
     def get_site_profile(self):
         site = self.get_site()
