@@ -72,6 +72,15 @@ def grant_collection_permissions(group: Group, collection: Collection) -> None:
             )
 
 
+def grant_staff_access(profile: SiteProfile, page: Page, collection: Collection) -> None:
+    """Give ``profile``'s three staff groups their roles on ``page``'s subtree and ``collection``."""
+    grant_page_permissions(profile.editors_group, page, EDITOR_PAGE_PERMS)
+    grant_page_permissions(profile.first_reviewers_group, page, FIRST_REVIEWER_PAGE_PERMS)
+    grant_page_permissions(profile.final_reviewers_group, page, FINAL_REVIEWER_PAGE_PERMS)
+    for group in profile.groups:
+        grant_collection_permissions(group, collection)
+
+
 def _ensure_group(name: str) -> Group:
     group, _created = Group.objects.get_or_create(name=name)
     group.permissions.add(_perm("wagtailadmin", "access_admin"))
@@ -155,11 +164,7 @@ def provision_site(spec: SiteSpec) -> tuple[SiteProfile, bool]:
     )
     profile.save()
 
-    grant_page_permissions(profile.editors_group, home, EDITOR_PAGE_PERMS)
-    grant_page_permissions(profile.first_reviewers_group, home, FIRST_REVIEWER_PAGE_PERMS)
-    grant_page_permissions(profile.final_reviewers_group, home, FINAL_REVIEWER_PAGE_PERMS)
-    for group in profile.groups:
-        grant_collection_permissions(group, profile.collection)
+    grant_staff_access(profile, home, profile.collection)
 
     # Standard columns, matched by slug so a re-run repairs without duplicating.
     existing = {p.slug for p in home.get_children()}
@@ -199,12 +204,7 @@ def grant_descendant_access(profile: SiteProfile) -> int:
     """
     count = 0
     for child in profile.get_descendants():
-        home = child.site.root_page
-        grant_page_permissions(profile.editors_group, home, EDITOR_PAGE_PERMS)
-        grant_page_permissions(profile.first_reviewers_group, home, FIRST_REVIEWER_PAGE_PERMS)
-        grant_page_permissions(profile.final_reviewers_group, home, FINAL_REVIEWER_PAGE_PERMS)
-        for group in profile.groups:
-            grant_collection_permissions(group, child.collection)
+        grant_staff_access(profile, child.site.root_page, child.collection)
         count += 1
     return count
 
@@ -242,10 +242,4 @@ def grant_tree_root_access(profile: SiteProfile) -> None:
     created later are covered too. ``site_ids_for_user`` then returns every
     site, and the whole-tree reports open up.
     """
-    root = Page.get_first_root_node()
-    grant_page_permissions(profile.editors_group, root, EDITOR_PAGE_PERMS)
-    grant_page_permissions(profile.first_reviewers_group, root, FIRST_REVIEWER_PAGE_PERMS)
-    grant_page_permissions(profile.final_reviewers_group, root, FINAL_REVIEWER_PAGE_PERMS)
-    root_collection = Collection.get_first_root_node()
-    for group in profile.groups:
-        grant_collection_permissions(group, root_collection)
+    grant_staff_access(profile, Page.get_first_root_node(), Collection.get_first_root_node())
