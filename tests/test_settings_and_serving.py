@@ -101,7 +101,9 @@ def test_not_public_page_can_never_be_published_or_served(news, client):
 
 
 def test_public_page_is_served_with_first_publication_time_fixed(news, client):
-    page = ArticlePage(title="肥西县人大常委会召开第十五次会议", slug="meeting-15", date="2026-11-01")
+    page = ArticlePage(
+        title="肥西县人大常委会召开第十五次会议", slug="meeting-15", date="2026-11-01"
+    )
     news.add_child(instance=page)
     page.save_revision().publish()
     page.refresh_from_db()
