@@ -17,7 +17,7 @@ def problem_response(status: int, title: str, detail: str = "", type_: str = "ab
         body["detail"] = str(detail)
     body.update(extra)
     return HttpResponse(
-        json.dumps(body, ensure_ascii=False),
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),  # compact, as DRF renders
         status=status,
         content_type=f"{PROBLEM_CONTENT_TYPE}; charset=utf-8",
     )

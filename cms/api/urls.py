@@ -1,17 +1,47 @@
-"""``/api/v1/``: the OpenAPI document and every installed plugin's routes.
+"""``/api/v1/``: the core content API, the OpenAPI document and every plugin's routes.
 
-Each plugin's ``api`` module (``PluginConfig.api_urls``) is mounted under
-``/api/v1/<label>/`` with the URL namespace ``<label>``; see
-``cms.plugins.api.plugin_urlpatterns`` for the site scoping it gets.
-The core content API will join these routes here.
+Core routes come first; each plugin's ``api`` module (``PluginConfig.api_urls``)
+is mounted under ``/api/v1/<label>/`` with the URL namespace ``<label>``; see
+``cms.plugins.api.plugin_urlpatterns`` for the site scoping it gets. A plugin
+label may not take a core route's name (checked here, at start-up).
 """
 
-from django.urls import path
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from cms.plugins.api import plugin_urlpatterns
+from cms.plugins.registry import get_plugins
+
+from .me import MeView
+from .pages import PageDetailView, PageFindView, PageListView
+from .sites import ColumnListView, SiteDetailView, SiteTreeView
+
+#: First path segments the core owns (or will own) under /api/v1/.
+CORE_ROUTES = frozenset({"sites", "pages", "columns", "search", "schema", "docs", "auth", "me"})
+
+
+def check_plugin_labels(labels) -> None:
+    """A plugin mounted at a core route's name would shadow it (or be shadowed)."""
+    clashes = sorted(set(labels) & CORE_ROUTES)
+    if clashes:
+        raise ImproperlyConfigured(
+            f"Plugin label(s) {', '.join(clashes)} collide with core API routes under "
+            f"/api/v1/ ({', '.join(sorted(CORE_ROUTES))}); rename the plugin."
+        )
+
+
+check_plugin_labels(p.label for p in get_plugins())
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("me/", MeView.as_view(), name="api-me"),  # token auth (cms/api/me.py)
+    path("sites/", SiteTreeView.as_view(), name="api-sites"),
+    path("sites/<str:code>/", SiteDetailView.as_view(), name="api-site-detail"),
+    path("columns/", ColumnListView.as_view(), name="api-columns"),
+    path("pages/", PageListView.as_view(), name="api-pages"),
+    path("pages/find/", PageFindView.as_view(), name="api-page-find"),
+    path("pages/<int:page_id>/", PageDetailView.as_view(), name="api-page-detail"),
+    path("search/", include("search.urls")),  # search + suggest (search/api.py)
     *plugin_urlpatterns(),
 ]

@@ -1,0 +1,353 @@
+"""``/api/v1/pages/``: a site's pages (list, detail, find by path) for mobile clients.
+
+The list costs a constant number of queries whatever ``limit`` is: the site,
+the view restrictions, the count, one query for the page rows (every list
+field is annotated from the per-type tables, so no ``.specific()`` per type),
+and the cover images with their renditions. See ``tests/api/query_counts.json``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F, TextField, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
+from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+
+from cms.content.models import PageAttachment, RegulationInterpretation, ReportPage
+
+from .exceptions import ProblemSerializer, not_found
+from .payloads import Resolver, iso_date, iso_datetime
+from .scope import (
+    CONTAINER_TYPES,
+    CONTENT_TYPES,
+    PAGE_TYPES,
+    resolve_scope,
+    type_for_content_type_id,
+)
+from .serializers import (
+    ALWAYS_FIELDS,
+    DEFAULT_ORDERING,
+    DETAIL_SERIALIZERS,
+    LIST_FIELDS,
+    ORDERINGS,
+    FindPageParams,
+    PageListParams,
+    PageListSerializer,
+)
+
+SITE_PARAMETER = OpenApiParameter(
+    "site", str, OpenApiParameter.QUERY, required=True, pattern=r"^[1-9]\d{5}(\d{3})?$",
+    description="站点的行政区划代码(6位;乡镇为9位,只含该乡镇栏目下的页面),如 340123。",
+)  # fmt: skip
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEMS = {
+    (400, PROBLEM_MEDIA_TYPE): OpenApiResponse(ProblemSerializer, description="参数有误"),
+    (404, PROBLEM_MEDIA_TYPE): OpenApiResponse(ProblemSerializer, description="站点或页面不存在"),
+}
+DETAIL_RESPONSE = PolymorphicProxySerializer(
+    component_name="PageDetail",
+    serializers={name: s for name, s in DETAIL_SERIALIZERS.items()},
+    resource_type_field_name="type",
+)
+
+
+def _model_name(name: str) -> str:
+    return PAGE_TYPES[name]._meta.model_name
+
+
+def annotated(qs):
+    """The per-type list fields (date, summary, cover) as columns of the base page row."""
+    return qs.annotate(
+        sort_date=Coalesce(*[F(f"{_model_name(t)}__date") for t in CONTENT_TYPES]),
+        summary_text=Coalesce(
+            *[F(f"{_model_name(t)}__summary") for t in CONTENT_TYPES],
+            *[F(f"{_model_name(t)}__intro") for t in CONTAINER_TYPES],
+            Value("", output_field=TextField()),
+            output_field=TextField(),
+        ),
+        cover_id=F("articlepage__cover_image_id"),
+    )
+
+
+ROW_FIELDS = (
+    "id", "title", "slug", "url_path", "content_type_id", "first_published_at",
+    "last_published_at", "sort_date", "summary_text", "cover_id",
+)  # fmt: skip
+
+
+def list_item(row: dict, scope, resolver: Resolver, types: dict, fields) -> dict:
+    values = {
+        "id": row["id"],
+        "type": types[row["content_type_id"]],
+        "title": row["title"],
+        "slug": row["slug"],
+        "path": scope.relative_path(row["url_path"]),
+        "url": scope.public_url(row["url_path"]),
+        "api_url": scope.api_url(row["id"]),
+        "date": iso_date(row["sort_date"]),
+        "summary": row["summary_text"] or "",
+        "cover": resolver.image(row["cover_id"]) if "cover" in fields else None,
+        "first_published_at": iso_datetime(row["first_published_at"]),
+        "last_published_at": iso_datetime(row["last_published_at"]),
+    }
+    return {name: values[name] for name in LIST_FIELDS if name in fields}
+
+
+def _ordering(keys: list[str]) -> list:
+    order = []
+    for key in keys:
+        column = F(ORDERINGS[key.lstrip("-")])
+        order.append(
+            column.desc(nulls_last=True) if key.startswith("-") else column.asc(nulls_last=True)
+        )
+    if not any(k.lstrip("-") == "id" for k in keys):
+        order.append(F("id").desc() if keys[0].startswith("-") else F("id").asc())
+    return order
+
+
+class PageListView(APIView):
+    """The pages of a site, filtered, ordered and paginated."""
+
+    @extend_schema(
+        operation_id="pages_list",
+        summary="站点的页面列表",
+        parameters=[SITE_PARAMETER, PageListParams],
+        responses={200: PageListSerializer, **PROBLEMS},
+    )
+    def get(self, request):
+        scope = resolve_scope(request.query_params.get("site"))
+        params = PageListParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
+
+        # Without ``type``, the dated content; columns come with type=column (or /columns/).
+        qs = annotated(scope.pages(p.get("type") or list(CONTENT_TYPES)))
+        for name, deep in (("column", False), ("descendant_of", True)):
+            if name in p:
+                parent = scope.pages().filter(pk=p[name]).values("path", "depth").first()
+                if parent is None:
+                    raise ValidationError(
+                        {name: [ErrorDetail(_("该站点没有这个栏目或页面。"), code="unknown")]}
+                    )
+                qs = qs.filter(path__startswith=parent["path"])
+                qs = (
+                    qs.filter(depth__gt=parent["depth"])
+                    if deep
+                    else qs.filter(depth=parent["depth"] + 1)
+                )
+        if "date_after" in p:
+            qs = qs.filter(sort_date__gte=p["date_after"])
+        if "date_before" in p:
+            qs = qs.filter(sort_date__lte=p["date_before"])
+        if p.get("q"):
+            qs = qs.filter(title__icontains=p["q"])
+
+        fields = set(p.get("fields") or LIST_FIELDS) | set(ALWAYS_FIELDS)
+        limit, offset = p["limit"], p["offset"]
+        count = qs.count()
+        rows = []
+        if offset < count:
+            ordered = qs.order_by(*_ordering(p.get("ordering") or DEFAULT_ORDERING))
+            rows = list(ordered.values(*ROW_FIELDS)[offset : offset + limit])
+
+        types = type_for_content_type_id()
+        resolver = Resolver(scope, request)
+        if "cover" in fields:
+            for row in rows:
+                resolver.image(row["cover_id"])
+        resolver.load()
+        results = [list_item(row, scope, resolver, types, fields) for row in rows]
+
+        url = request.build_absolute_uri()
+        next_url = (
+            replace_query_param(url, "offset", offset + limit) if offset + limit < count else None
+        )
+        previous_url = None
+        if offset > 0:
+            previous_url = (
+                remove_query_param(url, "offset")
+                if offset - limit <= 0
+                else replace_query_param(url, "offset", offset - limit)
+            )
+        return Response(
+            {"count": count, "next": next_url, "previous": previous_url, "results": results}
+        )
+
+
+def page_detail(scope, request, page_id: int) -> dict:
+    """The full payload of one visible page (a handful of queries, none per block)."""
+    types = type_for_content_type_id()
+    row = scope.pages().filter(pk=page_id).values("id", "content_type_id").first()
+    if row is None:
+        raise not_found()
+    name = types[row["content_type_id"]]
+    page = PAGE_TYPES[name].objects.get(pk=page_id)
+    resolver = Resolver(scope, request)
+
+    parent_id = None
+    if page.depth > scope.home.depth + 1:
+        parent_id = (
+            scope.pages(list(CONTAINER_TYPES))
+            .filter(path=page.path[: -page.steplen])
+            .values_list("pk", flat=True)
+            .first()
+        )
+    attachments, interpretations, responses, reports = [], [], [], []
+
+    def collect():
+        resolver.page_link(parent_id)
+        if name in CONTENT_TYPES:
+            resolver.stream(page.body)
+            for a in attachments:
+                resolver.document(a["document_id"])
+        if name == "article":
+            resolver.image(page.cover_image_id)
+        elif name == "regulation":
+            for i in interpretations:
+                resolver.page_link(i["article_id"])
+        elif name == "report":
+            resolver.page_link(page.meeting_id)
+            resolver.page_link(page.responds_to_id)
+            for pk in responses:
+                resolver.page_link(pk)
+        elif name == "meeting":
+            resolver.stream(page.agenda)
+            for pk in reports:
+                resolver.page_link(pk)
+
+    if name in CONTENT_TYPES:
+        attachments = list(
+            PageAttachment.objects.filter(page_id=page.pk)
+            .order_by("sort_order", "pk")
+            .values("document_id", "title")
+        )
+    if name == "regulation":
+        interpretations = list(
+            RegulationInterpretation.objects.filter(regulation_id=page.pk)
+            .order_by("sort_order", "pk")
+            .values("article_id", "kind")
+        )
+    elif name == "report":
+        responses = list(
+            ReportPage.objects.filter(responds_to_id=page.pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    elif name == "meeting":
+        reports = list(page.reports.order_by("pk").values_list("pk", flat=True))
+
+    collect()
+    resolver.load()
+
+    data = {
+        "id": page.pk,
+        "type": name,
+        "title": page.title,
+        "slug": page.slug,
+        "path": scope.relative_path(page.url_path),
+        "url": scope.public_url(page.url_path),
+        "api_url": scope.api_url(page.pk),
+        "seo_title": page.seo_title,
+        "search_description": page.search_description,
+        "first_published_at": iso_datetime(page.first_published_at),
+        "last_published_at": iso_datetime(page.last_published_at),
+        "parent": resolver.page_link(parent_id),
+    }
+    if name in CONTAINER_TYPES:
+        data["intro"] = page.intro
+        if name != "home":
+            data["expected_update_days"] = page.expected_update_days
+        if name == "township":
+            data["division_code"] = page.division_code
+        return data
+
+    data["date"] = iso_date(page.date)
+    data["summary"] = page.summary
+    if name == "article":
+        data.update(
+            source=page.source, author=page.author, cover=resolver.image(page.cover_image_id)
+        )
+    elif name == "regulation":
+        data.update(
+            document_number=page.document_number,
+            adopting_body=page.adopting_body,
+            adopted_date=iso_date(page.adopted_date),
+            effective_date=iso_date(page.effective_date),
+            status=page.status,
+            interpretations=[
+                {"kind": i["kind"], "page": link}
+                for i in interpretations
+                if (link := resolver.page_link(i["article_id"])) is not None
+            ],
+        )
+    elif name == "report":
+        data.update(
+            report_type=page.report_type,
+            reporting_body=page.reporting_body,
+            meeting=resolver.page_link(page.meeting_id),
+            responds_to=resolver.page_link(page.responds_to_id),
+            responses=[link for pk in responses if (link := resolver.page_link(pk))],
+        )
+    elif name == "meeting":
+        data.update(
+            meeting_type=page.meeting_type,
+            term_number=page.term_number,
+            session_number=page.session_number,
+            start_date=iso_date(page.start_date),
+            end_date=iso_date(page.end_date),
+            location=page.location,
+            agenda=resolver.stream(page.agenda),
+            reports=[link for pk in reports if (link := resolver.page_link(pk))],
+        )
+    data["body"] = resolver.stream(page.body)
+    data["attachments"] = [
+        {"title": a["title"] or doc["title"], "document": doc}
+        for a in attachments
+        if (doc := resolver.document(a["document_id"])) is not None
+    ]
+    return data
+
+
+class PageDetailView(APIView):
+    """One page of the site; anything not visible is the same 404 as a missing id."""
+
+    @extend_schema(
+        operation_id="pages_retrieve",
+        summary="页面详情",
+        parameters=[SITE_PARAMETER],
+        responses={200: DETAIL_RESPONSE, **PROBLEMS},
+    )
+    def get(self, request, page_id: int):
+        scope = resolve_scope(request.query_params.get("site"))
+        return Response(page_detail(scope, request, page_id))
+
+
+class PageFindView(APIView):
+    """A page by its path below the site's home, e.g. ``/news/news-001/``."""
+
+    @extend_schema(
+        operation_id="pages_find",
+        summary="按路径查找页面",
+        parameters=[SITE_PARAMETER, FindPageParams],
+        responses={200: DETAIL_RESPONSE, **PROBLEMS},
+    )
+    def get(self, request):
+        scope = resolve_scope(request.query_params.get("site"))
+        params = FindPageParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        path = params.validated_data["path"].strip("/")
+        url_path = scope.home.url_path + (f"{path}/" if path else "")
+        page_id = scope.pages().filter(url_path=url_path).values_list("pk", flat=True).first()
+        if page_id is None:
+            raise not_found()
+        return Response(page_detail(scope, request, page_id))
