@@ -1,0 +1,271 @@
+"""A mini-program reading the public API: cache headers, 304, the server-side cache, invalidation."""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+import pytest
+from django.contrib.auth.models import Permission
+from wagtail.models import Page
+
+from cms.api.caching import CACHE_HEADER
+from cms.content.models import ArticlePage, ColumnPage
+from cms.plugins.registry import set_enabled
+
+pytestmark = pytest.mark.django_db
+
+
+def pages_url(code: str) -> str:
+    return f"/api/v1/pages/?site={code}"
+
+
+def column_of(profile) -> ColumnPage:
+    return ColumnPage.objects.child_of(profile.site.root_page).live().order_by("path").first()
+
+
+def publish_article(parent, title: str) -> ArticlePage:
+    slug = f"a{ArticlePage.objects.count() + 1}-{abs(hash(title)) % 10**6}"
+    article = ArticlePage(title=title, slug=slug, date=datetime.date(2026, 11, 1), live=False)
+    parent.add_child(instance=article)
+    article.save_revision().publish()
+    return ArticlePage.objects.get(pk=article.pk)
+
+
+def titles(response) -> list[str]:
+    data = response.json()
+    items = data["results"] if isinstance(data, dict) and "results" in data else data
+    return [item["title"] for item in items]
+
+
+def assert_hit(client, url, django_assert_num_queries, **headers):
+    with django_assert_num_queries(0):
+        response = client.get(url, headers=headers)
+    assert response[CACHE_HEADER] == "hit"
+    return response
+
+
+# --- headers and 304 -------------------------------------------------------------
+
+
+def test_public_get_has_etag_cache_control_and_vary(client, site_group):
+    response = client.get(pages_url("340123"))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=60, stale-while-revalidate=300"
+    assert response["ETag"].startswith('"') and response["ETag"].endswith('"')
+    vary = {v.strip().lower() for v in response["Vary"].split(",")}
+    assert {"accept", "accept-language", "authorization", "origin"} <= vary
+
+
+def test_if_none_match_answers_304_on_miss_and_hit(client, site_group):
+    first = client.get(pages_url("340123"))
+    etag = first["ETag"]
+    for _ in range(2):  # the second request is a cache hit
+        response = client.get(pages_url("340123"), headers={"If-None-Match": etag})
+        assert response.status_code == 304
+        assert response.content == b""
+        assert response["ETag"] == etag
+        assert response["Cache-Control"].startswith("public")
+    assert client.get(pages_url("340123"), headers={"If-None-Match": '"stale"'}).status_code == 200
+
+
+def test_cache_hit_serves_identical_bytes_and_headers_without_queries(
+    client, site_group, django_assert_num_queries
+):
+    first = client.get(pages_url("340123"))
+    assert first[CACHE_HEADER] == "miss"
+    hit = assert_hit(client, pages_url("340123"), django_assert_num_queries)
+    assert hit.content == first.content
+    for name in ("ETag", "Cache-Control", "Vary", "Content-Type"):
+        assert hit[name] == first[name]
+
+
+def test_query_order_does_not_matter_but_values_do(client, site_group, django_assert_num_queries):
+    client.get("/api/v1/pages/?site=340123&page_size=5")
+    assert_hit(client, "/api/v1/pages/?page_size=5&site=340123", django_assert_num_queries)
+    assert client.get("/api/v1/pages/?site=340123&page_size=6")[CACHE_HEADER] == "miss"
+
+
+def test_plugin_routes_are_cached_too(client, site_group, django_assert_num_queries):
+    url = "/api/v1/example/entries/?site=340100"
+    set_enabled("example", site_group["340100"], True)
+    assert client.get(url).status_code == 200
+    assert_hit(client, url, django_assert_num_queries)
+
+
+def test_errors_of_bad_parameters_are_not_cached(client, site_group):
+    for _ in range(2):
+        response = client.get("/api/v1/pages/")  # no ?site=
+        assert response.status_code == 400
+        assert CACHE_HEADER not in response
+        assert response["Cache-Control"] == "no-cache"
+
+
+def test_not_found_is_cached_briefly_and_forgotten_when_the_site_appears(
+    client, site_group, django_assert_num_queries
+):
+    url = pages_url("349999")
+    assert client.get(url).status_code == 404
+    assert client.get(url)["Cache-Control"] == "public, max-age=10"
+    assert_hit(client, url, django_assert_num_queries)
+
+
+# --- invalidation ---------------------------------------------------------------
+
+
+def test_publish_invalidates_that_sites_list_and_not_another_sites(
+    client, site_group, django_assert_num_queries
+):
+    client.get(pages_url("340123"))
+    client.get(pages_url("340121"))
+    publish_article(column_of(site_group["340123"]), "肥西县人大常委会召开会议")
+
+    response = client.get(pages_url("340123"))
+    assert response[CACHE_HEADER] == "miss"
+    assert "肥西县人大常委会召开会议" in titles(response)
+    assert_hit(client, pages_url("340121"), django_assert_num_queries)
+
+
+def test_publish_invalidates_the_site_tree_and_township_codes(client, site_group):
+    client.get("/api/v1/sites/")
+    client.get(pages_url("340123100"))
+    publish_article(column_of(site_group["340123"]), "新文章")
+    assert client.get("/api/v1/sites/")[CACHE_HEADER] == "miss"
+    assert client.get(pages_url("340123100"))[CACHE_HEADER] == "miss"
+
+
+def test_unpublish_invalidates(client, site_group):
+    article = publish_article(column_of(site_group["340123"]), "将撤下的文章")
+    assert "将撤下的文章" in titles(client.get(pages_url("340123")))
+    detail = f"/api/v1/pages/{article.pk}/?site=340123"
+    assert client.get(detail).status_code == 200
+
+    article.unpublish()
+    assert "将撤下的文章" not in titles(client.get(pages_url("340123")))
+    assert client.get(detail).status_code == 404
+
+
+def test_delete_invalidates(client, site_group):
+    article = publish_article(column_of(site_group["340123"]), "将删除的文章")
+    assert "将删除的文章" in titles(client.get(pages_url("340123")))
+    article.delete()
+    assert "将删除的文章" not in titles(client.get(pages_url("340123")))
+
+
+def test_move_to_another_site_invalidates_both(client, site_group):
+    article = publish_article(column_of(site_group["340123"]), "迁移的文章")
+    assert "迁移的文章" in titles(client.get(pages_url("340123")))
+    assert "迁移的文章" not in titles(client.get(pages_url("340121")))
+
+    Page.objects.get(pk=article.pk).move(column_of(site_group["340121"]), pos="last-child")
+    assert "迁移的文章" not in titles(client.get(pages_url("340123")))
+    assert "迁移的文章" in titles(client.get(pages_url("340121")))
+
+
+def test_site_profile_change_invalidates_everything(client, site_group):
+    client.get("/api/v1/sites/340123/")
+    profile = site_group["340123"]
+    profile.name = "肥西县人民代表大会常务委员会"
+    profile.save()
+    response = client.get("/api/v1/sites/340123/")
+    assert response[CACHE_HEADER] == "miss"
+    assert "肥西县人民代表大会常务委员会" in response.content.decode()
+
+
+def test_plugin_switch_invalidates_the_site(client, site_group):
+    url = "/api/v1/example/entries/?site=340100"
+    set_enabled("example", site_group["340100"], True)
+    assert client.get(url).status_code == 200
+    set_enabled("example", site_group["340100"], False)
+    assert client.get(url).status_code == 404
+
+
+def test_an_api_write_invalidates_the_sites_cached_reads(client, site_group, make_user):
+    profile = site_group["340100"]
+    set_enabled("example", profile, True)
+    url = "/api/v1/example/entries/?site=340100"
+    assert client.get(url).json() == [] or titles(client.get(url)) == []
+
+    staff = make_user("entry-writer", profile.editors_group)
+    staff.user_permissions.add(
+        Permission.objects.get(content_type__app_label="example", codename="add_entry")
+    )
+    writer = client_class_for(client)
+    writer.force_login(staff)
+    assert writer.post(url, {"title": "新条目"}).status_code == 201
+    assert titles(client.get(url)) == ["新条目"]
+
+
+def client_class_for(client):
+    return type(client)()
+
+
+# --- credentials ----------------------------------------------------------------
+
+
+def test_requests_with_credentials_are_private_and_never_cached(client, site_group, make_user):
+    user = make_user("logged-in")
+    client.force_login(user)
+    for _ in range(2):
+        response = client.get(pages_url("340123"))
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-store"
+        assert CACHE_HEADER not in response
+    # ...and they do not fill the cache for anonymous readers either.
+    anonymous = client_class_for(client)
+    assert anonymous.get(pages_url("340123"))[CACHE_HEADER] == "miss"
+
+
+def test_an_authorization_header_bypasses_the_cache(client, site_group):
+    client.get(pages_url("340123"))
+    response = client.get(pages_url("340123"), headers={"Authorization": "Token nonsense"})
+    assert response.status_code == 401
+    assert response["Cache-Control"] == "private, no-store"
+
+
+# --- Redis ------------------------------------------------------------------------
+
+
+def redis_location() -> str:
+    return (
+        os.environ.get("LIANXI_TEST_REDIS_URL")
+        or os.environ.get("REDIS_URL")
+        or "redis://127.0.0.1:6379/5"
+    )
+
+
+@pytest.fixture
+def redis_cache(settings):
+    try:
+        import redis
+
+        redis.Redis.from_url(redis_location(), socket_connect_timeout=1).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means "no Redis here"
+        message = f"Redis not reachable at {redis_location()}: {exc}"
+        print(message)
+        pytest.skip(message)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_location(),
+            "KEY_PREFIX": "lianxi-test",
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+        }
+    }
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def test_redis_backend_serves_hits_and_invalidates(
+    client, site_group, redis_cache, django_assert_num_queries
+):
+    assert "Redis" in type(redis_cache).__name__
+    first = client.get(pages_url("340123"))
+    hit = assert_hit(client, pages_url("340123"), django_assert_num_queries)
+    assert hit.content == first.content
+    publish_article(column_of(site_group["340123"]), "缓存在Redis中")
+    assert "缓存在Redis中" in titles(client.get(pages_url("340123")))
