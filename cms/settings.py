@@ -49,7 +49,13 @@ INSTALLED_APPS = [
     "cms.review",
     "cms.plugins",  # plugin framework (app label "pluginregistry")
     "cms.services",  # shared core services (working-day calendar...)
+    "search",  # site-group search, app label "search_index" (docs/search.md)
+    "cms.api",  # REST API v1; its management commands (export_openapi, export_api_examples)
+    "cms.apiaccess",  # API tokens, per-site CORS origins, API cache invalidation
+    "cms.portal",  # REST API v1: micro-portal site settings (PortalSettings)
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",  # CDN purge of changed API URLs (cms.apiaccess)
+    "wagtail.api.v3",  # only for its admin screen of wagtailcore.APIToken (用户 → API tokens)
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.table_block",
@@ -69,6 +75,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "corsheaders",  # CORS for /api/v1/, per-site origins in cms.apiaccess.cors
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -103,6 +110,11 @@ INSTALLED_APPS += _PLUGIN_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # API: CORS outside the response cache (its headers depend on the Origin),
+    # and the cache before everything else so a hit costs no URL resolution
+    # and no query (docs/api-caching-auth.md).
+    "corsheaders.middleware.CorsMiddleware",
+    "cms.api.caching.ApiCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -170,6 +182,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "lianxi",
+            # Room for the API's cached responses (cms.api.caching); default 300.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 
@@ -241,6 +255,31 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNICODE_JSON": True,
     "COMPACT_JSON": True,
+    # REST API v1: every error as application/problem+json (RFC 9457).
+    "EXCEPTION_HANDLER": "cms.api.exceptions.problem_exception_handler",
+    # Tokens issued in the admin (cms.apiaccess); the admin's session also works.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cms.apiaccess.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Writes are throttled everywhere; search views add cms.api.throttling.SearchRateThrottle.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cms.api.throttling.AnonWriteRateThrottle",
+        "cms.api.throttling.UserWriteRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon_write": "20/min",
+        "user_write": "120/min",
+        "search": "60/min",
+        "search_user": "240/min",
+        # LIANXI_THROTTLE_RATES="anon_write=10/min,search=30/min" overrides any of them.
+        **dict(
+            (scope.strip(), rate.strip())
+            for scope, _sep, rate in (
+                item.partition("=") for item in env_list("LIANXI_THROTTLE_RATES") if "=" in item
+            )
+        ),
+    },
 }
 # OpenAPI document of /api/v1/ (served at /api/v1/schema/), plugins included.
 SPECTACULAR_SETTINGS = {
@@ -248,6 +287,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "人大网站群接口。站点由 site 参数(行政区划代码)指明。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # REST API v1 content endpoints: name the shared choice sets once (docs/api.md).
+    "ENUM_NAME_OVERRIDES": {
+        "PageTypeEnum": "cms.api.scope.PAGE_TYPE_CHOICES",
+        "ColumnTypeEnum": "cms.api.scope.COLUMN_TYPE_CHOICES",
+        "SiteLevelEnum": "cms.api.scope.SITE_LEVEL_CHOICES",
+    },
     "PREPROCESSING_HOOKS": ["cms.api.schema.only_public_api"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -274,6 +319,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- API caching, CDN purge and CORS (cms.api.caching, cms.apiaccess; docs/api-caching-auth.md)
+LIANXI_API_CACHE_ENABLED = env_bool("LIANXI_API_CACHE_ENABLED", True)
+LIANXI_API_CACHE_TIMEOUT = int(os.environ.get("LIANXI_API_CACHE_TIMEOUT", "300"))  # server side
+LIANXI_API_MAX_AGE = int(os.environ.get("LIANXI_API_MAX_AGE", "60"))  # clients and CDN
+LIANXI_API_STALE_WHILE_REVALIDATE = int(os.environ.get("LIANXI_API_STALE_WHILE_REVALIDATE", "300"))
+# Where clients reach the API: the host of the URLs sent to the CDN purge backend.
+LIANXI_API_PUBLIC_URL = os.environ.get("LIANXI_API_PUBLIC_URL", WAGTAILADMIN_BASE_URL)
+if os.environ.get("FRONTEND_CACHE_URL"):
+    # An HTTP cache (Varnish, nginx) that accepts PURGE requests.
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_URL"],
+        }
+    }
+# API tokens (wagtailcore.APIToken, Authorization: Token|Bearer): refused after this many days.
+LIANXI_API_TOKEN_MAX_AGE_DAYS = int(os.environ.get("LIANXI_API_TOKEN_MAX_AGE_DAYS", "0")) or None
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")  # every site; per site in the admin
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 3600
 
 # --- Lianxi
 LIANXI_DEMO_PASSWORD = os.environ.get("LIANXI_DEMO_PASSWORD", "lianxi-demo-2026")

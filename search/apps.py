@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SearchIndexConfig(AppConfig):
+    """Site-group search (app label ``search_index``; ``search`` is wagtail.search's)."""
+
+    name = "search"
+    label = "search_index"
+    verbose_name = "搜索"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import registry, signals
+
+        signals.connect()
+        registry.load_plugin_providers()

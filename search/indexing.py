@@ -1,0 +1,89 @@
+"""Keeping the index in step with publishing: sync one page, a subtree, a record."""
+
+from __future__ import annotations
+
+import logging
+
+from .backends import get_engine
+from .documents import iter_page_entries, iter_record_entries, page_entry, record_entry
+
+logger = logging.getLogger(__name__)
+
+
+def sync_page(page_id: int, descendants: bool = False) -> None:
+    """Index the page as stored (live content) or drop it when it must not be searchable."""
+    from wagtail.models import Page
+
+    engine = get_engine()
+    base = Page.objects.filter(pk=page_id).first()
+    if base is None:
+        engine.delete([f"page:{page_id}"])
+        return
+    pages = [base]
+    if descendants:
+        pages.extend(Page.objects.descendant_of(base).order_by("path"))
+    upsert, drop = [], []
+    for page in pages:
+        specific = page.specific
+        entry = page_entry(specific)
+        if entry is None:
+            drop.append(f"page:{page.pk}")
+        else:
+            upsert.append(entry)
+    if upsert:
+        engine.upsert(upsert)
+    if drop:
+        engine.delete(drop)
+    profile = (
+        base.specific.get_site_profile() if hasattr(base.specific, "get_site_profile") else None
+    )
+    invalidate_api_cache([profile.division_code] if profile is not None else None)
+
+
+def drop_page(page_id: int) -> None:
+    get_engine().delete([f"page:{page_id}"])
+
+
+def sync_record(provider, obj) -> None:
+    engine = get_engine()
+    visible = provider.get_queryset().filter(pk=obj.pk).first()
+    entry = record_entry(provider, visible) if visible is not None else None
+    if entry is None:
+        engine.delete([provider.key(obj.pk)])
+    else:
+        engine.upsert([entry])
+        invalidate_api_cache([entry.site_code])
+
+
+def drop_record(provider, pk) -> None:
+    get_engine().delete([provider.key(pk)])
+
+
+def rebuild(site_profile=None, progress=None) -> dict:
+    """Re-index everything (or one site); safe while the site serves searches."""
+
+    def entries():
+        yield from iter_page_entries(site_profile)
+        yield from iter_record_entries(site_profile)
+
+    site_ids = [site_profile.site_id] if site_profile is not None else None
+    summary = get_engine().rebuild(entries(), site_ids=site_ids, progress=progress)
+    invalidate_api_cache([site_profile.division_code] if site_profile is not None else None)
+    return summary
+
+
+def invalidate_api_cache(site_codes) -> None:
+    """Drop cached API responses of these sites and their ancestors (descendant scopes)."""
+    try:
+        from cms.api.caching import invalidate_all, invalidate_site
+    except ImportError:  # pragma: no cover
+        return
+    if site_codes is None:
+        invalidate_all()
+        return
+    codes = set()
+    for code in site_codes:
+        code = str(code)[:6]
+        codes.update({code, code[:4] + "00", code[:2] + "0000"})
+    if codes:
+        invalidate_site(*sorted(codes))

@@ -1,0 +1,43 @@
+"""The embedded engine's index: one row per public, live searchable item.
+
+Pages and plugin records land here in the same shape. The full-text part is
+created by the migration for the database in use (``0002_fulltext``):
+
+* SQLite: an FTS5 table ``search_index_fts`` (external content over this
+  table's ``title_tokens`` and ``body_tokens``) kept in step by triggers;
+* PostgreSQL: generated ``tsvector`` columns ``tsv`` (title weight A, body D)
+  and ``title_tsv`` over the same tokens, ``tsv`` with a GIN index.
+
+The ``*_tokens`` columns hold the text pre-segmented by :mod:`search.text`.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchEntry(models.Model):
+    key = models.CharField(max_length=128, unique=True)  # "page:12", "example.entry:5"
+    family = models.CharField(max_length=16, db_index=True)  # "page" or "record"
+    type = models.CharField(max_length=64, db_index=True)  # "article", "example.entry"
+    plugin = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    object_id = models.BigIntegerField()
+    site_id = models.IntegerField(db_index=True)
+    site_code = models.CharField(max_length=9)
+    level = models.CharField(max_length=16)
+    column_id = models.BigIntegerField(null=True, blank=True)
+    path = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    title = models.TextField()
+    body = models.TextField(blank=True, default="")
+    date = models.DateField(null=True, blank=True, db_index=True)
+    url = models.CharField(max_length=500, blank=True, default="")
+    title_tokens = models.TextField(blank=True, default="")
+    body_tokens = models.TextField(blank=True, default="")
+    scope_tokens = models.CharField(max_length=64, blank=True, default="")  # st<code> tr<code>…
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("搜索索引条目")
+        verbose_name_plural = _("搜索索引条目")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.title}"

@@ -1,0 +1,29 @@
+"""The admin's search screen: the same engine as the API, over the sites the user manages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+
+from .api import hidden_plugin_sites
+from .backends import SearchQuery, get_engine
+
+
+def admin_search(request):
+    from wagtail.models import Site
+
+    from cms.sitegroup.permissions import site_ids_for_user
+
+    if request.user.is_superuser:
+        site_ids = list(Site.objects.values_list("pk", flat=True))
+    else:
+        site_ids = site_ids_for_user(request.user)
+    if not site_ids:
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()[:100]
+    result = None
+    if q:
+        result = get_engine().search(
+            SearchQuery(q=q, site_ids=site_ids, hidden=hidden_plugin_sites(site_ids), limit=50)
+        )
+    return TemplateResponse(request, "search_index/admin_search.html", {"q": q, "result": result})
