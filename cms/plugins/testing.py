@@ -71,7 +71,8 @@ class PluginTestBase:
         settings.SECURE_SSL_REDIRECT = False
 
     @pytest.fixture(scope="class", autouse=True)
-    def _plugin_sites_once(self, django_db_setup, django_db_blocker):
+    @classmethod
+    def _plugin_sites_once(cls, django_db_setup, django_db_blocker):
         # Provisioning a site builds pages and groups: do it once, outside the
         # per-test transactions (a no-op where the sites exist already).
         with django_db_blocker.unblock():
