@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corsheaders",  # CORS for /api/v1/, per-site origins in cms.apiaccess.cors
     "django.contrib.admin",
     "django.contrib.auth",
@@ -287,6 +288,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "人大网站群接口。站点由 site 参数(行政区划代码)指明。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # REST API v1 content endpoints: name the shared choice sets once (docs/api.md).
     "ENUM_NAME_OVERRIDES": {
         "PageTypeEnum": "cms.api.scope.PAGE_TYPE_CHOICES",

@@ -8,7 +8,7 @@ label may not take a core route's name (checked here, at start-up).
 
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from cms.plugins.api import plugin_urlpatterns
 from cms.plugins.registry import get_plugins
@@ -18,7 +18,9 @@ from .pages import PageDetailView, PageFindView, PageListView
 from .sites import ColumnListView, SiteDetailView, SiteTreeView
 
 #: First path segments the core owns (or will own) under /api/v1/.
-CORE_ROUTES = frozenset({"sites", "pages", "columns", "search", "schema", "docs", "auth", "me"})
+CORE_ROUTES = frozenset(
+    {"sites", "pages", "columns", "search", "schema", "docs", "redoc", "auth", "me"}
+)
 
 
 def check_plugin_labels(labels) -> None:
@@ -35,6 +37,10 @@ check_plugin_labels(p.label for p in get_plugins())
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Offline documentation: Swagger UI and Redoc served from our static files
+    # (drf-spectacular-sidecar), never from a CDN.
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("me/", MeView.as_view(), name="api-me"),  # token auth (cms/api/me.py)
     path("sites/", SiteTreeView.as_view(), name="api-sites"),
     path("sites/<str:code>/", SiteDetailView.as_view(), name="api-site-detail"),
