@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo test install lint format serve clean
+.PHONY: demo test install lint format serve clean contracts
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ demo: install
 ## make test: lint (ruff) and the whole pytest suite (DATABASE_URL picks the database)
 test: install lint
 	$(VENV)/bin/pytest
+
+## make contracts: regenerate frontend_contracts/ (OpenAPI document, then example payloads)
+contracts: install
+	LIANXI_TEST_EXAMPLE_PLUGIN=0 $(PY) manage.py export_openapi
+	$(PY) manage.py export_api_examples
 
 lint: install
 	$(VENV)/bin/ruff check .

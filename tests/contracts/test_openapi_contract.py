@@ -1,0 +1,109 @@
+"""The committed contract (frontend_contracts/openapi.json) and the code agree.
+
+Like Saleor's committed ``schema.graphql``: a change to the API shows up as a
+change to this file in the same commit, where reviewers and the frontends see
+it. Regenerate with ``python manage.py export_openapi`` (or ``make contracts``).
+"""
+
+import difflib
+
+import contracts_known_bugs as known_bugs
+import pytest
+from openapi_spec_validator import validate
+
+from cms.api.management.breaking import find_breaking_changes
+from cms.api.management.openapi_doc import (
+    DOCUMENT_PATH,
+    ContractGenerationRefused,
+    generate_document,
+    generate_in_subprocess,
+    load,
+    released_documents,
+)
+
+REGENERATE = "python manage.py export_openapi"
+
+
+def test_committed_document_matches_the_code():
+    # A fresh process, as a developer runs the command: no pytest-only example plugin.
+    generated = generate_in_subprocess()
+    committed = DOCUMENT_PATH.read_text(encoding="utf-8")
+    if generated != committed:
+        diff = "".join(
+            list(
+                difflib.unified_diff(
+                    committed.splitlines(keepends=True),
+                    generated.splitlines(keepends=True),
+                    "frontend_contracts/openapi.json",
+                    "generated",
+                )
+            )[:200]
+        )
+        pytest.fail(f"The committed OpenAPI document is out of date; run `{REGENERATE}`.\n{diff}")
+
+
+def test_committed_document_is_valid_openapi():
+    document = load(DOCUMENT_PATH)
+    validate(document)
+    assert document["paths"], "the contract documents no operation"
+    assert all(path.startswith("/api/v1/") for path in document["paths"])
+    assert not any(path.startswith("/api/v1/example/") for path in document["paths"])
+
+
+def test_every_operation_has_a_unique_operation_id():
+    ids = [
+        operation["operationId"]
+        for item in load(DOCUMENT_PATH)["paths"].values()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and method != "parameters"
+    ]
+    assert len(ids) == len(set(ids))
+
+
+def test_the_pytest_only_example_plugin_never_reaches_the_contract():
+    # Under pytest the example plugin is installed: generating here must refuse
+    # rather than write /api/v1/example/ into the contract.
+    with pytest.raises(ContractGenerationRefused):
+        generate_document()
+    with_plugin = generate_document(allow_test_plugins=True)
+    assert any(path.startswith("/api/v1/example/") for path in with_plugin["paths"])
+
+
+def test_no_breaking_change_against_the_last_released_contract():
+    released = released_documents()
+    assert released, "frontend_contracts/released/ holds no released contract"
+    changes = [str(c) for c in find_breaking_changes(load(released[-1]), load(DOCUMENT_PATH))]
+    unexpected = [change for change in changes if change not in known_bugs.BREAKING]
+    assert not unexpected, (
+        f"Breaking changes against {released[-1].name} (a new major version, /api/v2/, is "
+        "needed for these; see frontend_contracts/README.md):\n" + "\n".join(unexpected)
+    )
+    gone = sorted(set(known_bugs.BREAKING) - set(changes))
+    assert not gone, f"known breaking changes no longer found, remove them: {gone}"
+    if changes:
+        pytest.xfail("; ".join(sorted({known_bugs.BREAKING[change] for change in changes})))
+
+
+#: Operations that need a token; every other read is anonymous (architecture: "Anonymous reads").
+TOKEN_ONLY = {"me"}
+
+
+GET_OPERATIONS = [
+    pytest.param(item["get"], id=item["get"]["operationId"])
+    for item in load(DOCUMENT_PATH)["paths"].values()
+    if "get" in item
+]
+
+
+@pytest.mark.parametrize("operation", GET_OPERATIONS)
+def test_public_reads_are_documented_as_anonymous(operation, request):
+    if operation["operationId"] in known_bugs.ANONYMOUS:
+        request.applymarker(
+            pytest.mark.xfail(reason=known_bugs.ANONYMOUS[operation["operationId"]], strict=True)
+        )
+    security = operation.get("security")
+    if operation["operationId"] in TOKEN_ONLY:
+        assert security and {} not in security
+    else:
+        # No security at all, or an empty requirement among the alternatives.
+        assert security is None or {} in security, security
