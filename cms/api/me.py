@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cms.sitegroup.models import SiteProfile
+
+from .exceptions import ProblemSerializer
 
 
 class MeView(APIView):
@@ -17,15 +19,20 @@ class MeView(APIView):
 
     @extend_schema(
         operation_id="me",
-        responses=inline_serializer(
-            "Me",
-            {
-                "username": serializers.CharField(),
-                "name": serializers.CharField(),
-                "is_staff": serializers.BooleanField(),
-                "sites": serializers.ListField(child=serializers.DictField()),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "Me",
+                {
+                    "username": serializers.CharField(),
+                    "name": serializers.CharField(),
+                    "is_staff": serializers.BooleanField(),
+                    "sites": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            (401, "application/problem+json"): OpenApiResponse(
+                ProblemSerializer, description="未提供或无效的令牌"
+            ),
+        },
     )
     def get(self, request):
         user = request.user

@@ -8,6 +8,7 @@ because per-object serializer fields cost queries a list cannot afford.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .payloads import RENDITIONS
@@ -271,12 +272,34 @@ class MeetingDetailSerializer(ContentDetailSerializer):
     reports = PageLinkSerializer(many=True)
 
 
+class ColumnDetailSerializer(ContainerDetailSerializer):
+    pass
+
+
+def _type_tag(name: str) -> serializers.CharField:
+    """``type`` with its one value, so each ``PageDetail`` variant matches only its pages.
+
+    With the shared seven-value enum a column's payload validated against
+    several ``oneOf`` variants, which plain JSON Schema validators and code
+    generators reject.
+    """
+
+    @extend_schema_field({"type": "string", "enum": [name]})
+    class TypeTag(serializers.CharField):
+        pass
+
+    return TypeTag()
+
+
 DETAIL_SERIALIZERS = {
-    "home": HomeDetailSerializer,
-    "column": ContainerDetailSerializer,
-    "township": TownshipDetailSerializer,
-    "article": ArticleDetailSerializer,
-    "regulation": RegulationDetailSerializer,
-    "report": ReportDetailSerializer,
-    "meeting": MeetingDetailSerializer,
+    name: type(base.__name__, (base,), {"type": _type_tag(name), "__module__": __name__})
+    for name, base in {
+        "home": HomeDetailSerializer,
+        "column": ColumnDetailSerializer,
+        "township": TownshipDetailSerializer,
+        "article": ArticleDetailSerializer,
+        "regulation": RegulationDetailSerializer,
+        "report": ReportDetailSerializer,
+        "meeting": MeetingDetailSerializer,
+    }.items()
 }
