@@ -1,0 +1,1 @@
+"""Benchmarks of the Lianxi API (not part of the product or of ``make test``)."""
