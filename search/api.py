@@ -24,9 +24,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from cms.api.exceptions import ProblemSerializer, field_errors
+from cms.api.exceptions import ApiProblem, ProblemSerializer, field_errors
 from cms.api.problems import problem_response
-from cms.sitegroup.lookup import UnknownDivisionCode, resolve_code
+from cms.api.scope import resolve_site_param
 
 from .backends import SearchQuery, get_engine
 
@@ -164,23 +164,10 @@ class SuggestResponseSerializer(serializers.Serializer):
 
 def _site_scope(code: str, scope: str):
     """(place, site ids, column path, scope token) or a problem response."""
-    if not code:
-        return problem_response(
-            400,
-            _("缺少站点参数"),
-            _("请用 site 参数指明站点的行政区划代码,如 ?site=340123。"),
-            type_="urn:lianxi:problem:site-required",
-        )
     try:
-        place = resolve_code(code)
-    except UnknownDivisionCode:
-        return problem_response(
-            404,
-            _("站点不存在"),
-            _("没有行政区划代码为 %(code)s 的站点。") % {"code": code},
-            type_="urn:lianxi:problem:unknown-site",
-            site=code,
-        )
+        place = resolve_site_param(code)
+    except ApiProblem as problem:
+        return problem.as_response()
     code = place.profile.division_code
     if place.township is not None:
         return place, [place.profile.site_id], place.township.path, f"st{code}"

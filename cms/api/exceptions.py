@@ -30,6 +30,13 @@ class ApiProblem(exceptions.APIException):
         self.extra = extra
         super().__init__(detail=detail or title, code=code)
 
+    def as_response(self):
+        """The problem document, for code outside DRF views (URL wrappers, middleware)."""
+        return problem_response(
+            self.status_code, self.title, str(self.detail),
+            type_=PROBLEM_TYPE + self.problem_code, **self.extra,
+        )  # fmt: skip
+
 
 def not_found() -> ApiProblem:
     """The one answer for anything the caller may not see: identical to "does not exist"."""
@@ -86,10 +93,7 @@ def problem_exception_handler(exc, context):
         headers["Retry-After"] = str(int(exc.wait))
 
     if isinstance(exc, ApiProblem):
-        response = problem_response(
-            exc.status_code, exc.title, str(exc.detail),
-            type_=PROBLEM_TYPE + exc.problem_code, **exc.extra,
-        )  # fmt: skip
+        response = exc.as_response()
     elif isinstance(exc, exceptions.ValidationError):
         response = problem_response(
             400,

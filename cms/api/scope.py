@@ -34,6 +34,7 @@ from cms.content.models import (
     ReportPage,
     TownshipPage,
 )
+from cms.sitegroup.lookup import Place, UnknownDivisionCode, resolve_code
 from cms.sitegroup.models import SiteProfile
 
 from .exceptions import ApiProblem
@@ -151,6 +152,21 @@ class Scope:
             if path.startswith(self.root.path):
                 qs = qs.exclude(path__startswith=path)
         return qs
+
+
+def resolve_site_param(code: str | None) -> Place:
+    """``?site=<code>`` as a ``Place``, or an ``ApiProblem`` (400 missing, 404 unknown).
+
+    The one site check of plugin routes and search; the content endpoints use
+    ``resolve_scope``, which also loads what they need to filter pages.
+    """
+    code = (code or "").strip()
+    if not code:
+        raise site_required()
+    try:
+        return resolve_code(code)
+    except UnknownDivisionCode:
+        raise unknown_site(code) from None
 
 
 def resolve_scope(code: str | None) -> Scope:

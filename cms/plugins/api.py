@@ -25,8 +25,9 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext as _
 from rest_framework import permissions, viewsets
 
+from cms.api.exceptions import ApiProblem
 from cms.api.problems import problem_response
-from cms.sitegroup.lookup import UnknownDivisionCode, resolve_code
+from cms.api.scope import resolve_site_param
 from cms.sitegroup.permissions import user_can_manage_site
 
 from .registry import get_plugins, is_enabled
@@ -38,23 +39,10 @@ def site_scoped(view, label: str):
     @functools.wraps(view)  # keeps .cls/.initkwargs, which drf-spectacular reads
     def wrapped(request, *args, **kwargs):
         code = request.GET.get("site", "").strip()
-        if not code:
-            return problem_response(
-                400,
-                _("缺少站点参数"),
-                _("请用 site 参数指明站点的行政区划代码,如 ?site=340123。"),
-                type_="urn:lianxi:problem:site-required",
-            )
         try:
-            place = resolve_code(code)
-        except UnknownDivisionCode:
-            return problem_response(
-                404,
-                _("站点不存在"),
-                _("没有行政区划代码为 %(code)s 的站点。") % {"code": code},
-                type_="urn:lianxi:problem:unknown-site",
-                site=code,
-            )
+            place = resolve_site_param(code)
+        except ApiProblem as problem:
+            return problem.as_response()
         if not is_enabled(label, place.profile.site_id):
             # Indistinguishable from a route that does not exist on this site.
             return problem_response(
