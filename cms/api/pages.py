@@ -87,13 +87,7 @@ ROW_FIELDS = (
 
 def list_item(row: dict, scope, resolver: Resolver, types: dict, fields) -> dict:
     values = {
-        "id": row["id"],
-        "type": types[row["content_type_id"]],
-        "title": row["title"],
-        "slug": row["slug"],
-        "path": scope.relative_path(row["url_path"]),
-        "url": scope.public_url(row["url_path"]),
-        "api_url": scope.api_url(row["id"]),
+        **scope.page_ref(row, types),
         "date": iso_date(row["sort_date"]),
         "summary": row["summary_text"] or "",
         "cover": resolver.image(row["cover_id"]) if "cover" in fields else None,

@@ -136,6 +136,18 @@ class Scope:
     def api_url(self, page_id: int) -> str:
         return f"{API_PREFIX}pages/{page_id}/?site={self.code}"
 
+    def page_ref(self, row: dict, types: dict[int, str]) -> dict:
+        """The identifying fields of a page row (``values()`` of a page query), in API order."""
+        return {
+            "id": row["id"],
+            "type": types[row["content_type_id"]],
+            "title": row["title"],
+            "slug": row["slug"],
+            "path": self.relative_path(row["url_path"]),
+            "url": self.public_url(row["url_path"]),
+            "api_url": self.api_url(row["id"]),
+        }
+
     def is_restricted(self, path: str) -> bool:
         return any(path.startswith(p) for p in self.restricted_paths)
 

@@ -291,13 +291,7 @@ class ColumnListView(APIView):
         nodes, roots = {}, []
         for row in rows:
             node = {
-                "id": row["id"],
-                "type": types[row["content_type_id"]],
-                "title": row["title"],
-                "slug": row["slug"],
-                "path": scope.relative_path(row["url_path"]),
-                "url": scope.public_url(row["url_path"]),
-                "api_url": scope.api_url(row["id"]),
+                **scope.page_ref(row, types),
                 "show_in_menus": row["show_in_menus"],
                 "expected_update_days": row["period"],
                 "division_code": row["code"],
