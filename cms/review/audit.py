@@ -201,18 +201,29 @@ def _log_group_permissions(group, action, permission_pks):
     )
 
 
-def on_group_permissions_changed(sender, instance, action, reverse, pk_set, **kwargs):
+def _m2m_change(instance, action, pk_set, related):
+    """``(action, pk_set)`` of an m2m signal as add/remove, or ``None`` to ignore it.
+
+    A clear is reported as removing what was there: the rows are gone after
+    the clear, so ``pre_clear`` remembers them from the ``related`` manager.
+    """
     if action == "pre_clear":
-        # The rows are gone after the clear: remember what is being removed.
-        if reverse:
-            instance._lianxi_cleared = list(instance.group_set.values_list("pk", flat=True))
-        else:
-            instance._lianxi_cleared = list(instance.permissions.values_list("pk", flat=True))
-        return
+        instance._lianxi_cleared = list(related.values_list("pk", flat=True))
+        return None
     if action == "post_clear":
         action, pk_set = "post_remove", set(getattr(instance, "_lianxi_cleared", []))
     if action not in ("post_add", "post_remove") or not pk_set:
+        return None
+    return action, pk_set
+
+
+def on_group_permissions_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    change = _m2m_change(
+        instance, action, pk_set, instance.group_set if reverse else instance.permissions
+    )
+    if change is None:
         return
+    action, pk_set = change
     if reverse:  # permission.group_set.add(group, ...)
         for group in Group.objects.filter(pk__in=pk_set):
             _log_group_permissions(group, action, [instance.pk])
@@ -239,16 +250,12 @@ def _log_user_groups(user, action, group_pks):
 
 
 def on_user_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if action == "pre_clear":
-        if reverse:
-            instance._lianxi_cleared = list(instance.user_set.values_list("pk", flat=True))
-        else:
-            instance._lianxi_cleared = list(instance.groups.values_list("pk", flat=True))
+    change = _m2m_change(
+        instance, action, pk_set, instance.user_set if reverse else instance.groups
+    )
+    if change is None:
         return
-    if action == "post_clear":
-        action, pk_set = "post_remove", set(getattr(instance, "_lianxi_cleared", []))
-    if action not in ("post_add", "post_remove") or not pk_set:
-        return
+    action, pk_set = change
     if reverse:  # group.user_set.add(user, ...)
         for user in get_user_model()._default_manager.filter(pk__in=pk_set):
             _log_user_groups(user, action, [instance.pk])

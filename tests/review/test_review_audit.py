@@ -45,6 +45,18 @@ def test_permission_changes_are_logged(site_group, make_user):
         "user_groups_removed"
     )
 
+    # A clear is logged as removing what was there, from either side.
+    user.groups.add(feixi.editors_group)
+    user.groups.clear()
+    cleared = entries_for(user, "lianxi.permission_change").last().data
+    assert cleared["change"] == "user_groups_removed"
+    assert cleared["groups"] == [feixi.editors_group.name]
+    other = make_user("fx-perm-2", feixi.first_reviewers_group)
+    feixi.first_reviewers_group.user_set.clear()
+    cleared = entries_for(other, "lianxi.permission_change").last().data
+    assert cleared["change"] == "user_groups_removed"
+    assert cleared["groups"] == [feixi.first_reviewers_group.name]
+
     group = feixi.editors_group
     perm = Permission.objects.get(codename="publish_page")
     group.permissions.add(perm)
