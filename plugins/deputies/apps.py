@@ -1,0 +1,53 @@
+"""The deputies plugin's declaration."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cms.plugins import PluginConfig
+
+
+class DeputiesConfig(PluginConfig):
+    default = True
+    name = "plugins.deputies"
+    label = "deputies"
+    verbose_name = _("代表履职")
+    english_name = "Deputies"
+    version = "1.0.0"
+    core_version = ">=0.1,<1"
+    default_auto_field = "django.db.models.BigAutoField"
+    default_settings = {
+        # Key for the encrypted private fields (ID number, mobile, address) and
+        # for the ID-number digest; derived from SECRET_KEY when empty. Losing
+        # it makes the stored ID numbers unreadable: keep it with the backups.
+        "PRIVATE_DATA_KEY": "",
+        # Page size of the public deputy list (the client may ask up to MAX).
+        "PAGE_SIZE": 20,
+        "MAX_PAGE_SIZE": 100,
+    }
+    _records = (
+        "person",
+        "membership",
+        "congress",
+        "term",
+        "delegation",
+        "deputygroup",
+        "constituency",
+        "post",
+        "postholding",
+        "liaisonstation",
+        "reception",
+        "performanceentry",
+    )
+    group_permissions = {
+        "editors": tuple(
+            f"deputies.{action}_{model}"
+            for model in _records
+            for action in ("add", "change", "view")
+        ),
+        "final_reviewers": tuple(f"deputies.delete_{model}" for model in _records),
+    }
+
+    def ready(self) -> None:
+        super().ready()
+        from . import performance
+
+        performance.install()
