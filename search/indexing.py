@@ -55,6 +55,33 @@ def sync_record(provider, obj) -> None:
         invalidate_api_cache([entry.site_code])
 
 
+def sync_records(provider, pks, chunk: int = 500) -> dict:
+    """Index many records of one provider at once (e.g. after a bulk import, whose
+    ``bulk_create``/``update`` fire no signals): those ``get_queryset`` returns are
+    upserted, the others dropped, in chunks; one SiteProfile query in all."""
+    from cms.sitegroup.models import SiteProfile
+
+    engine = get_engine()
+    pks = sorted(set(pks))
+    site_map = {p.site_id: p for p in SiteProfile.objects.all()} if pks else {}
+    upserted = dropped = 0
+    codes = set()
+    for start in range(0, len(pks), chunk):
+        batch = pks[start : start + chunk]
+        entries = []
+        for obj in provider.get_queryset().filter(pk__in=batch).order_by("pk"):
+            entry = record_entry(provider, obj, site_map)
+            if entry is not None:
+                entries.append(entry)
+                codes.add(entry.site_code)
+        indexed = {entry.object_id for entry in entries}
+        upserted += engine.upsert(entries)
+        dropped += engine.delete([provider.key(pk) for pk in batch if pk not in indexed])
+    if codes:
+        invalidate_api_cache(sorted(codes))
+    return {"upserted": upserted, "dropped": dropped}
+
+
 def drop_record(provider, pk) -> None:
     get_engine().delete([provider.key(pk)])
 

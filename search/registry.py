@@ -24,6 +24,10 @@ A plugin lists its searchable records in its ``search`` module (the
 (and removes a saved row that ``get_queryset`` no longer returns). Records of
 a plugin switched off for a site stay in the index but are filtered out of
 every search of that site until it is switched back on.
+
+Writes that fire no signals (``bulk_create``, ``QuerySet.update``), or changes
+to other rows a document is built from, call ``sync(kind, pks)`` to re-index
+those records in bulk.
 """
 
 from __future__ import annotations
@@ -88,6 +92,19 @@ def get_providers() -> list[RecordProvider]:
 
 def get_provider(kind: str) -> RecordProvider | None:
     return _providers.get(kind)
+
+
+def sync(kind: str, pks) -> dict:
+    """Re-index the records ``pks`` of provider ``kind`` in bulk: index those its
+    ``get_queryset`` returns, drop the others. For writes that fire no signals
+    (``bulk_create``, ``QuerySet.update``) and for changes to rows a document is
+    built from. Returns ``{"upserted": n, "dropped": n}``."""
+    from . import indexing
+
+    provider = _providers.get(kind)
+    if provider is None:
+        raise LookupError(f"No search record provider of kind {kind!r}.")
+    return indexing.sync_records(provider, pks)
 
 
 def load_plugin_providers() -> None:

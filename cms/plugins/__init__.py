@@ -7,7 +7,8 @@ plugins from importing it):
   ``get_plugin``, ``is_enabled``, ``enabled_site_ids``, ``enabled_plugins``,
   ``set_enabled``, ``plugin_receiver``;
 * ``cms.plugins.db``: ``SiteOwnedModel``, ``SiteOwnedQuerySet`` for a plugin's models;
-* ``cms.plugins.admin``: ``PluginModelAdmin``, ``PluginModelAdminGroup``, ``SiteListFilter``;
+* ``cms.plugins.admin``: ``PluginModelAdmin``, ``PluginModelAdminGroup``,
+  ``PluginPermissionHelper``, ``SiteListFilter``;
 * ``cms.plugins.api``: ``SiteScopedMixin``, ``SiteScopedReadOnlyViewSet``,
   ``SiteScopedModelViewSet``, ``SiteStaffWritePermission``;
 * ``cms.plugins.signals``: ``plugin_receiver``; core signals to receive are

@@ -34,12 +34,11 @@ from cms.sitegroup.admin import (
     SiteOwnedModelAdmin,
     SitePermissionHelper,
 )
-from cms.sitegroup.permissions import site_ids_for_user
 
 from .config import PluginConfig
 from .registry import enabled_site_ids, get_plugin
 
-__all__ = ["PluginModelAdmin", "PluginModelAdminGroup", "SiteListFilter"]
+__all__ = ["PluginModelAdmin", "PluginModelAdminGroup", "PluginPermissionHelper", "SiteListFilter"]
 
 
 def _plugin_of(model) -> PluginConfig:
@@ -54,11 +53,18 @@ class PluginPermissionHelper(SitePermissionHelper):
 
     plugin_label: str = ""
 
+    def _enabled_sites(self, user) -> set[int]:
+        """The plugin's switched-on sites, read once per user object (i.e. per request)."""
+        cache = user.__dict__.setdefault("_lianxi_plugin_sites", {})
+        if self.plugin_label not in cache:
+            cache[self.plugin_label] = enabled_site_ids(self.plugin_label)
+        return cache[self.plugin_label]
+
     def _enabled_for(self, user) -> set[int]:
-        enabled = enabled_site_ids(self.plugin_label)
+        enabled = self._enabled_sites(user)
         if user.is_superuser:
             return enabled
-        return enabled & set(site_ids_for_user(user))
+        return enabled & self._user_site_ids(user)
 
     def user_can_list(self, user):
         return super().user_can_list(user) and bool(self._enabled_for(user))
@@ -68,13 +74,13 @@ class PluginPermissionHelper(SitePermissionHelper):
 
     def user_can_see_obj(self, user, obj) -> bool:
         site_id = self._site_id(obj)
-        if site_id is not None and site_id not in enabled_site_ids(self.plugin_label):
+        if site_id is not None and site_id not in self._enabled_sites(user):
             return False
         return super().user_can_see_obj(user, obj)
 
     def user_can_change_obj(self, user, obj) -> bool:
         site_id = self._site_id(obj)
-        if site_id is not None and site_id not in enabled_site_ids(self.plugin_label):
+        if site_id is not None and site_id not in self._enabled_sites(user):
             return False
         return super().user_can_change_obj(user, obj)
 

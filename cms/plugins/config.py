@@ -79,6 +79,11 @@ class PluginConfig(AppConfig):
     search_module: ClassVar[str | None] = "search"
     #: Permissions the site staff groups need: ``{"editors": ("app.add_thing", ...)}``.
     group_permissions: ClassVar[dict[str, tuple[str, ...]]] = {}
+    #: Names for the OpenAPI enums of the plugin's choice fields, as drf-spectacular's
+    #: ``ENUM_NAME_OVERRIDES``: ``{"HelloColourEnum": "plugins.hello.models.Colour"}`` (a
+    #: ``TextChoices`` class, its dotted path, or a list of values).
+    #: Without a name, two choice sets with the same field name get hash-suffixed names.
+    openapi_enum_names: ClassVar[dict[str, str | list]] = {}
 
     plugin_settings: dict[str, Any]
 
@@ -168,6 +173,20 @@ class PluginConfig(AppConfig):
 
     def ready(self) -> None:
         self.check_dependencies()
+        self.name_openapi_enums()
+
+    def name_openapi_enums(self) -> None:
+        """Add ``openapi_enum_names`` to drf-spectacular's overrides (read when the schema is built)."""
+        if not self.openapi_enum_names:
+            return
+        spectacular = getattr(settings, "SPECTACULAR_SETTINGS", None)
+        if spectacular is None:
+            return
+        overrides = spectacular.setdefault("ENUM_NAME_OVERRIDES", {})
+        for name, choices in self.openapi_enum_names.items():
+            if overrides.get(name, choices) != choices:
+                raise self.fail(f"OpenAPI enum name {name!r} is already taken.")
+            overrides[name] = choices
 
     # --- contributions ----------------------------------------------------
 

@@ -111,27 +111,37 @@ class SitePermissionHelper(PermissionHelper):
     def _site_id(self, obj):
         return getattr(obj, f"{self.site_field}_id", None)
 
+    @staticmethod
+    def _user_site_ids(user) -> set[int]:
+        """``site_ids_for_user``, read once per user object (a listing asks for every row)."""
+        cached = getattr(user, "_lianxi_site_ids", None)
+        if cached is None:
+            cached = user._lianxi_site_ids = set(site_ids_for_user(user))
+        return cached
+
     def user_can_see_obj(self, user, obj) -> bool:
         if user.is_superuser:
             return True
         site_id = self._site_id(obj)
         if site_id is None:
             return self.include_global
-        return site_id in site_ids_for_user(user)
+        return site_id in self._user_site_ids(user)
 
     def user_can_change_obj(self, user, obj) -> bool:
         """Writable rows: the user's own sites; global rows only for superusers."""
         if user.is_superuser:
             return True
         site_id = self._site_id(obj)
-        return site_id is not None and site_id in site_ids_for_user(user)
+        return site_id is not None and site_id in self._user_site_ids(user)
 
     def user_can_list(self, user):
-        return super().user_can_list(user) and (user.is_superuser or bool(site_ids_for_user(user)))
+        return super().user_can_list(user) and (
+            user.is_superuser or bool(self._user_site_ids(user))
+        )
 
     def user_can_create(self, user):
         return super().user_can_create(user) and (
-            user.is_superuser or bool(site_ids_for_user(user))
+            user.is_superuser or bool(self._user_site_ids(user))
         )
 
     def user_can_inspect_obj(self, user, obj):

@@ -105,3 +105,12 @@ def test_discovery_imports_nothing_from_django_apps():
     source = discovery.__loader__.get_source(discovery.__name__)
     assert "import django" not in source and "from django" not in source
     assert apps.get_app_config("pluginregistry").name == "cms.plugins"
+
+
+def test_openapi_enum_names_are_added_and_clashes_stop_start_up(settings):
+    settings.SPECTACULAR_SETTINGS = {"ENUM_NAME_OVERRIDES": {"TakenEnum": ["a", "b"]}}
+    make_config(openapi_enum_names={"ProbeColourEnum": ["red", "green"]})().ready()
+    overrides = settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]
+    assert overrides == {"TakenEnum": ["a", "b"], "ProbeColourEnum": ["red", "green"]}
+    with pytest.raises(PluginError, match="'TakenEnum' is already taken"):
+        make_config(openapi_enum_names={"TakenEnum": ["x"]})().ready()
