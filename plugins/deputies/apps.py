@@ -46,8 +46,17 @@ class DeputiesConfig(PluginConfig):
         "final_reviewers": tuple(f"deputies.delete_{model}" for model in _records),
     }
 
+    openapi_enum_names = {
+        "DeputyLevelEnum": "plugins.deputies.models.Level",
+        "LiaisonStationKindEnum": "plugins.deputies.models.LiaisonStation.Kind",
+        "ConstituencyKindEnum": "plugins.deputies.models.Constituency.Kind",
+    }
+
     def ready(self) -> None:
         super().ready()
-        from . import performance
+        from . import performance, signals  # noqa: F401  (signals: congresses for new sites)
 
         performance.install()
+        from cms.services.audit import register_action
+
+        register_action("deputies.imported", "导入代表名册", "从 Excel 导入代表名册")

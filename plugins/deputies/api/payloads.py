@@ -1,0 +1,167 @@
+"""Building the API's payloads from rows loaded in bulk (never one query per item).
+
+Only the public profile fields are ever read here; the private fields have
+no entry in any function below.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from wagtail.images import get_image_model
+
+#: The same named sizes as the core API's images (Wagtail filter specs).
+RENDITIONS: dict[str, str] = {
+    "thumbnail": "max-320x320",
+    "medium": "max-800x800",
+    "large": "max-1600x1600",
+    "thumbnail_webp": "max-320x320|format-webp",
+    "medium_webp": "max-800x800|format-webp",
+}
+
+
+def iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def images(request, image_ids) -> dict[int, dict]:
+    """Image id → payload (renditions prefetched: two queries for any number of images)."""
+    ids = {pk for pk in image_ids if pk}
+    if not ids:
+        return {}
+    found = get_image_model().objects.filter(pk__in=ids).prefetch_renditions(*RENDITIONS.values())
+    result = {}
+    for image in found:
+        renditions = image.get_renditions(*RENDITIONS.values()).values()
+        result[image.pk] = {
+            "alt": image.default_alt_text,
+            "width": image.width,
+            "height": image.height,
+            "renditions": {
+                name: {
+                    "url": request.build_absolute_uri(r.url) if "://" not in r.url else r.url,
+                    "width": r.width,
+                    "height": r.height,
+                }
+                for name, r in zip(RENDITIONS, renditions, strict=True)
+            },
+        }
+    return result
+
+
+def congress_ref(congress) -> dict:
+    return {
+        "id": congress.pk,
+        "name": congress.name,
+        "level": congress.level,
+        "level_label": str(congress.get_level_display()),
+        "division_code": congress.division_code,
+    }
+
+
+def term_ref(term) -> dict:
+    return {
+        "id": term.pk,
+        "number": term.number,
+        "ordinal": term.ordinal,
+        "start_date": iso(term.start_date),
+        "end_date": iso(term.end_date),
+    }
+
+
+def _named(obj) -> dict | None:
+    return {"id": obj.pk, "name": obj.name} if obj is not None else None
+
+
+def seat(membership) -> dict:
+    """A membership; needs ``congress``, ``term``, ``delegation``, ``deputy_group`` and
+    ``constituency`` selected with it."""
+    constituency = membership.constituency
+    return {
+        "id": membership.pk,
+        "congress": congress_ref(membership.congress),
+        "level": membership.congress.level,
+        "term": term_ref(membership.term),
+        "delegation": _named(membership.delegation),
+        "deputy_group": _named(membership.deputy_group),
+        "constituency": (
+            {"id": constituency.pk, "name": constituency.name, "kind": constituency.kind}
+            if constituency is not None
+            else None
+        ),
+        "election": membership.election,
+        "election_label": str(membership.get_election_display()),
+        "start_date": iso(membership.start_date),
+        "end_date": iso(membership.end_date),
+        "end_reason": membership.end_reason,
+        "end_reason_label": str(membership.get_end_reason_display())
+        if membership.end_reason
+        else "",
+        "is_current": membership.is_current,
+    }
+
+
+def post(holding) -> dict:
+    """A post holding; needs ``post__term__congress`` selected with it."""
+    today = timezone.localdate()
+    the_post = holding.post
+    return {
+        "body": the_post.body,
+        "role": the_post.role,
+        "label": the_post.label,
+        "congress": congress_ref(the_post.term.congress),
+        "term": term_ref(the_post.term),
+        "start_date": iso(holding.start_date),
+        "end_date": iso(holding.end_date),
+        "is_current": holding.end_date is None or holding.end_date >= today,
+    }
+
+
+def person_fields(person, photos: dict) -> dict:
+    """The public profile of a person (the same fields in lists and details)."""
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "gender": person.gender,
+        "gender_label": str(person.get_gender_display()),
+        "ethnicity": person.ethnicity,
+        "birth": f"{person.birth_date:%Y-%m}" if person.birth_date else None,
+        "party": person.party,
+        "party_label": str(person.get_party_display()) if person.party else "",
+        "education": person.education,
+        "education_label": str(person.get_education_display()) if person.education else "",
+        "occupation": person.occupation,
+        "occupation_category": person.occupation_category,
+        "occupation_category_label": (
+            str(person.get_occupation_category_display()) if person.occupation_category else ""
+        ),
+        "title": person.title,
+        "photo": photos.get(person.photo_id),
+    }
+
+
+def person_ref(person, photos: dict) -> dict:
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "gender": person.gender,
+        "photo": photos.get(person.photo_id),
+    }
+
+
+def station(obj, distance_km: float | None = None) -> dict:
+    """A liaison station; needs ``congress`` selected with it."""
+    return {
+        "id": obj.pk,
+        "name": obj.name,
+        "kind": obj.kind,
+        "kind_label": str(obj.get_kind_display()),
+        "congress": congress_ref(obj.congress) if obj.congress is not None else None,
+        "division_code": obj.division_code,
+        "address": obj.address,
+        "latitude": float(obj.latitude) if obj.latitude is not None else None,
+        "longitude": float(obj.longitude) if obj.longitude is not None else None,
+        "phone": obj.phone,
+        "opening_hours": obj.opening_hours,
+        "reception_weekdays": sorted(obj.reception_weekdays or []),
+        "distance_km": round(distance_km, 2) if distance_km is not None else None,
+    }
