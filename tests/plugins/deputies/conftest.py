@@ -17,11 +17,11 @@ from plugins.deputies import models as m
 
 #: Valid GB 11643 numbers (checksums correct), fictional people.
 ID_NUMBERS = [
-    "340104199001011237",
+    "340104199001011239",
     "340123197503150028",
-    "340121198208200016",
-    "340102196811110041",
-    "34012319900606001X",
+    "340121198208200012",
+    "340102196811110048",
+    "340123199006060012",
 ]
 
 
@@ -92,8 +92,10 @@ CONGRESSES = [
 def build_register(site_group) -> Register:
     reg = Register()
     for code, site_code, level, name, number, start in CONGRESSES:
-        congress = m.Congress.objects.create(
-            site_id=site_group[site_code].site_id, name=name, level=level, division_code=code
+        # Provisioning a site creates its congress already (signals.py); make it ours.
+        congress, _ = m.Congress.objects.update_or_create(
+            division_code=code,
+            defaults={"site_id": site_group[site_code].site_id, "name": name, "level": level},
         )
         reg.congresses[code] = congress
         term = m.Term.objects.create(congress=congress, number=number, start_date=start)
