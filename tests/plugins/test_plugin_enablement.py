@@ -58,7 +58,7 @@ def test_demo_data_only_on_enabled_sites(site_group):
     feixi, hefei = site_group["340123"], site_group["340100"]
     set_enabled("example", feixi, False)
     loaded = load_plugin_demo([feixi, hefei])
-    assert loaded == {"example": 1}
+    assert loaded["example"] == 1  # other plugins (deputies) load on both
     assert Entry.objects.filter(site_id=hefei.site_id).count() == 1
     assert not Entry.objects.filter(site_id=feixi.site_id).exists()
     load_plugin_demo([hefei])  # idempotent
