@@ -1,8 +1,8 @@
 """``manage.py export_api_examples``: record frontend_contracts/examples/ from the demo data.
 
 By default the command runs itself again in a child process on a throwaway
-SQLite database (migrate, ``load_demo --small``, search index), so your own
-database is never touched; ``--in-this-database`` records against the
+SQLite database (migrate, ``load_demo --small``, ``load_plugin_demo``, search
+index), so your own database is never touched; ``--in-this-database`` records against the
 configured database as it is (the child uses it). Every recorded payload is
 validated against the committed document; a mismatch is reported and, with
 ``--strict``, fails the command.
@@ -48,6 +48,8 @@ class Command(BaseCommand):
         if options["load_demo"]:
             call_command("migrate", verbosity=0, interactive=False)
             call_command("load_demo", small=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+            # Each plugin's demo rows, as `make demo` loads them (plugins' GET examples).
+            call_command("load_plugin_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
         available = get_commands()
         for name in SEARCH_INDEX_COMMANDS:
             if name in available:
