@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import math
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -129,18 +129,27 @@ def _has_han(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
 
 
-def name_filter(q: str) -> Q | None:
+def name_filter(q: str) -> tuple[Q, Case] | None:
     """Chinese characters: a substring of the name; otherwise pinyin: the start of any
-    reading's full spelling or initials ("zhangwei", "Zhang Wei", "zhangw", "zw")."""
+    reading's full spelling or initials ("zhangwei", "Zhang Wei", "zhangw", "zw").
+
+    Also the rank of a match, best first: the exact name, then the usual reading (张伟
+    for "zw"), then a rarer one (丁伟, 丁 also read zhēng).
+    """
     q = q.strip()
     if not q:
         return None
     if _has_han(q):
-        return Q(name__contains="".join(q.split()))
+        name = "".join(q.split())
+        rank = Case(When(name=name, then=0), When(name__startswith=name, then=1), default=2)
+        return Q(name__contains=name), rank
     key = normalise_query(q)
     if not key:
-        return Q(name__contains=q)
-    return Q(pinyin_keys__startswith=key) | Q(pinyin_keys__contains=f" {key}")
+        return Q(name__contains=q), Value(0)
+    usual = Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key)
+    rank = Case(When(Q(name_pinyin=key) | Q(name_initials=key), then=0), When(usual, then=1),
+                default=2)  # fmt: skip
+    return Q(pinyin_keys__startswith=key) | Q(pinyin_keys__contains=f" {key}"), rank
 
 
 class DeputyListView(APIView):
@@ -150,7 +159,7 @@ class DeputyListView(APIView):
         operation_id="deputies_list",
         summary="本站点人民代表大会的代表名单",
         description=(
-            "按姓名拼音排序(同音按 id)。默认只列各人民代表大会本届、代表资格未终止的代表;"
+            "按姓名拼音排序(同音按 id);有 q 时先列姓名完全相同或按常用读音匹配的。默认只列各人民代表大会本届、代表资格未终止的代表;"
             "term=all 列全部届次,current=false 也列已终止的。每位代表一条,seat 为其在本站点"
             "人民代表大会中符合条件的代表资格。不含身份证号、手机号码、通讯地址等个人信息。"
         ),
@@ -190,18 +199,17 @@ class DeputyListView(APIView):
         for name in ("gender", "party"):
             if p.get(name):
                 people = people.filter(**{name: p[name]})
-        condition = name_filter(p.get("q") or "")
-        if condition is not None:
-            people = people.filter(condition)
+        ordering = ["name_pinyin", "pk"]
+        match = name_filter(p.get("q") or "")
+        if match is not None:
+            condition, rank = match
+            people = people.filter(condition).annotate(match_rank=rank)
+            ordering.insert(0, "match_rank")
 
         limit = p.get("limit") or s.plugin_setting("PAGE_SIZE")
         offset = p["offset"]
         count = people.count()
-        page = (
-            list(people.order_by("name_pinyin", "pk")[offset : offset + limit])
-            if offset < count
-            else []
-        )
+        page = list(people.order_by(*ordering)[offset : offset + limit]) if offset < count else []
         ids = [person.pk for person in page]
 
         chosen: dict[int, Membership] = {}

@@ -166,6 +166,15 @@ def test_name_search_finds_nobody_else(client, register):
     assert names(get(client, API, site="340121", q="zeng")) == ["曾国华"]  # surname reading
 
 
+def test_name_search_ranks_the_usual_reading_first(client, register):
+    # 丁 is usually read dīng but also zhēng: "zw" finds 丁伟 too, after 张伟.
+    register.add_person("340123", "丁伟", id_number=valid_id_number(7))
+    register.add_person("340123", "张伟国", id_number=valid_id_number(8))
+    assert names(get(client, API, site="340123", q="zw")) == ["张伟", "张伟国", "丁伟"]
+    assert names(get(client, API, site="340123", q="伟")) == ["丁伟", "张伟", "张伟国"]
+    assert names(get(client, API, site="340123", q="张伟")) == ["张伟", "张伟国"]
+
+
 def test_limit_offset_pagination(client, register):
     first = get(client, API, site="340123", limit=2).json()
     assert [d["name"] for d in first["results"]] == ["李芳", "王秀英"]
