@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TOOL_VENV = ROOT / "var" / "screenshot-venv"
 PLAYWRIGHT = "playwright==1.65.2"
+#: Writes the deliberately wrong import workbook of the deputies screenshots.
+OPENPYXL = "openpyxl==3.1.5"
 PASSWORD = os.environ.get("LIANXI_DEMO_PASSWORD", "lianxi-demo-2026")
 
 SHOTS = [
@@ -32,7 +34,41 @@ SHOTS = [
     ("admin-workflow-tasks.png", "admin", "/admin/workflows/list/"),
     ("admin-sensitive-words.png", "admin", "/admin/review/sensitiveword/"),
     ("admin-plugin-switches.png", "admin", "/admin/pluginregistry/pluginswitch/"),
+    ("admin-deputies-list.png", "feixi_editor", "/admin/deputies/person/"),
 ]
+
+#: The deputies import report: (file, user, import page) — a workbook with
+#: mistakes is uploaded and the row-by-row report photographed.
+IMPORT_SHOT = ("admin-deputies-import-report.png", "feixi_editor", "/admin/deputies/import/")
+
+#: The import workbook's columns (plugins/deputies/importer.py, COLUMNS).
+IMPORT_COLUMNS = ("人大代码", "届次", "姓名", "性别", "民族", "出生年月", "政治面貌", "学历",
+                  "职业构成", "工作单位及职务", "职称", "代表团", "代表小组", "选区", "选举方式",
+                  "当选日期", "终止日期", "终止原因", "职务", "身份证号", "手机号码", "通讯地址")  # fmt: skip
+
+#: Fictional rows for 肥西县 (340123), each with a typical mistake but the first. The ID
+#: numbers carry the district "99" no county has, as in the demo's; all but the last
+#: have valid check digits.
+IMPORT_ROWS = [
+    ("340123", "第十八届", "王建国", "男", "汉族", "1972-05", "中国共产党", "大学本科", "农民",
+     "上派镇三岗村党总支书记", "", "", "第一代表小组", "第一选区", "直接选举", "2021-12-20",
+     "", "", "", "340199197205010016", "13900000001", "肥西县上派镇三岗村"),
+    ("340123", "第十八届", "刘梅", "女", "汉族", "1980-13", "群众", "大学专科", "一线工人",
+     "某电子厂装配工", "", "", "第一代表小组", "第二选区", "直接选举", "2021-12-20",
+     "", "", "", "340199198001010027", "13900000002", "肥西县桃花镇某路 2 号"),
+    ("340123", "第十八届", "陈志强", "未知", "汉族", "1969-09", "中国共产党", "研究生",
+     "党政领导干部", "某镇镇长", "", "", "", "第三选区", "直接选举", "2021-12-20",
+     "", "", "", "34019919690901001X", "13900000003", "肥西县某镇政府"),
+    ("340123", "第九十九届", "赵丽", "女", "回族", "1985-02", "中国民主同盟", "研究生",
+     "专业技术人员", "县人民医院医生", "主治医师", "", "", "第一选区", "直接选举",
+     "2021-12-20", "", "", "", "340199198502010025", "13900000004", "肥西县人民医院"),
+    ("340121", "第十八届", "孙涛", "男", "汉族", "1977-07", "中国共产党", "大学本科",
+     "企业负责人", "某公司总经理", "", "", "", "第一选区", "直接选举", "2021-12-20",
+     "", "", "", "340199197707010016", "13900000005", "长丰县某路 5 号"),
+    ("340123", "第十八届", "周敏", "女", "汉族", "1988-08", "群众", "大学本科", "农民",
+     "某村村民", "", "", "", "第一选区", "直接选举", "2021-12-20", "", "", "",
+     "340199198808080021", "13900000006", "肥西县某村"),
+]  # fmt: skip
 
 
 def ensure_tools() -> Path:
@@ -45,8 +81,35 @@ def ensure_tools() -> Path:
     python = TOOL_VENV / "bin" / "python"
     if not python.exists():
         venv.create(TOOL_VENV, with_pip=True)
-        subprocess.run([python, "-m", "pip", "install", "-q", PLAYWRIGHT], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", PLAYWRIGHT, OPENPYXL], check=True)
+    elif subprocess.run([python, "-c", "import openpyxl"], capture_output=True).returncode:
+        subprocess.run([python, "-m", "pip", "install", "-q", OPENPYXL], check=True)
     return python
+
+
+def bad_import_workbook(path: Path) -> Path:
+    """A small 代表 workbook whose rows carry the mistakes the import report lists."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "代表"
+    sheet.append(IMPORT_COLUMNS)
+    for row in IMPORT_ROWS:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def login(browser, base: str, user: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{base}/admin/login/")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
 
 
 def take(base: str, out: Path) -> None:
@@ -62,21 +125,23 @@ def take(base: str, out: Path) -> None:
         sessions = {}
         for filename, user, path in SHOTS:
             if user not in sessions:
-                context = browser.new_context(
-                    viewport={"width": 1400, "height": 900}, locale="zh-CN"
-                )
-                page = context.new_page()
-                page.goto(f"{base}/admin/login/")
-                page.fill("input[name=username]", user)
-                page.fill("input[name=password]", PASSWORD)
-                page.click("button[type=submit]")
-                page.wait_for_load_state("networkidle")
-                sessions[user] = page
+                sessions[user] = login(browser, base, user)
             page = sessions[user]
             page.goto(f"{base}{path}")
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(out / filename))
             print("saved", out / filename)
+
+        # The import report: upload the workbook with mistakes (nothing is stored).
+        filename, user, path = IMPORT_SHOT
+        page = sessions.get(user) or login(browser, base, user)
+        page.goto(f"{base}{path}")
+        workbook = bad_import_workbook(TOOL_VENV / "deputies-import-mistakes.xlsx")
+        page.set_input_files("input[name=file]", str(workbook))
+        page.click("form[enctype='multipart/form-data'] button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(out / filename), full_page=True)
+        print("saved", out / filename)
         browser.close()
 
 
