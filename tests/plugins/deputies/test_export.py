@@ -22,7 +22,8 @@ from plugins.deputies import models as m
 from plugins.deputies import popolo
 from plugins.deputies.exporter import PUBLIC_COLUMNS
 
-UPSTREAM_SCHEMAS = Path("/work/shared/standards/popolo")
+#: The shared standards folder beside the repository, when it is there (not in every checkout).
+UPSTREAM_SCHEMAS = Path(__file__).resolve().parents[3].parent / "shared" / "standards" / "popolo"
 
 
 @pytest.fixture
