@@ -75,8 +75,17 @@ def sync_records(provider, pks, chunk: int = 500) -> dict:
                 entries.append(entry)
                 codes.add(entry.site_code)
         indexed = {entry.object_id for entry in entries}
+        gone = [pk for pk in batch if pk not in indexed]
         upserted += engine.upsert(entries)
-        dropped += engine.delete([provider.key(pk) for pk in batch if pk not in indexed])
+        dropped += engine.delete([provider.key(pk) for pk in gone])
+        # A record that left the index (ended, made private) changed its site's answers too.
+        for site_id in (
+            provider.model._default_manager.filter(pk__in=gone)
+            .values_list(f"{provider.site_field}_id", flat=True)
+            .distinct()
+        ):
+            if site_id in site_map:
+                codes.add(site_map[site_id].division_code)
     if codes:
         invalidate_api_cache(sorted(codes))
     return {"upserted": upserted, "dropped": dropped}

@@ -102,3 +102,16 @@ def test_reindex_people_after_writes_that_fire_no_signals(client, register):
     assert [hit[0] for hit in search(client, "340123", "护士长")] == ["李芳"]
     assert search(client, "340123", "张伟") == []
     assert search(client, "340100", "张伟") == []
+
+
+def test_reindexing_an_ended_seat_refreshes_its_sites_cached_answers(client, register):
+    def listed(site):  # the API cache is on: a second call is served from it
+        response = client.get("/api/v1/deputies/", {"site": site})
+        return [d["name"] for d in response.json()["results"]]
+
+    assert "张伟" in listed("340100")
+    m.Membership.objects.filter(person=register.people["张伟"]).update(end_date=YESTERDAY)
+    assert "张伟" in listed("340100")  # cached, as it should be until told
+    reindex_people([register.people["张伟"].pk])  # both seats leave the index
+    assert "张伟" not in listed("340100")
+    assert "张伟" not in listed("340123")
