@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -786,8 +786,25 @@ def import_workbook(
             return report
         person_ids = writer.apply(progress)
         _audit(writer, user)
+    _refresh_planner_statistics(len(person_ids))
     _reindex(person_ids)
     return report
+
+
+#: Written people above which PostgreSQL's statistics are refreshed at once.
+ANALYZE_ABOVE = 5000
+
+
+def _refresh_planner_statistics(written: int) -> None:
+    """After a large import on PostgreSQL, ``ANALYZE`` the register's tables: until
+    autovacuum gets to them the planner believes they are nearly empty, and the
+    re-indexing that follows (and the first API requests) get its worst plans."""
+    if written < ANALYZE_ABOVE or connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (m.Person, m.Membership, m.Constituency,
+                                                  m.DeputyGroup, m.Post, m.PostHolding)]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 def _check(workbook, lookups: _Lookups, report: ImportReport, progress) -> list[_Row]:

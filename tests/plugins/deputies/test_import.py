@@ -412,3 +412,24 @@ def test_command_imports_dry_runs_and_fails_on_bad_rows(register, good_rows, cap
     text = str(raised.value)
     assert "第2行 性别：“?”不是可选值" in text and "…and 10 more" in text
     assert valid_id_number(200) not in text
+
+
+def test_a_large_import_refreshes_postgresqls_statistics(register, good_rows, monkeypatch):
+    from django.db import connection
+
+    from plugins.deputies import importer
+
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(importer, "ANALYZE_ABOVE", 1)  # these few rows count as large
+    with connection.execute_wrapper(record):
+        call_command("import_deputies", _file(workbook(good_rows)), "--no-progress")
+    analyzed = [sql for sql in statements if sql.startswith("ANALYZE")]
+    if connection.vendor == "postgresql":
+        assert len(analyzed) == 1 and '"deputies_membership"' in analyzed[0]
+    else:  # SQLite keeps no planner statistics worth refreshing here
+        assert analyzed == []
