@@ -31,7 +31,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import re
 import shutil
 import socket
@@ -45,6 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from benchmarks import common  # noqa: E402
 
 DEFAULT_DATABASE_URL = "sqlite:////tmp/lianxi_bench.sqlite3"
 MEDIA_BASE = "/tmp/lianxi_bench_media"
@@ -99,22 +100,13 @@ def media_root(args) -> str:
 
 def base_env(args) -> dict[str, str]:
     """Environment of this process and of the gunicorn servers (production-style)."""
-    return {
-        "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
-        "DATABASE_URL": args.database_url,
-        "MEDIA_ROOT": media_root(args),
-        "STATIC_ROOT": STATIC_ROOT,
-        "DEBUG": "0",
-        "SECRET_KEY": "lianxi-benchmark-secret-key-not-for-production-0123456789",
-        "LIANXI_ALLOW_DEV_SECRET": "0",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,.localhost,testserver",
-        "LOG_LEVEL": "ERROR",
-        "BENCH_PRECOMPUTED_FILE": PRECOMPUTED_FILE,
-        "PYTHONPATH": str(ROOT),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
+    return common.base_env(
+        args.database_url,
+        media_root(args),
+        STATIC_ROOT,
+        DJANGO_SETTINGS_MODULE="benchmarks.bench_settings",
+        BENCH_PRECOMPUTED_FILE=PRECOMPUTED_FILE,
+    )
 
 
 def setup_django(args) -> None:
@@ -146,22 +138,7 @@ def build_is_current(args) -> bool:
 
 def reset_database(args) -> None:
     url = args.database_url
-    if url.startswith("sqlite:"):
-        path = url.split("sqlite:///", 1)[1]
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(path + suffix).unlink(missing_ok=True)
-    elif url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        base, _, name = url.rpartition("/")
-        name = name.split("?", 1)[0]
-        if not re.fullmatch(r"lianxi_bench\w*", name):
-            raise SystemExit(f"refusing to drop database {name!r}: not a lianxi_bench database")
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    else:
-        raise SystemExit(f"unsupported database URL for the benchmark: {url}")
+    common.reset_database(url)
     shutil.rmtree(media_root(args), ignore_errors=True)
     meta = _read_meta()
     meta.pop(url, None)
@@ -438,38 +415,13 @@ def run_wrk(wrk: str, url: str, args, duration: float) -> dict:
 
 # --- machine -----------------------------------------------------------------------------
 def machine() -> dict:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import django
     import gunicorn
-    import wagtail
 
     wrk_version = ""
     if shutil.which("wrk"):
         wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout
         wrk_version = wrk_version.split("\n", 1)[0].split(" [")[0]
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "wagtail": wagtail.__version__,
-        "gunicorn": gunicorn.__version__,
-        "wrk": wrk_version,
-    }
-
-
-def loadavg() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "?"
+    return common.machine(gunicorn=gunicorn.__version__, wrk=wrk_version)
 
 
 # --- report ---------------------------------------------------------------------------------
@@ -624,7 +576,7 @@ def main(argv=None) -> int:
         "threads": args.threads,
         "connections": args.connections,
         "duration": args.duration,
-        "load_before": loadavg(),
+        "load_before": common.loadavg(),
         "load_after": "-",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
@@ -665,7 +617,7 @@ def main(argv=None) -> int:
             if args.only:
                 wanted = set(args.only.split(","))
                 targets = {k: v for k, v in targets.items() if k in wanted}
-            info["load_before"] = loadavg()
+            info["load_before"] = common.loadavg()
             for name, url in targets.items():
                 # Warm every worker (renditions, caches), then check the answer.
                 for _ in range(4 * args.workers):
@@ -685,7 +637,7 @@ def main(argv=None) -> int:
                     f"non-2xx {result['non_2xx']}, errors {result['errors']})",
                     flush=True,
                 )
-            info["load_after"] = loadavg()
+            info["load_after"] = common.loadavg()
         finally:
             for proc in servers:
                 stop(proc)

@@ -35,8 +35,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -47,6 +45,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from benchmarks import common  # noqa: E402
 
 DEFAULT_DATABASE_URL = "sqlite:////tmp/lianxi_bench_deputies.sqlite3"
 MEDIA_ROOT = "/tmp/lianxi_bench_deputies_media"
@@ -63,44 +63,8 @@ BIG_CITY, HEFEI, COUNTY, TOWNSHIP = "340800", "340100", "340123", "340123100"
 # --- environment -------------------------------------------------------------------------
 def base_env(args) -> dict[str, str]:
     """Environment of this process and of the import commands (production-style)."""
-    return {
-        "DJANGO_SETTINGS_MODULE": "cms.settings",
-        "DATABASE_URL": args.database_url,
-        "MEDIA_ROOT": MEDIA_ROOT,
-        "STATIC_ROOT": STATIC_ROOT,
-        "DEBUG": "0",
-        # The private-data key derives from SECRET_KEY: the same in every process.
-        "SECRET_KEY": "lianxi-benchmark-secret-key-not-for-production-0123456789",
-        "LIANXI_ALLOW_DEV_SECRET": "0",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,.localhost,testserver",
-        "LOG_LEVEL": "ERROR",
-        # Every API request runs its view: the figures are the uncached ones.
-        "LIANXI_API_CACHE_ENABLED": "0",
-        "PYTHONPATH": str(ROOT),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-
-
-def reset_database(url: str) -> None:
-    if url.startswith("sqlite:"):
-        path = url.split("sqlite:///", 1)[1]
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(path + suffix).unlink(missing_ok=True)
-    elif url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        base, _, name = url.rpartition("/")
-        name = name.split("?", 1)[0]
-        if not re.fullmatch(r"lianxi_bench\w*", name):
-            raise SystemExit(f"refusing to drop database {name!r}: not a lianxi_bench database")
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    else:
-        raise SystemExit(f"unsupported database URL for the benchmark: {url}")
-    shutil.rmtree(MEDIA_ROOT, ignore_errors=True)
+    # Every API request runs its view: the figures are the uncached ones.
+    return common.base_env(args.database_url, MEDIA_ROOT, STATIC_ROOT, LIANXI_API_CACHE_ENABLED="0")
 
 
 def setup_django(args) -> None:
@@ -239,25 +203,7 @@ def print_profile(limit: int = 30) -> list[str]:
     return text.splitlines()
 
 
-def database_size() -> int:
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        if connection.vendor == "sqlite":
-            cur.execute("PRAGMA page_count")
-            pages = cur.fetchone()[0]
-            cur.execute("PRAGMA page_size")
-            return pages * cur.fetchone()[0]
-        cur.execute("SELECT pg_database_size(current_database())")
-        return cur.fetchone()[0]
-
-
 # --- API -------------------------------------------------------------------------------------
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
 def api_urls() -> dict[str, str]:
     """The requests measured, on data picked from the imported register."""
     from django.db.models import Count
@@ -347,8 +293,8 @@ def measure_api(urls: dict[str, str], requests: int) -> dict[str, dict]:
             "bytes": len(response.content),
             "queries": len(queries),
             "count": body.get("count") if isinstance(body, dict) else None,
-            "p50_ms": pct(times, 50),
-            "p95_ms": pct(times, 95),
+            "p50_ms": common.pct(times, 50),
+            "p95_ms": common.pct(times, 95),
             "mean_ms": statistics.mean(times),
         }
         r = results[label]
@@ -376,34 +322,6 @@ def queries_by_page_size(bases: dict[str, str]) -> dict[str, dict[int, int]]:
 
 
 # --- report ---------------------------------------------------------------------------------
-def machine() -> dict:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import django
-    import wagtail
-
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "wagtail": wagtail.__version__,
-    }
-
-
-def loadavg() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "?"
-
-
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -459,16 +377,17 @@ def main(argv=None) -> int:
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "scale": args.scale,
         "seed": args.seed,
-        "load_before": loadavg(),
+        "load_before": common.loadavg(),
     }
-    reset_database(args.database_url)
+    common.reset_database(args.database_url)
+    shutil.rmtree(MEDIA_ROOT, ignore_errors=True)
     setup_django(args)
     from django.db import connection
 
     from fixtures import deputies_register as register
 
     engine = connection.vendor
-    results["machine"] = machine()
+    results["machine"] = common.machine()
     results["database"] = engine
     print(f"building on {engine} ({args.database_url}) ...", flush=True)
     results["build"] = build(args)
@@ -512,7 +431,7 @@ def main(argv=None) -> int:
         return 1
     before = fingerprint()
     results["after_import"] = before
-    results["database_bytes"] = database_size()
+    results["database_bytes"] = common.database_size()
     print(f"  rows: {before['counts']}; database {results['database_bytes'] / 1e6:,.0f} MB")
 
     print("importing the same file again ...", flush=True)
@@ -539,7 +458,7 @@ def main(argv=None) -> int:
             "list Feixi": f"{base}?site={COUNTY}",
         }
     )
-    results["load_after"] = loadavg()
+    results["load_after"] = common.loadavg()
 
     counts = before["counts"]
     constant = all(len(set(v.values())) == 1 for v in results["queries_by_page_size"].values())

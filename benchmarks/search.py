@@ -37,6 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import common  # noqa: E402
+
 COMMON = ["人大", "代表", "常委会", "会议", "工作", "建议", "监督", "审议", "依法", "履职"]
 PHRASES = [
     "人大代表建议办理情况公开", "常务委员会第十五次会议", "执法检查报告", "审议意见研究处理情况",
@@ -144,24 +146,6 @@ def setup_django(database_url: str):
     executor.migrate(executor.loader.graph.leaf_nodes("search_index"))
 
 
-def index_size() -> int:
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        if connection.vendor == "sqlite":
-            cur.execute("PRAGMA page_count")
-            pages = cur.fetchone()[0]
-            cur.execute("PRAGMA page_size")
-            return pages * cur.fetchone()[0]
-        cur.execute("SELECT pg_total_relation_size('search_index_searchentry')")
-        return cur.fetchone()[0]
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=100_000)
@@ -201,7 +185,7 @@ def main():
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE search_index_searchentry")
     t_index = time.perf_counter() - t0
-    size = index_size()
+    size = common.database_size("search_index_searchentry")
     print(f"database: {connection.vendor}  documents: {len(docs):,}  sites: {len(site_rows)}")
     print(
         f"generate+segment: {t_gen:.1f}s ({len(docs) / t_gen:,.0f} docs/s)  "
@@ -261,8 +245,8 @@ def main():
                     t0 = time.perf_counter()
                     engine.search(SearchQuery(q=q, site_ids=site_ids, scope_token=token, limit=20))
                     times.append((time.perf_counter() - t0) * 1000)
-            rows.append((cls, scope_name, min(recalls), min(precisions), pct(times, 50),
-                         pct(times, 95), int(statistics.mean(totals))))  # fmt: skip
+            rows.append((cls, scope_name, min(recalls), min(precisions), common.pct(times, 50),
+                         common.pct(times, 95), int(statistics.mean(totals))))  # fmt: skip
     print()
     print(
         f"{'class':<8} {'scope':<14} {'recall':>7} {'precision':>9} {'p50 ms':>8} {'p95 ms':>8} {'avg matches':>12}"

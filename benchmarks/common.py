@@ -1,0 +1,107 @@
+"""What the benchmarks share: a scratch database, the production-style environment,
+percentiles, the database's size, and the machine the figures were taken on."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Every benchmark's processes share one secret: the deputies' private-data key derives from it.
+SECRET_KEY = "lianxi-benchmark-secret-key-not-for-production-0123456789"
+
+
+def base_env(database_url: str, media_root: str, static_root: str, **extra: str) -> dict[str, str]:
+    """Environment of a benchmark and of the servers or commands it starts (production-style)."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "cms.settings",
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": media_root,
+        "STATIC_ROOT": static_root,
+        "DEBUG": "0",
+        "SECRET_KEY": SECRET_KEY,
+        "LIANXI_ALLOW_DEV_SECRET": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,.localhost,testserver",
+        "LOG_LEVEL": "ERROR",
+        "PYTHONPATH": str(ROOT),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **extra,
+    }
+
+
+def reset_database(url: str) -> None:
+    """An empty database: delete the SQLite file, or drop and create a PostgreSQL
+    database — only one named ``lianxi_bench…``."""
+    if url.startswith("sqlite:"):
+        path = url.split("sqlite:///", 1)[1]
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(path + suffix).unlink(missing_ok=True)
+    elif url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        base, _, name = url.rpartition("/")
+        name = name.split("?", 1)[0]
+        if not re.fullmatch(r"lianxi_bench\w*", name):
+            raise SystemExit(f"refusing to drop database {name!r}: not a lianxi_bench database")
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    else:
+        raise SystemExit(f"unsupported database URL for the benchmark: {url}")
+
+
+def database_size(pg_relation: str | None = None) -> int:
+    """Bytes of the SQLite file, or of the PostgreSQL database (or one relation with its indexes)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("PRAGMA page_count")
+            pages = cur.fetchone()[0]
+            cur.execute("PRAGMA page_size")
+            return pages * cur.fetchone()[0]
+        if pg_relation:
+            cur.execute("SELECT pg_total_relation_size(%s)", [pg_relation])
+        else:
+            cur.execute("SELECT pg_database_size(current_database())")
+        return cur.fetchone()[0]
+
+
+def pct(values, p: float) -> float:
+    """The ``p``-th percentile (nearest rank)."""
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def machine(**extra) -> dict:
+    """CPU, core count and the versions that matter, for the report."""
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import django
+    import wagtail
+
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "wagtail": wagtail.__version__,
+        **extra,
+    }
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
