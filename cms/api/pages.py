@@ -19,13 +19,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from cms.content.models import PageAttachment, RegulationInterpretation, ReportPage
 
 from .exceptions import ProblemSerializer, not_found
-from .payloads import Resolver, iso_date, iso_datetime
+from .payloads import Resolver, iso_date, iso_datetime, list_envelope
 from .scope import (
     CONTAINER_TYPES,
     CONTENT_TYPES,
@@ -162,20 +161,7 @@ class PageListView(APIView):
         resolver.load()
         results = [list_item(row, scope, resolver, types, fields) for row in rows]
 
-        url = request.build_absolute_uri()
-        next_url = (
-            replace_query_param(url, "offset", offset + limit) if offset + limit < count else None
-        )
-        previous_url = None
-        if offset > 0:
-            previous_url = (
-                remove_query_param(url, "offset")
-                if offset - limit <= 0
-                else replace_query_param(url, "offset", offset - limit)
-            )
-        return Response(
-            {"count": count, "next": next_url, "previous": previous_url, "results": results}
-        )
+        return Response(list_envelope(request, offset, limit, count, results))
 
 
 def page_detail(scope, request, page_id: int) -> dict:

@@ -10,7 +10,8 @@ plugins from importing it):
 * ``cms.plugins.admin``: ``PluginModelAdmin``, ``PluginModelAdminGroup``,
   ``PluginPermissionHelper``, ``SiteListFilter``;
 * ``cms.plugins.api``: ``SiteScopedMixin``, ``SiteScopedReadOnlyViewSet``,
-  ``SiteScopedModelViewSet``, ``SiteStaffWritePermission``;
+  ``SiteScopedModelViewSet``, ``SiteStaffWritePermission``, and the core API's
+  payloads ``image_payloads``, ``list_envelope``;
 * ``cms.plugins.signals``: ``plugin_receiver``; core signals to receive are
   re-exported there too (``site_provisioned``);
 * ``cms.plugins.testing``: base test cases for a plugin's API;

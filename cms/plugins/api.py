@@ -9,6 +9,11 @@ the view runs, the request's ``?site=<division code>`` is resolved:
   (``cms.sitegroup.lookup.Place``, with ``township`` for a nine-digit code) are
   set, and DRF views see them on their ``request`` too.
 
+Payloads as the core API gives them: ``image_payloads(request, ids)`` (image
+id → alt, size, named renditions; two queries for a page of rows) and
+``list_envelope(request, offset, limit, count, results)`` (the limit/offset
+list with ``next``/``previous`` links).
+
 Views then use :class:`SiteScopedMixin` (or the two viewsets below) so their
 querysets hold only that site's rows::
 
@@ -26,11 +31,23 @@ from django.utils.translation import gettext as _
 from rest_framework import permissions, viewsets
 
 from cms.api.exceptions import ApiProblem
+from cms.api.payloads import image_payloads, list_envelope
 from cms.api.problems import problem_response
 from cms.api.scope import resolve_site_param
 from cms.sitegroup.permissions import user_can_manage_site
 
 from .registry import get_plugins, is_enabled
+
+__all__ = [
+    "SiteScopedMixin",
+    "SiteScopedModelViewSet",
+    "SiteScopedReadOnlyViewSet",
+    "SiteStaffWritePermission",
+    "image_payloads",
+    "list_envelope",
+    "plugin_urlpatterns",
+    "site_scoped",
+]
 
 
 def site_scoped(view, label: str):

@@ -7,45 +7,10 @@ no entry in any function below.
 from __future__ import annotations
 
 from django.utils import timezone
-from wagtail.images import get_image_model
-
-#: The same named sizes as the core API's images (Wagtail filter specs).
-RENDITIONS: dict[str, str] = {
-    "thumbnail": "max-320x320",
-    "medium": "max-800x800",
-    "large": "max-1600x1600",
-    "thumbnail_webp": "max-320x320|format-webp",
-    "medium_webp": "max-800x800|format-webp",
-}
 
 
 def iso(value) -> str | None:
     return value.isoformat() if value else None
-
-
-def images(request, image_ids) -> dict[int, dict]:
-    """Image id → payload (renditions prefetched: two queries for any number of images)."""
-    ids = {pk for pk in image_ids if pk}
-    if not ids:
-        return {}
-    found = get_image_model().objects.filter(pk__in=ids).prefetch_renditions(*RENDITIONS.values())
-    result = {}
-    for image in found:
-        renditions = image.get_renditions(*RENDITIONS.values()).values()
-        result[image.pk] = {
-            "alt": image.default_alt_text,
-            "width": image.width,
-            "height": image.height,
-            "renditions": {
-                name: {
-                    "url": request.build_absolute_uri(r.url) if "://" not in r.url else r.url,
-                    "width": r.width,
-                    "height": r.height,
-                }
-                for name, r in zip(RENDITIONS, renditions, strict=True)
-            },
-        }
-    return result
 
 
 def congress_ref(congress) -> dict:

@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from cms.plugins.api import image_payloads, list_envelope
 from cms.services.workdays import Calendar
 from plugins.deputies import stats
 from plugins.deputies.models import (
@@ -108,21 +108,6 @@ def _seat_order(membership):
 
 def _seats(qs):
     return qs.select_related("congress", "term", "delegation", "deputy_group", "constituency")
-
-
-def _page_links(request, offset: int, limit: int, count: int) -> tuple[str | None, str | None]:
-    url = request.build_absolute_uri()
-    next_url = (
-        replace_query_param(url, "offset", offset + limit) if offset + limit < count else None
-    )
-    previous_url = None
-    if offset > 0:
-        previous_url = (
-            remove_query_param(url, "offset")
-            if offset - limit <= 0
-            else replace_query_param(url, "offset", offset - limit)
-        )
-    return next_url, previous_url
 
 
 def _has_han(text: str) -> bool:
@@ -226,7 +211,7 @@ class DeputyListView(APIView):
         )
         for holding in holdings:
             posts.setdefault(holding.person_id, []).append(payloads.post(holding))
-        photos = payloads.images(request, [person.photo_id for person in page])
+        photos = image_payloads(request, [person.photo_id for person in page])
 
         results = [
             {
@@ -236,10 +221,7 @@ class DeputyListView(APIView):
             }
             for person in page
         ]
-        next_url, previous_url = _page_links(request, offset, limit, count)
-        return Response(
-            {"count": count, "next": next_url, "previous": previous_url, "results": results}
-        )
+        return Response(list_envelope(request, offset, limit, count, results))
 
 
 class DeputyDetailView(APIView):
@@ -272,7 +254,7 @@ class DeputyDetailView(APIView):
             .order_by("-start_date", "pk")
         )
         stations = site_stations(request).filter(deputies=person).order_by("division_code", "name")
-        photos = payloads.images(request, [person.photo_id])
+        photos = image_payloads(request, [person.photo_id])
         return Response(
             {
                 **payloads.person_fields(person, photos),
@@ -523,7 +505,7 @@ class StationDetailView(APIView):
         )
         photo_ids = [d.photo_id for d in deputies]
         photo_ids += [d.photo_id for r in receptions for d in r.deputies.all()]
-        photos = payloads.images(request, photo_ids)
+        photos = image_payloads(request, photo_ids)
         return Response(
             {
                 **payloads.station(station),
