@@ -158,16 +158,12 @@ def memberships_of_site(site_id: int):
     )
 
 
-def _labels(choices) -> dict[str, str]:
-    # Not get_FOO_display(): it hashes every lazy label on each call, slow over 100,000 rows.
-    return {value: str(label) for value, label in choices.choices}
-
-
 def export_rows(site_id: int):
     """One tuple per seat, in ``PUBLIC_COLUMNS`` order, labels as the import reads them."""
-    gender, party, education = _labels(m.Gender), _labels(m.Party), _labels(m.Education)
-    category, election = _labels(m.OccupationCategory), _labels(m.Election)
-    reason = _labels(m.EndReason)
+    labels = m.choice_labels
+    gender, party, education = labels(m.Gender), labels(m.Party), labels(m.Education)
+    category, election = labels(m.OccupationCategory), labels(m.Election)
+    reason = labels(m.EndReason)
     holdings: dict[tuple[int, int], list[str]] = {}
     posts = m.PostHolding.objects.filter(post__term__congress__site_id=site_id).select_related(
         "post"

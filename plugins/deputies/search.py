@@ -23,13 +23,10 @@ whose term ends, drops out when it is next saved or re-indexed (and at every
 
 from __future__ import annotations
 
-import functools
-
 from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from search.registry import RecordProvider, register, sync
@@ -49,6 +46,7 @@ from .models import (
     Person,
     PostHolding,
     Term,
+    choice_labels,
 )
 from .stats import current_seats_q
 
@@ -58,17 +56,6 @@ _UID = "deputies.search."
 
 def current_post_q(today) -> Q:
     return Q(end_date__isnull=True) | Q(end_date__gte=today)
-
-
-@functools.lru_cache(maxsize=8)
-def _labels(language: str | None) -> dict[str, dict[str, str]]:
-    """Choice labels as plain strings, once per language: ``get_FOO_display()`` on
-    lazy labels costs more than everything else in indexing 120,000 seats."""
-    choices = {"election": Election, "gender": Gender, "party": Party, "education": Education,
-               "occupation_category": OccupationCategory}  # fmt: skip
-    return {
-        field: {value: str(label) for value, label in c.choices} for field, c in choices.items()
-    }
 
 
 class MembershipProvider(RecordProvider):
@@ -107,10 +94,9 @@ class MembershipProvider(RecordProvider):
     def to_document(self, obj) -> dict:
         person = obj.person
         congress = obj.congress
-        labels = _labels(get_language())
         parts = [
             f"{congress.name}{obj.term.ordinal}代表",
-            labels["election"].get(obj.election, ""),
+            choice_labels(Election).get(obj.election, ""),
         ]
         for label, part in (
             (_("代表团"), obj.delegation),
@@ -120,11 +106,11 @@ class MembershipProvider(RecordProvider):
             if part is not None:
                 parts.append(f"{label}:{part.name}")
         parts += [
-            labels["gender"].get(person.gender, ""),
+            choice_labels(Gender).get(person.gender, ""),
             person.ethnicity,
-            labels["party"].get(person.party, ""),
-            labels["education"].get(person.education, ""),
-            labels["occupation_category"].get(person.occupation_category, ""),
+            choice_labels(Party).get(person.party, ""),
+            choice_labels(Education).get(person.education, ""),
+            choice_labels(OccupationCategory).get(person.occupation_category, ""),
             person.occupation,
             person.title,
         ]
