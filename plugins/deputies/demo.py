@@ -32,12 +32,12 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from django.apps import apps
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from cms.services.workdays import Calendar
 
+from .congresses import NATIONAL_CODE, congress_name, ensure_site_congresses, township_columns
 from .models import (
     DIRECT_LEVELS,
     Congress,
@@ -63,17 +63,9 @@ from .models import (
     chinese_number,
 )
 from .privacy import _CHECK, _WEIGHTS
+from .search import reindex_people
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo.json"
-
-NATIONAL_CODE = "100000"
-NATIONAL_NAME = "全国人民代表大会"
-#: The congress a site of each SiteProfile level hosts.
-LEVEL_FOR_SITE = {
-    "province": Level.PROVINCIAL,
-    "municipal": Level.MUNICIPAL,
-    "county": Level.COUNTY,
-}
 
 
 @cache
@@ -81,66 +73,9 @@ def data() -> dict:
     return json.loads(DATA_FILE.read_text(encoding="utf-8"))
 
 
-# --- congresses of a site (also what provisioning a site creates) ---------------
-
-
-def congress_name(region_name: str) -> str:
-    """合肥市 → 合肥市人民代表大会."""
-    return f"{region_name}人民代表大会"
-
-
-def township_congress_name(column_title: str) -> str:
-    """The township column 上派镇人大 → 上派镇人民代表大会."""
-    return congress_name(column_title.removesuffix("人民代表大会").removesuffix("人大"))
-
-
 def region_of(congress: Congress) -> str:
     """合肥市人民代表大会 → 合肥市."""
     return congress.name.removesuffix("人民代表大会")
-
-
-def township_columns(profile) -> list[tuple[str, str]]:
-    """(nine-digit code, title) of the township columns (乡镇人大) on the site's page tree."""
-    township_page = apps.get_model("content", "TownshipPage")
-    return list(
-        township_page.objects.descendant_of(profile.site.root_page)
-        .order_by("division_code")
-        .values_list("division_code", "title")
-    )
-
-
-def ensure_congress(site_id: int, code: str, level: str, name: str) -> Congress:
-    """The congress with ``code``, created on ``site_id`` if missing (never renamed or moved)."""
-    congress, _created = Congress.objects.get_or_create(
-        division_code=code, defaults={"site_id": site_id, "level": level, "name": name}
-    )
-    return congress
-
-
-def ensure_site_congresses(profile) -> list[Congress]:
-    """The congresses the site hosts, created if missing; upper levels first.
-
-    The province site: the provincial congress, then the national one (the
-    national deputies elected in the province); a city: its congress; a
-    county: its congress and one per township column on its site.
-    """
-    level = LEVEL_FOR_SITE.get(profile.level)
-    if level is None:
-        return []
-    own = ensure_congress(
-        profile.site_id, profile.division_code, level, congress_name(profile.region_name)
-    )
-    congresses = [own]
-    if level == Level.PROVINCIAL:
-        congresses.append(
-            ensure_congress(profile.site_id, NATIONAL_CODE, Level.NATIONAL, NATIONAL_NAME)
-        )
-    if level == Level.COUNTY:
-        congresses += [
-            ensure_congress(profile.site_id, code, Level.TOWNSHIP, township_congress_name(title))
-            for code, title in township_columns(profile)
-        ]
-    return congresses
 
 
 # --- what each level gets ------------------------------------------------------------
@@ -840,14 +775,5 @@ def load_demo(profile) -> dict[str, int]:
         totals["congresses"] += 1
         people.update(builder.seated)
     if people:
-        reindex(sorted(people))
+        reindex_people(sorted(people))
     return totals
-
-
-def reindex(person_ids: list[int]) -> None:
-    """Bulk-created people fire no signals: put them in the search index if it has them."""
-    try:
-        from .search import reindex_people
-    except ImportError:  # the search documents are optional
-        return
-    reindex_people(person_ids)

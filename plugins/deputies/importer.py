@@ -37,6 +37,7 @@ from cms.services.audit import audit
 from . import models as m
 from . import privacy
 from .pinyin import name_keys
+from .search import reindex_people
 
 PLUGIN = "deputies"
 SHEET = "代表"
@@ -787,7 +788,7 @@ def import_workbook(
         person_ids = writer.apply(progress)
         _audit(writer, user)
     _refresh_planner_statistics(len(person_ids))
-    _reindex(person_ids)
+    reindex_people(person_ids)  # bulk writes send no signals
     return report
 
 
@@ -851,14 +852,3 @@ def _audit(writer: _Writer, user) -> None:
                 "unchanged": counts["unchanged"],
             },
         )
-
-
-def _reindex(person_ids: list[int]) -> None:
-    """Keep the search index in step: bulk writes send no signals."""
-    if not person_ids:
-        return
-    try:
-        from .search import reindex_people
-    except ImportError:  # the search provider is optional
-        return
-    reindex_people(person_ids)

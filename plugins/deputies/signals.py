@@ -20,7 +20,7 @@ from wagtail.signals import page_published
 
 from cms.plugins.signals import plugin_receiver, site_provisioned
 
-from .demo import ensure_congress, ensure_site_congresses, township_congress_name
+from .congresses import ensure_congress, ensure_site_congresses, township_congress_name
 from .models import Level
 
 
