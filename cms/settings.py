@@ -349,3 +349,83 @@ CORS_PREFLIGHT_MAX_AGE = 3600
 
 # --- Lianxi
 LIANXI_DEMO_PASSWORD = os.environ.get("LIANXI_DEMO_PASSWORD", "lianxi-demo-2026")
+
+# === Background work, schedules, notifications, statutory clocks (issue 11, platform) ===
+# cms.services.tasks, cms.services.schedule, cms.notifications + cms.services.notifications,
+# cms.services.sms, cms.services.deadlines. README "Configuration" lists the variables.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "cms.notifications"]
+
+# LIANXI_TASK_BACKEND: "database" (embedded default: a table and `manage.py run_worker`),
+# "rq" (production: Redis via REDIS_URL or LIANXI_RQ_URL, `manage.py run_worker` runs an
+# RQ worker) or "immediate" (run inside the request; the test suite's default).
+LIANXI_TASK_BACKEND = os.environ.get("LIANXI_TASK_BACKEND") or (
+    "immediate" if os.environ.get("PYTEST_VERSION") else "database"
+)
+if LIANXI_TASK_BACKEND not in {"database", "rq", "immediate"}:
+    raise ImproperlyConfigured("LIANXI_TASK_BACKEND must be database, rq or immediate.")
+LIANXI_RQ_URL = os.environ.get("LIANXI_RQ_URL") or REDIS_URL
+RQ_QUEUES = {
+    "default": {"URL": LIANXI_RQ_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}
+}
+if LIANXI_TASK_BACKEND == "rq":
+    if not LIANXI_RQ_URL:
+        raise ImproperlyConfigured("LIANXI_TASK_BACKEND=rq needs REDIS_URL (or LIANXI_RQ_URL).")
+    INSTALLED_APPS += ["django_rq"]
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[LIANXI_TASK_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+# A worker writes a heartbeat every LIANXI_WORKER_HEARTBEAT seconds; a task whose worker
+# has been silent for LIANXI_WORKER_STALE_AFTER seconds runs again (its worker died). A
+# task that killed its worker LIANXI_TASK_MAX_RECLAIMS times is marked failed instead.
+LIANXI_WORKER_HEARTBEAT = int(os.environ.get("LIANXI_WORKER_HEARTBEAT", "10"))
+LIANXI_WORKER_STALE_AFTER = int(os.environ.get("LIANXI_WORKER_STALE_AFTER", "60"))
+LIANXI_TASK_MAX_RECLAIMS = int(os.environ.get("LIANXI_TASK_MAX_RECLAIMS", "5"))
+# `manage.py run_scheduler` looks for due sweeps this often (seconds).
+LIANXI_SCHEDULER_INTERVAL = int(os.environ.get("LIANXI_SCHEDULER_INTERVAL", "30"))
+# Finished task results and sweep records older than this many days are pruned nightly.
+LIANXI_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("LIANXI_TASK_RESULTS_KEEP_DAYS", "14"))
+
+# Notifications: the inbox always; these channels when a user's preferences allow.
+LIANXI_NOTIFICATION_CHANNELS = env_list("LIANXI_NOTIFICATION_CHANNELS", "email,sms,wechat")
+LIANXI_NOTIFICATION_DIGEST_AT = os.environ.get("LIANXI_NOTIFICATION_DIGEST_AT", "08:00")
+# Retries of a failed send: seconds to wait before attempt 2, 3, ...; then "gave up".
+LIANXI_NOTIFICATION_BACKOFF = [
+    int(s) for s in env_list("LIANXI_NOTIFICATION_BACKOFF", "60,300,1800,7200")
+]
+LIANXI_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("LIANXI_NOTIFICATION_MAX_ATTEMPTS", "5"))
+# SMS (cms.services.sms): an HTTP gateway when LIANXI_SMS_URL is set, else the console.
+LIANXI_SMS_URL = os.environ.get("LIANXI_SMS_URL", "")
+LIANXI_SMS_KEY = os.environ.get("LIANXI_SMS_KEY", "")
+LIANXI_SMS_SIGN = os.environ.get("LIANXI_SMS_SIGN", "人大网站群")
+LIANXI_SMS_TIMEOUT = float(os.environ.get("LIANXI_SMS_TIMEOUT", "10"))
+# WeChat mini-program subscription messages: the HTTP API when an app id is set.
+LIANXI_WECHAT_APP_ID = os.environ.get("LIANXI_WECHAT_APP_ID", "")
+LIANXI_WECHAT_APP_SECRET = os.environ.get("LIANXI_WECHAT_APP_SECRET", "")
+LIANXI_WECHAT_API_BASE = os.environ.get("LIANXI_WECHAT_API_BASE", "https://api.weixin.qq.com")
+LIANXI_WECHAT_TEMPLATE_ID = os.environ.get("LIANXI_WECHAT_TEMPLATE_ID", "")
+LIANXI_WECHAT_TIMEOUT = float(os.environ.get("LIANXI_WECHAT_TIMEOUT", "10"))
+# E-mail: printed on the console in the demo (DEBUG=1), SMTP otherwise.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+
+# Statutory clocks (cms.services.deadlines): "due soon" this many working days before
+# the due date; "long overdue" this many calendar days after it. Rules may override.
+LIANXI_DEADLINE_DUE_SOON_DAYS = int(os.environ.get("LIANXI_DEADLINE_DUE_SOON_DAYS", "3"))
+LIANXI_DEADLINE_LONG_OVERDUE_DAYS = int(os.environ.get("LIANXI_DEADLINE_LONG_OVERDUE_DAYS", "30"))
+# === end of issue 11, platform ===

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core import mail
 
+from cms.notifications.models import Delivery
 from cms.services import audit, notifications, sensitive, sites, workdays
 from cms.services.models import CalendarDay, DayKind
 
@@ -38,27 +39,38 @@ def test_admin_rows_extend_and_override_the_data_file():
     assert workdays.is_working_day(D(2027, 2, 13))  # a Saturday
 
 
-def test_notifications_go_through_channels_and_survive_a_failing_one(settings):
+def test_notifications_go_through_channels_and_survive_a_failing_one(
+    settings, make_user, django_capture_on_commit_callbacks
+):
+    """A plugin's channel adapter: a failing channel does not stop the others."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     stream = io.StringIO()
 
     class Broken:
         name = "broken"
 
-        def send(self, notification):
+        def send(self, message):
             raise RuntimeError("down")
 
-    notifications.register_channel(notifications.ConsoleChannel(stream))
+    notifications.register_channel(notifications.ConsoleChannel("console", stream))
     notifications.register_channel(Broken())
+    deputy = make_user("deputy")
+    deputy.email = "deputy@example.org"
+    deputy.save()
+    notifications.register_contact_resolver(resolver := lambda user, channel: user.username)
     try:
-        sent = notifications.notify(
-            ["deputy@example.org"], "建议已交办", "正文", channels=["broken", "console", "email"]
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            notifications.notify(
+                [deputy], "建议已交办", "正文", channels=["broken", "console", "email"]
+            )
     finally:
-        notifications.register_channel(notifications.ConsoleChannel())
-    assert sent == ["console", "email"]
+        notifications._channels.pop("broken")
+        notifications._channels.pop("console")
+        notifications._resolvers.remove(resolver)
+    assert mail.outbox[0].to == ["deputy"]  # the resolver answers first
     assert "建议已交办" in stream.getvalue()
-    assert mail.outbox[0].to == ["deputy@example.org"]
+    outcome = dict(Delivery.objects.values_list("channel", "status"))
+    assert outcome == {"broken": "failed", "console": "sent", "email": "sent"}
     with pytest.raises(LookupError):
         notifications.get_channel("pigeon")
 
