@@ -180,8 +180,8 @@ def _reclaim_rq(now: dt.datetime) -> int:
     for name in task_backends[DEFAULT_TASK_BACKEND_ALIAS].queues:
         queue = django_rq.get_queue(name, job_class=Job)
         # Moves jobs whose worker stopped beating to the failed registry ...
-        StartedJobRegistry(queue=queue).cleanup(timestamp=now.timestamp())
-        failed = FailedJobRegistry(queue=queue)
+        StartedJobRegistry(queue=queue, job_class=Job).cleanup(timestamp=now.timestamp())
+        failed = FailedJobRegistry(queue=queue, job_class=Job)
         for job_id in failed.get_job_ids():
             job = queue.fetch_job(job_id)
             if job is None:

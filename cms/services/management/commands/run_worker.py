@@ -2,8 +2,8 @@
 
 Database backend (the default): django-tasks-db's worker, plus a heartbeat
 thread and, at start, the reclaim of tasks whose worker died. RQ backend: an
-RQ worker on the configured queues (``rqworker`` with the same queues works
-too). Stop it with Ctrl-C or SIGTERM: it finishes the task in hand first.
+RQ worker on the configured queues (the same as ``manage.py rqworker default
+--job-class django_tasks_rq.backend.Job --with-scheduler``). Stop it with Ctrl-C or SIGTERM: it finishes the task in hand first.
 """
 
 from __future__ import annotations
@@ -34,7 +34,10 @@ class Command(BaseCommand):
         if kind == "rq":
             queues = options["queue_name"].split(",")
             tasks.reclaim_abandoned()
-            call_command("rqworker", *queues, with_scheduler=True, burst=options["batch"])
+            call_command(
+                "rqworker", *queues, job_class="django_tasks_rq.backend.Job",
+                with_scheduler=True, burst=options["batch"],
+            )  # fmt: skip
             return
         if kind != "database":
             raise CommandError("LIANXI_TASK_BACKEND=immediate runs tasks in place: no worker.")
