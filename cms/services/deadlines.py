@@ -193,8 +193,13 @@ def parse_reminders(text: str) -> tuple[str, ...]:
 
 
 def limits(rule: str | Rule, site=None) -> Limits:
-    """The numbers of ``rule`` in force for ``site``: site row > level row > all levels > code."""
+    """The numbers of ``rule`` in force for ``site`` (a Site or SiteProfile).
+
+    A row for the site wins over one for its level, which wins over one for
+    all levels, which wins over the default in code.
+    """
     rule = get_rule(rule) if isinstance(rule, str) else rule
+    site = getattr(site, "site", site)  # a SiteProfile or a Site
     amount, max_amount, reminders, origin = rule.amount, rule.max_amount, rule.reminders, "default"
     rows = list(DeadlineSetting.objects.filter(rule=rule.name, site__isnull=True))
     level = _level_of(site)

@@ -1,0 +1,181 @@
+"""Statutory clocks: the defaults of the standards, counting, pause, extension, states, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cms.notifications.models import Notification
+from cms.services import deadlines
+from cms.services.models import DeadlineReminder, DeadlineSetting, DeadlineState
+
+D = dt.date
+BEIJING = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.django_db
+
+
+def at(day: dt.date, hour: int = 9) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=BEIJING)
+
+
+# One row per default number of the standards (statutory.md): rule, amount, unit, maximum,
+# kind, reminders; then a start date and the due date counted by hand on the 2025/2026
+# calendar. Changing a default must fail here.
+DEFAULTS = [
+    ("suggestion.reply", 3, "months", 6, "limit", ("due_soon", "overdue"),
+     D(2025, 7, 1), D(2025, 10, 9)),  # 1 Oct falls in the National Day holiday
+    ("suggestion.assign", 10, "working_days", None, "limit", ("due_soon", "overdue"),
+     D(2025, 9, 26), D(2025, 10, 16)),  # make-up Sundays count, the holiday does not
+    ("suggestion.return", 7, "working_days", None, "limit", ("due_soon", "overdue"),
+     D(2025, 9, 26), D(2025, 10, 13)),
+    ("suggestion.co_handling", 1, "months", None, "limit", ("due_soon", "overdue"),
+     D(2025, 8, 31), D(2025, 9, 30)),  # no 31 September: the month's last day
+    ("suggestion.contact_deputy", 20, "working_days", None, "limit", ("due_soon", "overdue"),
+     D(2026, 3, 2), D(2026, 3, 30)),
+    ("suggestion.rating", 20, "working_days", None, "limit", ("due_soon", "overdue"),
+     D(2026, 3, 2), D(2026, 3, 30)),
+    ("suggestion.rehandling", 1, "months", 2, "limit", ("due_soon", "overdue"),
+     D(2026, 4, 30), D(2026, 6, 1)),  # Saturday 30 May moves to Monday
+    ("suggestion.publication", 20, "working_days", None, "limit", ("due_soon", "overdue"),
+     D(2026, 3, 2), D(2026, 3, 30)),
+    ("message.reply", 3, "months", None, "limit", ("30d", "60d", "80d", "overdue"),
+     D(2025, 11, 30), D(2026, 2, 28)),  # a Saturday, but a make-up working day
+    ("feedback.reply", 3, "working_days", None, "limit", ("due_soon", "overdue"),
+     D(2025, 9, 26), D(2025, 9, 30)),
+    ("reception.notice", 3, "days", None, "notice", ("due_soon",),
+     D(2026, 5, 10), D(2026, 5, 7)),  # announced three days before the reception day
+    ("consultation.window", 30, "days", None, "minimum", (),
+     D(2026, 9, 1), D(2026, 10, 1)),  # a minimum is not moved off the holiday
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name,amount,unit,maximum,kind,reminders,start,due", DEFAULTS, ids=[d[0] for d in DEFAULTS]
+)
+def test_default(name, amount, unit, maximum, kind, reminders, start, due):
+    rule = deadlines.get_rule(name)
+    assert (rule.amount, rule.unit, rule.max_amount, rule.kind, rule.reminders) == (
+        amount, unit, maximum, kind, reminders)  # fmt: skip
+    assert rule.source and rule.label
+    assert deadlines.due_date(name, start) == due
+
+
+def test_every_registered_default_is_covered():
+    assert {r.name for r in deadlines.DEFAULT_RULES} == {d[0] for d in DEFAULTS}
+    assert deadlines.limits("suggestion.reply").due_soon == 3  # LIANXI_DEADLINE_DUE_SOON_DAYS
+    assert deadlines.limits("suggestion.reply").long_overdue == 30
+
+
+def test_settings_per_level_and_per_site(site_group):
+    county, other_county, city = site_group["340123"], site_group["340121"], site_group["340100"]
+    assert deadlines.limits("suggestion.reply", county.site).origin == "default"
+    DeadlineSetting.objects.create(rule="suggestion.reply", level="", amount=4)
+    DeadlineSetting.objects.create(rule="suggestion.reply", level="county", amount=2, max_amount=5)
+    DeadlineSetting.objects.create(rule="suggestion.reply", site=county.site, amount=1,
+                                   reminders="30d,overdue")  # fmt: skip
+    assert deadlines.limits("suggestion.reply", city.site).amount == 4  # all levels
+    other = deadlines.limits("suggestion.reply", other_county.site)
+    assert (other.amount, other.max_amount, other.origin) == (2, 5, "county")
+    own = deadlines.limits("suggestion.reply", county.site)
+    assert (own.amount, own.max_amount, own.reminders, own.origin) == (
+        1, 5, ("30d", "overdue"), "site")  # fmt: skip
+    # A clock copies its site's numbers when it starts.
+    clock = deadlines.start(county, "suggestion.reply", county, start=D(2026, 3, 2))
+    assert clock.amount == 1 and clock.due_on == D(2026, 4, 2)
+    bad = DeadlineSetting(rule="suggestion.reply", level="county", site=county.site, amount=2,
+                          max_amount=1, reminders="soon")  # fmt: skip
+    with pytest.raises(ValidationError) as errors:
+        bad.full_clean()
+    assert {"level", "max_amount", "reminders"} <= set(errors.value.message_dict)
+
+
+def test_start_pause_resume_extend_stop_and_states(site_group, make_user):
+    county = site_group["340123"]
+    record = make_user("record_owner")  # any saved model instance can carry a clock
+    clock = deadlines.start(record, "suggestion.reply", county, start=D(2026, 3, 2))
+    assert clock.due_on == D(2026, 6, 2) and clock.site == county.site
+    assert deadlines.start(record, "suggestion.reply", county) == clock  # already running
+    assert deadlines.running_clock(record, "suggestion.reply") == clock
+
+    assert deadlines.state(clock, at(D(2026, 4, 1))) == DeadlineState.ON_TIME
+    assert deadlines.state(clock, at(D(2026, 5, 27))) == DeadlineState.ON_TIME  # 4 working days
+    assert deadlines.state(clock, at(D(2026, 5, 28))) == DeadlineState.DUE_SOON  # 3 working days
+    assert deadlines.state(clock, at(D(2026, 6, 3))) == DeadlineState.OVERDUE
+    assert deadlines.state(clock, at(D(2026, 7, 2))) == DeadlineState.OVERDUE  # 30 days late
+    assert deadlines.state(clock, at(D(2026, 7, 3))) == DeadlineState.LONG_OVERDUE
+
+    deadlines.pause(clock, on=D(2026, 3, 10))
+    assert deadlines.state(clock) == DeadlineState.PAUSED
+    deadlines.resume(clock, on=D(2026, 3, 20))  # ten calendar days for a month rule
+    assert clock.paused_days == 10 and clock.due_on == D(2026, 6, 12)
+
+    director = make_user("director")
+    with pytest.raises(ValidationError):
+        deadlines.extend(clock, approved_by=director, to=7, reason="复杂")  # beyond 6 months
+    with pytest.raises(ValidationError):
+        deadlines.extend(clock, approved_by=director, to=6, reason=" ")
+    with pytest.raises(ValidationError):
+        deadlines.extend(clock, approved_by=director, to=3, reason="复杂")  # not longer
+    deadlines.extend(clock, approved_by=director, to=6, reason="涉及多个部门,需协调")
+    clock.refresh_from_db()
+    # 2 Sep + the 10 paused days = Saturday 12 Sep, moved to Monday.
+    assert (clock.limit, clock.due_on, clock.extended_by) == (6, D(2026, 9, 14), director)
+
+    deadlines.stop(clock, at=at(D(2026, 9, 14), 17))
+    assert deadlines.state(clock) == DeadlineState.MET
+    assert deadlines.running_clock(record, "suggestion.reply") is None
+    late = deadlines.start(record, "feedback.reply", county, start=D(2026, 3, 2))
+    assert late.due_on == D(2026, 3, 5)
+    with pytest.raises(ValidationError):
+        deadlines.extend(late, approved_by=director, to=5, reason="无")  # no extension allowed
+    deadlines.stop(late, at=at(D(2026, 3, 6)))
+    assert deadlines.state(late) == DeadlineState.MET_LATE
+    with pytest.raises(ValueError):
+        deadlines.start(record, "consultation.window", county)  # a minimum, not a clock
+
+
+def test_working_day_pause_moves_the_due_date_in_working_days(site_group, make_user):
+    clock = deadlines.start(make_user("r"), "suggestion.assign", site_group["340123"],
+                            start=D(2026, 3, 2))  # fmt: skip
+    assert clock.due_on == D(2026, 3, 16)
+    deadlines.pause(clock, on=D(2026, 3, 5))
+    deadlines.resume(clock, on=D(2026, 3, 9))  # Friday and Monday: two working days
+    assert clock.due_on == D(2026, 3, 18)
+
+
+def test_reminders_are_sent_once_each_to_the_plugins_recipients(site_group, make_user):
+    county = site_group["340123"]
+    staff = make_user("liaison_staff")
+    message = make_user("citizen_message")  # stands for the plugin's record
+    deadlines.register_reminder_recipients("message.reply", lambda clock: [staff])
+    try:
+        clock = deadlines.start(message, "message.reply", county, start=D(2026, 3, 31))
+        assert clock.due_on == D(2026, 6, 30) and clock.next_reminder_on == D(2026, 4, 30)
+        assert deadlines.reminders_due(clock, at(D(2026, 4, 29))) == []
+        assert deadlines.send_reminders(at(D(2026, 4, 29))) == 0
+        assert deadlines.send_reminders(at(D(2026, 4, 30))) == 1
+        assert deadlines.send_reminders(at(D(2026, 4, 30), 18)) == 0  # the sweep ran twice
+        first = Notification.objects.get(user=staff)
+        assert first.subject == "【答复群众留言】已起算30日,将于2026年6月30日到期。"
+        assert (
+            first.dedupe_key == f"deadline:{clock.pk}:30d"
+            and first.kind == "deadline.message.reply"
+        )
+        # A scheduler that was down for weeks sends the latest reminder only.
+        assert deadlines.send_reminders(at(D(2026, 6, 25))) == 1
+        assert list(Notification.objects.filter(user=staff).values_list("dedupe_key", flat=True)
+                    .order_by("created_at", "id")) == [
+            f"deadline:{clock.pk}:30d", f"deadline:{clock.pk}:80d"]  # fmt: skip
+        assert DeadlineReminder.objects.get(deadline=clock, key="60d").notified is False
+        assert deadlines.send_reminders(at(D(2026, 7, 1))) == 1  # overdue
+        clock.refresh_from_db()
+        assert clock.next_reminder_on is None
+        # A stopped clock reminds nobody.
+        other = deadlines.start(staff, "message.reply", county, start=D(2026, 3, 31))
+        deadlines.stop(other)
+        assert deadlines.send_reminders(at(D(2026, 8, 1))) == 0
+    finally:
+        deadlines._recipients.pop("message.reply", None)
