@@ -15,10 +15,14 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 ## make demo: install, migrate, load the Anhui demo site group, serve on 127.0.0.1:$(PORT)
+## with the background worker and the scheduler beside the server (Ctrl-C stops all three)
 demo: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py load_plugin_demo  # each plugin's demo data, on the sites it is on
+	DEBUG=1 $(PY) manage.py run_worker & worker=$$!; \
+	DEBUG=1 $(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: lint (ruff) and the whole pytest suite (DATABASE_URL picks the database)

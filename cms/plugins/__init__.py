@@ -15,7 +15,7 @@ plugins from importing it):
 * ``cms.plugins.signals``: ``plugin_receiver``; core signals to receive are
   re-exported there too (``site_provisioned``);
 * ``cms.plugins.testing``: base test cases for a plugin's API;
-* ``cms.services.*``: the shared services (sites, calendar, notifications,
+* ``cms.services.*``: the shared services (sites, calendar, clocks, tasks, sweeps, notifications, SMS,
   audit, sensitive words).
 
 This module is imported by ``cms/settings.py`` (through ``discovery``) and by

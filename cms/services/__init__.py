@@ -4,8 +4,17 @@
 * ``cms.services.sensitive``: the sensitive/wrong-word check on any text;
 * ``cms.services.workdays``: the working-day calendar (public holidays and
   make-up working days), for deadlines counted in working days;
-* ``cms.services.notifications``: send a message through pluggable channels;
+* ``cms.services.deadlines``: statutory clocks (start, pause, extend, stop,
+  states, reminders) with per-level and per-site time limits;
+* ``cms.services.tasks``: background tasks (``@task()``, ``enqueue``);
+* ``cms.services.schedule``: periodic sweeps (``register_sweep``);
+* ``cms.services.notifications``: the inbox and e-mail / SMS / WeChat
+  deliveries with preferences, a delivery log and retries;
+* ``cms.services.sms``: sending an SMS (``send_sms``);
+* ``cms.services.wechat``: the WeChat mini-program server API;
 * ``cms.services.audit``: record an action in Wagtail's audit log;
 * ``cms.services.performance``: add entries to deputies' performance records
   (kept by the ``deputies`` plugin, which registers itself as the backend).
+
+docs/where-things-live.md lists them with how to use each.
 """
