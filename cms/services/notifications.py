@@ -44,7 +44,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from . import sms, wechat
-from .tasks import enqueue, task
+from .tasks import enqueue, task, urgent
 
 __all__ = [
     "ConsoleChannel",
@@ -214,6 +214,9 @@ _kinds: dict[str, Kind] = {}
 
 def register_kind(name: str, label: Any, defaults: dict[str, str] | None = None) -> Kind:
     """Name a kind of notification (shown in preferences) and its default modes.
+
+    A name ending in ``.*`` (``"deadline.*"``) gives the defaults of every kind
+    with that prefix that has no registration of its own.
 
     ``defaults`` maps channels to ``"immediate"``, ``"digest"`` or ``"off"``
     for users who chose nothing, e.g. ``{"sms": "immediate"}`` for an urgent kind.
@@ -415,7 +418,7 @@ def notify(
             )
     for delivery in Delivery.objects.bulk_create(deliveries):
         if delivery.status == DeliveryStatus.QUEUED:
-            enqueue(deliver, delivery.pk)
+            enqueue(urgent(deliver), delivery.pk)
     return created
 
 
@@ -488,7 +491,7 @@ def retry_deliveries() -> int:
     """The ``notifications.retry`` sweep (every minute): enqueue what is due again."""
     ids = list(due_deliveries().values_list("pk", flat=True)[:1000])
     for pk in ids:
-        deliver.enqueue(pk)
+        urgent(deliver).enqueue(pk)
     return len(ids)
 
 
@@ -540,7 +543,7 @@ def build_digests(now: dt.datetime | None = None) -> list[int]:
                 status=DeliveryStatus.DIGESTED, digest=digest
             )
             if digest.status == DeliveryStatus.QUEUED:
-                enqueue(deliver, digest.pk)
+                enqueue(urgent(deliver), digest.pk)
                 digest_ids.append(digest.pk)
     return digest_ids
 

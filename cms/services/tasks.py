@@ -49,6 +49,7 @@ __all__ = [
     "enqueue",
     "reclaim_abandoned",
     "task",
+    "urgent",
 ]
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,22 @@ def enqueue(task: Task, *args: Any, **kwargs: Any) -> None:
         task.enqueue(*args, **kwargs)
     else:
         transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
+
+
+#: The priority of :func:`urgent` tasks (bulk work such as Wagtail's reference index
+#: updates keeps the default, 0).
+URGENT_PRIORITY = 50
+
+
+def urgent(task: Task) -> Task:
+    """``task`` ahead of bulk work where the backend orders by priority (database).
+
+    ``enqueue(urgent(deliver), delivery.pk)``: a notification is not kept waiting
+    behind thousands of re-indexing tasks after an import.
+    """
+    if task_backends[task.backend].supports_priority:
+        return task.using(priority=URGENT_PRIORITY)
+    return task
 
 
 # --- Workers and their heartbeats --------------------------------------------------

@@ -108,6 +108,16 @@ def shared_database(tmp_path):
         user = settings_dict["USER"] or "postgres"
         host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
         yield f"postgresql://{user}@{host}:{port}/{settings_dict['NAME']}"
+        # Let the killed workers' sessions end before the test database is dropped.
+        with connection.cursor() as cursor:
+            for _ in range(100):
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid()"
+                )
+                if cursor.fetchone()[0] == 0:
+                    break
+                time.sleep(0.1)
 
 
 def start_worker(database_url: str, *extra: str) -> subprocess.Popen:

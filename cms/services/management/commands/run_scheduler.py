@@ -38,7 +38,6 @@ class Command(BaseCommand):
             signal.signal(signal.SIGINT, stop)
             self.stdout.write(f"定时任务调度已启动,每 {interval:g} 秒检查一次。")
         while True:
-            close_old_connections()
             reclaimed = tasks.reclaim_abandoned()
             names = schedule.run_due_sweeps()
             if reclaimed:
@@ -54,3 +53,4 @@ class Command(BaseCommand):
                 time.sleep(min(1.0, interval))
             if not running:
                 return
+            close_old_connections()  # a long-running loop: drop a dead connection
