@@ -156,3 +156,38 @@ def test_second_run_creates_nothing(demo):
     assert _counts() == before
     editor.refresh_from_db()
     assert editor.check_password("changed-by-the-user")
+
+
+def test_rich_sites_have_a_configured_micro_portal(demo):
+    """Banners of the site's own latest news, contacts, and 肥西's own theme colour."""
+    from cms.portal.models import PortalSettings
+
+    feixi = SiteProfile.objects.get(division_code="340123")
+    portal = PortalSettings.for_site(feixi.site)
+    assert portal.theme_color == "#0E5E9C"
+    assert portal.contact_phone and portal.contact_email and portal.contact_address
+    assert len(portal.banners) >= 1
+    for banner in portal.banners:
+        page = banner.value["page"].specific
+        assert page.live and page.get_site() == feixi.site
+        assert banner.value["image"] == page.cover_image and banner.value["title"] == page.title
+    # A plain site keeps the untouched defaults.
+    plain = PortalSettings.for_site(SiteProfile.objects.get(division_code="340102").site)
+    assert len(plain.banners) == 0 and plain.theme_color == "#C8161D"
+
+
+def test_second_run_keeps_an_editors_portal_settings(demo):
+    from cms.portal.models import PortalSettings
+
+    portal = PortalSettings.for_site(SiteProfile.objects.get(division_code="340100").site)
+    portal.banners = []
+    portal.contact_phone = "0551-12345678"
+    portal.theme_color = "#123456"
+    portal.save()
+    call_command("load_demo", "--small", stdout=io.StringIO())
+    portal.refresh_from_db()
+    assert (len(portal.banners), portal.contact_phone, portal.theme_color) == (
+        0,
+        "0551-12345678",
+        "#123456",
+    )
