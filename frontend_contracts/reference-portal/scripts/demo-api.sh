@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Serve the Anhui demo (the data of `make demo`) on 127.0.0.1:$PORT for the
+# portal's browser tests, from a database and media folder of its own under
+# var/portal-e2e/ (LIANXI_E2E_STATE), so a developer's own `make demo` data
+# is neither used nor changed. Loading is idempotent: the first run takes a
+# few minutes, later runs well under a minute. Runs in the foreground;
+# Playwright's webServer starts it in the background and stops it after the
+# tests (or run it yourself: PORT=8130 bash scripts/demo-api.sh &).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+PORT=${PORT:-8130}
+STATE=${LIANXI_E2E_STATE:-$ROOT/var/portal-e2e}
+mkdir -p "$STATE"
+export DATABASE_URL="sqlite:///$STATE/db.sqlite3"
+export MEDIA_ROOT="$STATE/media"
+export DEBUG=1
+cd "$ROOT"
+make -s demo-data > "$STATE/demo-data.log" 2>&1 || { cat "$STATE/demo-data.log" >&2; exit 1; }
+echo "demo data ready ($STATE); serving on 127.0.0.1:$PORT" >&2
+exec .venv/bin/python manage.py runserver --noreload 127.0.0.1:"$PORT"

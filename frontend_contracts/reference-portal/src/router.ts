@@ -1,0 +1,119 @@
+/**
+ * The portal's screens. Every address carries the site (`?site=340123`), so a
+ * shared link opens the same site; a link without it keeps the current one.
+ *
+ * The interactive screens (log in with a mobile number, write to my deputy,
+ * comment on a draft, my messages, my notifications) are added here as routes
+ * with `meta: { requiresAuth: true }` next to a `login` route; `authRedirect`
+ * already sends a visitor without a token there (see auth/token.ts).
+ */
+import {
+  createRouter,
+  createWebHistory,
+  type RouteLocationNormalized,
+  type RouteLocationRaw,
+  type RouteRecordRaw,
+} from 'vue-router'
+import { reactive } from 'vue'
+import { asApiError, type ApiError } from './api/problem'
+import { resetStale } from './connectivity'
+import { selectSite } from './site'
+import HomeView from './views/HomeView.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Screens that need a signed-in person (the interactive ones). */
+    requiresAuth?: boolean
+    /** Screens that work without a site (choosing one). */
+    siteless?: boolean
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: HomeView },
+  { path: '/columns', name: 'columns', component: () => import('./views/ColumnsView.vue') },
+  { path: '/pages/:id(\\d+)', name: 'page', component: () => import('./views/PageView.vue') },
+  { path: '/search', name: 'search', component: () => import('./views/SearchView.vue') },
+  {
+    path: '/sites',
+    name: 'sites',
+    component: () => import('./views/SitesView.vue'),
+    meta: { siteless: true },
+  },
+  { path: '/deputies', name: 'deputies', component: () => import('./views/DeputiesView.vue') },
+  { path: '/deputies/:id(\\d+)', name: 'deputy', component: () => import('./views/DeputyView.vue') },
+  { path: '/stations', name: 'stations', component: () => import('./views/StationsView.vue') },
+  { path: '/stations/:id(\\d+)', name: 'station', component: () => import('./views/StationView.vue') },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('./views/NotFoundView.vue'),
+    meta: { siteless: true },
+  },
+]
+
+function siteOf(route: RouteLocationNormalized): string | null {
+  const value = route.query.site
+  return typeof value === 'string' && value ? value : null
+}
+
+/** Keep the site in the address: from the previous screen, or the build's default. */
+export function siteRedirect(
+  to: RouteLocationNormalized,
+  from: RouteLocationNormalized,
+  defaultSite: string | undefined,
+): RouteLocationRaw | null {
+  if (siteOf(to)) return null
+  const site = siteOf(from) ?? defaultSite
+  if (site) return { ...to, query: { ...to.query, site } }
+  if (to.meta.siteless) return null
+  return { name: 'sites' }
+}
+
+/** Screens for signed-in people send the others to log in first. */
+export function authRedirect(
+  to: RouteLocationNormalized,
+  token: string | null,
+  hasLogin: boolean,
+): RouteLocationRaw | null {
+  if (!to.meta.requiresAuth || token) return null
+  return hasLogin
+    ? { name: 'login', query: { site: to.query.site, next: to.fullPath } }
+    : { name: 'home', query: { site: to.query.site } }
+}
+
+/** A screen whose code could not be loaded (offline before it was ever opened). */
+export const navigation = reactive({ failed: null as { error: ApiError; path: string } | null })
+
+/** Fetch every screen's code once the first screen is up, so that they open offline too. */
+export function prefetchScreens(): void {
+  for (const route of routes) {
+    const component = route.component
+    if (typeof component === 'function') void (component as () => Promise<unknown>)().catch(() => null)
+  }
+}
+
+export function createPortalRouter(token: () => string | null) {
+  const router = createRouter({
+    history: createWebHistory(import.meta.env.BASE_URL),
+    routes,
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  })
+  router.beforeEach((to, from) => {
+    const redirect =
+      siteRedirect(to, from, import.meta.env.VITE_DEFAULT_SITE) ??
+      authRedirect(to, token(), router.hasRoute('login'))
+    if (redirect) return redirect
+    const site = siteOf(to)
+    if (site) void selectSite(site) // the screen loads its own data meanwhile
+    return true
+  })
+  router.afterEach(() => {
+    resetStale()
+    navigation.failed = null
+  })
+  router.onError((error, to) => {
+    navigation.failed = { error: asApiError(error), path: to.fullPath }
+  })
+  return router
+}
