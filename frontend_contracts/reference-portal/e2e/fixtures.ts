@@ -1,7 +1,7 @@
 // Shared by the specs: the demo site, the API as the tests' oracle (through
 // the portal's server, so addresses match), screenshots for the README, and a
 // guard that fails any test in which the page tried to reach another host.
-import { test as base, expect, type Page } from '@playwright/test'
+import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -11,14 +11,20 @@ export const SITE = '340123'
 const SHOTS = process.env.SCREENSHOT_DIR ?? 'test-results/screens'
 mkdirSync(SHOTS, { recursive: true })
 
-/** A phone-sized screenshot of the screen as it is, after its images arrived. */
-export async function shot(page: Page, name: string): Promise<void> {
+/** A phone-sized screenshot of the screen (scrolled to `at`, if given), after its images arrived. */
+export async function shot(page: Page, name: string, at?: Locator): Promise<void> {
+  if (at) await at.evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - 72)) // below the top bar
   await page.waitForLoadState('networkidle')
+  // Images in view, lazy ones included (they start loading once scrolled into view).
   await page.evaluate(async () => {
-    const images = Array.from(document.images).filter((img) => img.loading !== 'lazy' || img.getBoundingClientRect().top < innerHeight)
-    await Promise.all(images.map((img) => (img.complete ? null : img.decode().catch(() => null))))
+    const inView = Array.from(document.images).filter((img) => {
+      const box = img.getBoundingClientRect()
+      return box.bottom > 0 && box.top < innerHeight
+    })
+    await Promise.all(inView.map((img) => img.decode().catch(() => null)))
   })
-  await page.screenshot({ path: join(SHOTS, `portal-${name}.png`) })
+  await page.waitForLoadState('networkidle')
+  await page.screenshot({ path: join(SHOTS, `portal-${name}.jpg`), type: 'jpeg', quality: 80 })
 }
 
 export const test = base.extend<{ outsideRequests: string[] }>({

@@ -94,7 +94,7 @@ test('meeting: agenda, speeches, gallery, audio and video', async ({ page }) => 
     })
   })
   await expect.poll(() => content.getByTestId('block-audio').locator('audio').evaluate((el: HTMLAudioElement) => el.duration)).toBeGreaterThan(0)
-  await shot(page, 'meeting')
+  await shot(page, 'meeting', content.getByTestId('block-gallery'))
 })
 
 test('a link inside rich text (data-api) opens the page inside the portal', async ({ page }) => {
