@@ -16,5 +16,5 @@ export MEDIA_ROOT="$STATE/media"
 export DEBUG=1
 cd "$ROOT"
 make -s demo-data > "$STATE/demo-data.log" 2>&1 || { cat "$STATE/demo-data.log" >&2; exit 1; }
-echo "demo data ready ($STATE); serving on 127.0.0.1:$PORT" >&2
-exec .venv/bin/python manage.py runserver --noreload 127.0.0.1:"$PORT"
+echo "demo data ready ($STATE); serving on 127.0.0.1:$PORT, log in $STATE/runserver.log" >&2
+exec .venv/bin/python manage.py runserver --noreload 127.0.0.1:"$PORT" >>"$STATE/runserver.log" 2>&1

@@ -37,7 +37,11 @@ echo "== build"
 npm run build
 
 echo "== browser tests"
-npx playwright test
+if ! npx playwright test; then
+    LOG="${LIANXI_E2E_STATE:-$PORTAL/../../var/portal-e2e}/runserver.log"
+    [ -f "$LOG" ] && { echo "== the demo server's last requests ($LOG)"; tail -n 40 "$LOG"; }
+    exit 1
+fi
 
 node --input-type=module - <<'JS'
 import { readFileSync } from 'node:fs'
