@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import functools
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext as _
-from rest_framework import permissions, viewsets
+from rest_framework import permissions, serializers, viewsets
 
 from cms.api.exceptions import ApiProblem
 from cms.api.payloads import image_payloads, list_envelope
@@ -150,7 +151,26 @@ class SiteScopedMixin:
         return qs.filter(**{f"{self.site_field}_id": self.site_profile.site_id})
 
     def perform_create(self, serializer):
-        serializer.save(**{f"{self.site_field}_id": self.site_profile.site_id})
+        with _model_errors_as_400():
+            serializer.save(**{f"{self.site_field}_id": self.site_profile.site_id})
+
+    def perform_update(self, serializer):
+        with _model_errors_as_400():
+            serializer.save()
+
+
+class _model_errors_as_400:
+    """A model's own refusal on save (``public_text_fields`` hitting the site's word
+    lists, see ``cms.plugins.db``) answers 400 with field errors, like a serializer's."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if isinstance(exc, DjangoValidationError):
+            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            raise serializers.ValidationError(detail) from exc
+        return False
 
 
 class SiteScopedReadOnlyViewSet(SiteScopedMixin, viewsets.ReadOnlyModelViewSet):

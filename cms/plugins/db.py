@@ -2,8 +2,27 @@
 
 Everything a site owns carries a ``site`` foreign key and is read through
 ``for_site()`` / ``for_user()``: subclass :class:`SiteOwnedModel`.
+
+Text the public reads (an API field, a search document, a micro-portal) passes
+the same sensitive and wrong-word check as pages: list those fields in
+``public_text_fields`` and every ``full_clean()`` (admin forms, the plugin
+viewsets' writes) and ``save()`` refuses a hit with a Chinese message naming
+the field and the words (``cms.services.sensitive``)::
+
+    class Notice(SiteOwnedModel):
+        public_text_fields = ("title", "body")
 """
 
-from cms.sitegroup.models import SiteOwnedModel, SiteOwnedQuerySet
+from cms.services.sensitive import PublicTextMixin
+from cms.sitegroup.models import SiteOwnedModel as _SiteOwnedModel
+from cms.sitegroup.models import SiteOwnedQuerySet
 
-__all__ = ["SiteOwnedModel", "SiteOwnedQuerySet"]
+
+class SiteOwnedModel(PublicTextMixin, _SiteOwnedModel):
+    """A record a site owns; its ``public_text_fields`` pass the site's word check."""
+
+    class Meta:
+        abstract = True
+
+
+__all__ = ["PublicTextMixin", "SiteOwnedModel", "SiteOwnedQuerySet"]

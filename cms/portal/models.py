@@ -16,6 +16,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageChooserBlock
 
+from cms.services.sensitive import PublicTextMixin
+
 DEFAULT_THEME_COLOR = "#C8161D"  # 人大红
 
 theme_color_validator = RegexValidator(
@@ -47,8 +49,11 @@ class NavigationItemBlock(blocks.StructBlock):
 
 
 @register_setting(icon="mobile-alt")
-class PortalSettings(BaseSiteSetting):
+class PortalSettings(PublicTextMixin, BaseSiteSetting):
     """A site's micro-portal: theme colour, contact details, banners and navigation."""
+
+    #: Shown by the micro-portal: they pass the site's sensitive-word check.
+    public_text_fields = ("contact_address", "banners", "navigation")
 
     theme_color = models.CharField(
         _("主题色"), max_length=7, default=DEFAULT_THEME_COLOR, validators=[theme_color_validator]

@@ -32,6 +32,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from wagtail.models import Site
 
 from cms.plugins import enabled_site_ids
+from cms.services import sensitive
 from cms.services.audit import audit
 
 from . import models as m
@@ -379,9 +380,20 @@ class _Checker:
         self.errors: list[tuple[int | None, str, str]] = []
         self.seats: dict[tuple[str, int], int] = {}  # (digest, term) → first row
         self.people: dict[str, tuple[int, dict, dict]] = {}  # digest → first row, profile, private
+        self.scanners: dict[int, Callable] = {}  # site id → its word lists, loaded once
 
     def error(self, number, column, message):
         self.errors.append((number, column, message))
+
+    def words(self, number, congress, texts: dict[str, str]) -> None:
+        """Public text passes the site's sensitive-word check, as the admin's forms do."""
+        scan = self.scanners.get(congress.site_id)
+        if scan is None:
+            scan = self.scanners[congress.site_id] = sensitive.scanner(congress.site_id)
+        for column, text in texts.items():
+            hits = scan(text)
+            if hits:
+                self.error(number, column, sensitive.describe_hits(hits))
 
     def delegation_row(self, number, values):
         code, term_value, name = (_text(v) for v in values)
@@ -396,6 +408,7 @@ class _Checker:
         if not name or len(name) > 100:
             self.error(number, "名称（代表团表）", "代表团名称必填，且不超过 100 字")
             return
+        self.words(number, congress, {"名称（代表团表）": name})
         self.lookups.new_delegations.setdefault((term.pk, name), number)
 
     def row(self, number, values) -> _Row | None:
@@ -445,6 +458,9 @@ class _Checker:
         seat = self._seat(number, cells, text, congress, term, check)
         parts = self._parts(number, text, term)
         posts = check("职务", parse_posts, text["职务"]) or []
+        if congress is not None:
+            public = ("姓名", "工作单位及职务", "职称", "代表团", "代表小组", "选区", "职务")
+            self.words(number, congress, {column: text[column] for column in public})
         id_number, digest = self._id_number(number, cells["身份证号"], term)
         private = {"mobile": text["手机号码"], "address": text["通讯地址"]}
         if private["mobile"] and not re.fullmatch(r"\+?[\d\- ]{7,20}", private["mobile"]):

@@ -130,6 +130,8 @@ class EndReason(models.TextChoices):
 class Congress(SiteOwnedModel):
     """The people's congress of one level and division (a Popolo organization)."""
 
+    public_text_fields = ("name",)
+
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("层级"), max_length=12, choices=Level.choices)
     division_code = models.CharField(
@@ -211,6 +213,8 @@ class Term(SiteOwnedModel):
 class TermPartModel(SiteOwnedModel):
     """A named part of one term (delegation, deputy group, constituency)."""
 
+    public_text_fields = ("name",)
+
     term = models.ForeignKey(Term, on_delete=models.CASCADE, verbose_name=_("届次"))
     name = models.CharField(_("名称"), max_length=100)
 
@@ -260,6 +264,8 @@ class DeputyGroup(TermPartModel):
 class Constituency(TermPartModel):
     """选区 (direct elections) or 选举单位 (indirect: the electing congress or unit)."""
 
+    public_text_fields = ("name", "area")
+
     class Kind(models.TextChoices):
         DISTRICT = "district", _("选区")
         UNIT = "unit", _("选举单位")
@@ -292,6 +298,9 @@ class Person(SiteOwnedModel):
     The office of any congress the person sits in may manage them too (see
     ``Person.objects.for_user``).
     """
+
+    #: What the API, the exports and search show of a person (private fields are never shown).
+    public_text_fields = ("name", "occupation", "title", "biography")
 
     # --- public profile ---------------------------------------------------
     name = models.CharField(_("姓名"), max_length=50)
@@ -494,6 +503,8 @@ class Membership(SiteOwnedModel):
 class Post(SiteOwnedModel):
     """A position in a congress's standing committee or a special committee."""
 
+    public_text_fields = ("body",)
+
     class Role(models.TextChoices):
         CHAIR = "chair", _("主任")
         VICE_CHAIR = "vice_chair", _("副主任")
@@ -570,6 +581,8 @@ WEEKDAYS = [(1, _("周一")), (2, _("周二")), (3, _("周三")), (4, _("周四"
 class LiaisonStation(SiteOwnedModel):
     """代表联络站 or 代表活动室: where deputies receive their constituents."""
 
+    public_text_fields = ("name", "address", "opening_hours", "description")
+
     class Kind(models.TextChoices):
         STATION = "station", _("代表联络站")
         ROOM = "room", _("代表活动室")
@@ -639,6 +652,8 @@ class LiaisonStation(SiteOwnedModel):
 class Reception(SiteOwnedModel):
     """A scheduled reception day at a station: who receives, when."""
 
+    public_text_fields = ("topic",)
+
     station = models.ForeignKey(
         LiaisonStation,
         on_delete=models.CASCADE,
@@ -686,6 +701,8 @@ class PerformanceKind(models.TextChoices):
 
 class PerformanceEntry(SiteOwnedModel):
     """One entry of a deputy's performance record (履职档案) in one term."""
+
+    public_text_fields = ("title",)
 
     membership = models.ForeignKey(
         Membership,
