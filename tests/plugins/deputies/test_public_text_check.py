@@ -48,7 +48,10 @@ def test_one_service_answers_which_words_a_text_hits(site_group, words):
     assert [h.word for h in scan("人大代表大会")] == ["人大代表大会"]
     assert scan("长丰专属词") == []
     message = sensitive.describe_hits(scan("违禁词与人大代表大会"), "简介")
-    assert message == "“简介”含敏感词“违禁词”;含错别字“人大代表大会”(应为“人民代表大会”),请修改后再保存。"
+    assert (
+        message
+        == "“简介”含敏感词“违禁词”;含错别字“人大代表大会”(应为“人民代表大会”),请修改后再保存。"
+    )
 
 
 # --- the deputies plugin through the admin --------------------------------------------
@@ -167,9 +170,7 @@ def test_portal_navigation_titles_are_checked_on_save(site_group, words):
     settings_row.navigation = [{"type": "item", "value": {"page": column.pk, "title": "违禁词"}}]
     with pytest.raises(ValidationError) as refused:
         settings_row.save()
-    assert refused.value.message_dict["navigation"] == [
-        "“导航”含敏感词“违禁词”,请修改后再保存。"
-    ]
+    assert refused.value.message_dict["navigation"] == ["“导航”含敏感词“违禁词”,请修改后再保存。"]
 
 
 # --- API writes (the example plugin's viewset) -------------------------------------------
@@ -206,9 +207,7 @@ def test_an_api_write_with_a_site_word_is_a_400_naming_the_field(
 # --- the deputies Excel import ----------------------------------------------------------
 
 
-def test_the_deputies_import_reports_the_row_column_and_words(
-    client, register, make_user, words
-):
+def test_the_deputies_import_reports_the_row_column_and_words(client, register, make_user, words):
     from tests.plugins.deputies.test_import import row
 
     client.force_login(make_user("import-root", superuser=True))
@@ -231,4 +230,3 @@ def test_the_deputies_import_reports_the_row_column_and_words(
     assert (3, "工作单位及职务", "含敏感词“违禁词”,请修改后再保存。") in report.errors
     assert (3, "代表小组", "含敏感词“肥西专属词”,请修改后再保存。") in report.errors
     assert not m.Person.objects.filter(name__in=["赵敏", "钱多"]).exists()
-
