@@ -347,6 +347,14 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")  # every site; per site 
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 CORS_PREFLIGHT_MAX_AGE = 3600
 
+# --- Outbound fetches (cms.services.fetch): imports now, link checks and webhooks later.
+# Only public addresses are contacted; intranet sources are allowed here explicitly
+# (addresses or CIDR networks, e.g. "10.1.2.3,192.168.10.0/24").
+LIANXI_FETCH_ALLOWED_NETWORKS = env_list("LIANXI_FETCH_ALLOWED_NETWORKS")
+LIANXI_FETCH_TIMEOUT = float(os.environ.get("LIANXI_FETCH_TIMEOUT", "60"))  # whole fetch, seconds
+LIANXI_FETCH_MAX_BYTES = int(os.environ.get("LIANXI_FETCH_MAX_BYTES", str(200 * 1024 * 1024)))
+LIANXI_FETCH_MAX_REDIRECTS = int(os.environ.get("LIANXI_FETCH_MAX_REDIRECTS", "5"))
+
 # --- Lianxi
 LIANXI_DEMO_PASSWORD = os.environ.get("LIANXI_DEMO_PASSWORD", "lianxi-demo-2026")
 

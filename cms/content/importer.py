@@ -38,7 +38,6 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import nh3
-import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -51,6 +50,7 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import log as log_action
 from wagtail.models import Page
 
+from cms.services import fetch
 from cms.sitegroup.lookup import UnknownDivisionCode, resolve_code
 
 from .models import ArticlePage, ColumnPage, Confidentiality, PageAttachment, TownshipPage
@@ -72,8 +72,6 @@ TITLE_MAX = 255
 AUTHOR_MAX = SOURCE_MAX = 128
 URL_MAX = 500
 
-FETCH_TIMEOUT = (10, 60)  # connect, read (seconds)
-FETCH_CHUNK = 64 * 1024
 USER_AGENT = "Lianxi-importer/1.0"
 
 # Pillow format → file extension Wagtail accepts for images.
@@ -177,13 +175,13 @@ class MediaFetcher:
     """Reads local files (relative to the export's directory) and downloads URLs.
 
     Local paths must be relative and stay inside ``base_dir``; URLs must be
-    http(s). Downloads go to a temporary directory removed by ``close()``.
+    http(s) and are fetched by ``cms.services.fetch`` (no internal addresses).
+    Downloads go to a temporary directory removed by ``close()``.
     Results (and failures) are cached, so a file named by many lines is read once.
     """
 
-    def __init__(self, base_dir: Path, session: requests.Session | None = None):
+    def __init__(self, base_dir: Path):
         self.base_dir = Path(base_dir).resolve()
-        self.session = session or requests.Session()
         self._cache: dict[tuple[str, str], Media | MediaError] = {}
         self._tmp: Path | None = None
 
@@ -246,46 +244,31 @@ class MediaFetcher:
         return full, full.name, sha1, size
 
     def _download(self, kind: str, url: str):
-        limit = self.max_size(kind)
+        """Through the core fetcher: public addresses only (``LIANXI_FETCH_ALLOWED_NETWORKS``
+        for intranet sources), redirects re-checked, size and time capped."""
+        if self._tmp is None:
+            self._tmp = Path(tempfile.mkdtemp(prefix="lianxi-import-"))
+        target = self._tmp / f"{len(self._cache)}"
         try:
-            response = self.session.get(
-                url, stream=True, timeout=FETCH_TIMEOUT, headers={"User-Agent": USER_AGENT}
+            fetched = fetch.download(
+                url, target, max_bytes=self.max_size(kind), headers={"User-Agent": USER_AGENT}
             )
-        except requests.RequestException as exc:
-            raise MediaError(f"下载失败:{url}({exc.__class__.__name__})") from exc
-        with response:
-            if response.status_code != 200:
-                raise MediaError(f"下载失败:{url} 返回 HTTP {response.status_code}")
-            content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            if kind == "image" and not (
-                content_type.startswith("image/")
-                or content_type in ("", "application/octet-stream")
-            ):
-                raise MediaError(f"{url} 的内容类型是“{content_type}”,不是图片")
-            if kind == "document" and content_type in ("text/html", "application/xhtml+xml"):
-                raise MediaError(f"{url} 返回的是网页而不是文件(可能是错误页或登录页)")
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > limit:
-                raise MediaError(f"文件过大({declared} 字节),上限 {limit} 字节")
-            if self._tmp is None:
-                self._tmp = Path(tempfile.mkdtemp(prefix="lianxi-import-"))
-            target = self._tmp / f"{len(self._cache)}"
-            digest, size = hashlib.sha1(), 0
-            try:
-                with target.open("wb") as out:
-                    for chunk in response.iter_content(FETCH_CHUNK):
-                        size += len(chunk)
-                        if size > limit:
-                            raise MediaError(f"文件过大,上限 {limit} 字节")
-                        digest.update(chunk)
-                        out.write(chunk)
-            except requests.RequestException as exc:
-                raise MediaError(f"下载中断:{url}({exc.__class__.__name__})") from exc
-        filename = unquote(Path(urlsplit(url).path).name)
+        except fetch.FetchError as exc:
+            raise MediaError(str(exc)) from exc
+        content_type = fetched.content_type
+        if kind == "image" and not (
+            content_type.startswith("image/") or content_type in ("", "application/octet-stream")
+        ):
+            raise MediaError(f"{url} 的内容类型是“{content_type}”,不是图片")
+        if kind == "document" and content_type in ("text/html", "application/xhtml+xml"):
+            raise MediaError(f"{url} 返回的是网页而不是文件(可能是错误页或登录页)")
+        with target.open("rb") as f:
+            sha1 = hashlib.file_digest(f, "sha1").hexdigest()
+        filename = unquote(Path(urlsplit(fetched.url).path).name)
         if not Path(filename).suffix:
             guessed = mimetypes.guess_extension(content_type) if content_type else None
             filename = (filename or "file") + (guessed or "")
-        return target, filename, digest.hexdigest(), size
+        return target, filename, sha1, fetched.size
 
 
 def _check_image(path: Path, filename: str) -> str:
@@ -708,7 +691,7 @@ def _keys(value: str, base_url: str) -> set[str]:
 class SiteImporter:
     """Imports JSON Lines exports into one site (or one township column tree)."""
 
-    def __init__(self, site_code: str, session: requests.Session | None = None):
+    def __init__(self, site_code: str):
         try:
             place = resolve_code(site_code)
         except UnknownDivisionCode:
@@ -721,7 +704,6 @@ class SiteImporter:
         self.collection = self.profile.collection
         if self.collection is None:
             raise ImportFailed([LineError(None, "站点缺少图片与文档集合,请先重新运行建站")])
-        self.session = session
         self._columns: dict[str, Page | str] = {}
         self._stored_files: list[tuple[object, str]] = []
 
@@ -730,7 +712,7 @@ class SiteImporter:
         path = Path(path)
         if not path.is_file():
             raise ImportFailed([LineError(None, f"导入文件不存在:{path}")])
-        fetcher = MediaFetcher(path.parent, session=self.session)
+        fetcher = MediaFetcher(path.parent)
         try:
             records = self.validate(path, fetcher)
             report = ImportReport(dry_run=dry_run)
@@ -1293,11 +1275,10 @@ def import_site_content(
     *,
     dry_run: bool = False,
     log: Callable[[str], None] | None = None,
-    session: requests.Session | None = None,
 ) -> ImportReport:
     """Import the JSON Lines file at ``path`` into the site ``site_code`` (all or nothing).
 
     Raises ``ImportFailed`` (with every error found) and writes nothing when
     any line is bad. ``dry_run`` validates and reports without writing.
     """
-    return SiteImporter(site_code, session=session).run(path, dry_run=dry_run, log=log)
+    return SiteImporter(site_code).run(path, dry_run=dry_run, log=log)

@@ -326,8 +326,9 @@ def web(tmp_path):
     server.server_close()
 
 
-def test_images_and_attachments_by_url(site_group, tmp_path, web):
+def test_images_and_attachments_by_url(site_group, tmp_path, web, settings):
     root, base = web
+    settings.LIANXI_FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]  # an intranet source, allowed
     png(root / "uploads" / "photo.png", (10, 200, 10))
     png(root / "uploads" / "inline.png", (10, 10, 200))
     (root / "uploads" / "report.pdf").write_bytes(b"%PDF-1.4 tiny")
@@ -351,6 +352,62 @@ def test_images_and_attachments_by_url(site_group, tmp_path, web):
         run(write_jsonl(tmp_path, [row, bad, missing]))
     assert "第2行" in str(excinfo.value) and "网页" in str(excinfo.value)
     assert "第3行" in str(excinfo.value) and "HTTP 404" in str(excinfo.value)
+
+
+class _Redirect(http.server.BaseHTTPRequestHandler):
+    location = ""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.send_response(302)
+        self.send_header("Location", self.location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def test_urls_of_internal_addresses_are_refused_and_nothing_is_served(
+    site_group, tmp_path, web, settings
+):
+    """The importer fetched 127.0.0.1, 0x7f000001, a redirect to 127.0.0.1 and
+    169.254.169.254, then served the file publicly; each is now a bad line."""
+    root, base = web
+    png(root / "uploads" / "photo.png")
+    port = base.rsplit(":", 1)[1]
+    settings.LIANXI_FETCH_ALLOWED_NETWORKS = []
+    handler = type("R", (_Redirect,), {"location": f"{base}/uploads/photo.png"})
+    redirector = http.server.ThreadingHTTPServer(("127.0.0.2", 0), handler)
+    threading.Thread(target=redirector.serve_forever, daemon=True).start()
+    try:
+        sources = [
+            f"{base}/uploads/photo.png",
+            f"http://0x7f000001:{port}/uploads/photo.png",
+            f"http://2130706433:{port}/uploads/photo.png",
+            f"http://[::ffff:127.0.0.1]:{port}/uploads/photo.png",
+            "http://169.254.169.254/latest/meta-data/photo.png",
+        ]
+        rows = [
+            article(n, images=[{"src": src}], source_url=f"http://old.example.cn/u/{n}")
+            for n, src in enumerate(sources, start=1)
+        ]
+        with pytest.raises(CommandError) as refused:
+            run(write_jsonl(tmp_path, rows))
+        message = str(refused.value)
+        for n in range(1, 6):
+            assert f"第{n}行: images: 第1项:拒绝访问" in message
+        assert "链路本地地址" in message and "本机回环地址" in message
+
+        # Through a redirect from an allowed intranet source to a refused address.
+        settings.LIANXI_FETCH_ALLOWED_NETWORKS = ["127.0.0.2/32"]
+        redirect = f"http://127.0.0.2:{redirector.server_address[1]}/photo.png"
+        with pytest.raises(CommandError, match="第1行: images: 第1项:拒绝访问本机回环地址"):
+            run(write_jsonl(tmp_path, [article(1, images=[{"src": redirect}])]))
+    finally:
+        redirector.shutdown()
+        redirector.server_close()
+    assert not imported(site_group).exists()
+    assert not Image.objects.exists()
 
 
 def test_broken_image_file_is_a_bad_line(site_group, tmp_path):
