@@ -167,17 +167,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: local memory by default, Redis when REDIS_URL is set.
+# --- Cache: local memory by default, Redis when REDIS_URL is set. Redis is used
+# through cms.services.cache.ResilientRedisCache: when Redis is unreachable the
+# site runs without a cache (a log line and the "cache" health flag), never 500.
+# "shared" is what every worker process must see alike (throttle counters):
+# Redis, or without it a database table (created by migrate), never local memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "lianxi"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
+    _REDIS_CACHE = {
+        "BACKEND": "cms.services.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "lianxi"),
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "1")),
+            "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "2")),
+        },
     }
+    CACHES = {"default": _REDIS_CACHE, "shared": _REDIS_CACHE}
 else:
     CACHES = {
         "default": {
@@ -185,8 +192,20 @@ else:
             "LOCATION": "lianxi",
             # Room for the API's cached responses (cms.api.caching); default 300.
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "lianxi_shared_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        },
     }
+LIANXI_CACHE_RETRY_SECONDS = float(os.environ.get("LIANXI_CACHE_RETRY_SECONDS", "10"))
+# The API's throttle counters (cms.api.throttling): one count across worker processes.
+LIANXI_THROTTLE_CACHE = "shared"
+# The client's address behind proxies (cms.services.clients): X-Forwarded-For is
+# read only as far as these say. Neither set: REMOTE_ADDR, the header is ignored.
+LIANXI_TRUSTED_PROXY_COUNT = int(os.environ.get("LIANXI_TRUSTED_PROXY_COUNT", "0"))
+LIANXI_TRUSTED_PROXIES = env_list("LIANXI_TRUSTED_PROXIES")
 
 # --- Search: the embedded engine unless ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")

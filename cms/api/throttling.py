@@ -12,20 +12,43 @@ Scopes and defaults (``settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``):
 ``anon_write`` 20/min, ``user_write`` 120/min, ``search`` 60/min (anonymous),
 ``search_user`` 240/min. A refused request answers ``429`` as
 ``application/problem+json`` with ``Retry-After`` (``cms.api.exceptions``).
+
+Two things keep the limits real:
+
+* the client is identified by ``cms.services.clients.client_ip`` (the
+  trusted-proxy settings), never by whatever ``X-Forwarded-For`` a client
+  sends (DRF's own ``get_ident`` takes the whole header as the identity when
+  ``NUM_PROXIES`` is unset, so every new header value was a fresh allowance);
+* the counters live in the shared cache ``LIANXI_THROTTLE_CACHE`` (Redis with
+  ``REDIS_URL``, else a database table): DRF's default, the ``default`` cache,
+  is local memory in the embedded setup, one per worker process, so two
+  workers allowed twice the rate.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import caches
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from cms.services.clients import client_ip
+
 
 class _SettingsRates:
-    """Read the rates when the throttle is made (DRF reads them once, at import)."""
+    """Read the rates when the throttle is made (DRF reads them once, at import); count
+    in the shared cache; identify clients by the trusted-proxy settings only."""
+
+    def __init__(self):
+        self.cache = caches[getattr(settings, "LIANXI_THROTTLE_CACHE", "default")]
+        super().__init__()
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        return client_ip(request)
 
 
 class _WriteThrottle(_SettingsRates, SimpleRateThrottle):

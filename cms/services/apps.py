@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def create_cache_tables(sender, using="default", verbosity=1, **kwargs):
+    """``migrate`` also creates the database cache tables (``createcachetable`` is
+    idempotent): the embedded setup's shared cache needs no extra deployment step."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=max(verbosity - 1, 0))
 
 
 class ServicesConfig(AppConfig):
@@ -18,3 +27,4 @@ class ServicesConfig(AppConfig):
         schedule.register_sweep("deadlines.reminders", deadlines.send_reminders_sweep,
                                 every="daily at 08:30")  # fmt: skip
         deadlines.connect_signals()
+        post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="lianxi_cache_tables")

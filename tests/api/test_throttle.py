@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -86,3 +87,74 @@ def test_default_rates():
 
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     assert rates["anon_write"] == "20/min" and rates["search"] == "60/min"
+
+
+# --- client identity and the shared counters (issue: X-Forwarded-For bypass, per-process counts)
+
+
+def test_a_forged_x_forwarded_for_does_not_buy_new_requests(client, rates):
+    for n in range(2):
+        response = client.post("/api/v1/test-comments/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+        assert response.status_code == 201
+    for forged in ("10.0.0.99", "1.2.3.4, 5.6.7.8", "garbage"):
+        assert_throttled(client.post("/api/v1/test-comments/", HTTP_X_FORWARDED_FOR=forged))
+    for n in range(2):
+        search = client.get(f"/api/v1/test-search/?q={n}", HTTP_X_FORWARDED_FOR=f"9.9.9.{n}")
+        assert search.status_code == 200
+    assert_throttled(client.get("/api/v1/test-search/?q=x", HTTP_X_FORWARDED_FOR="9.9.9.9"))
+
+
+def test_behind_trusted_proxies_the_client_is_the_address_they_add(client, rates, settings):
+    settings.LIANXI_TRUSTED_PROXY_COUNT = 1  # one nginx in front: it appends the peer
+    post = client.post
+    for forged in ("6.6.6.6", "7.7.7.7"):  # the client's own entries are ignored
+        header = f"{forged}, 203.0.113.5"
+        assert post("/api/v1/test-comments/", HTTP_X_FORWARDED_FOR=header).status_code == 201
+    assert_throttled(post("/api/v1/test-comments/", HTTP_X_FORWARDED_FOR="8.8.8.8, 203.0.113.5"))
+    # Another client behind the same proxy has its own allowance.
+    assert post("/api/v1/test-comments/", HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 201
+
+
+def test_trusted_proxy_addresses(client, rates, settings):
+    settings.LIANXI_TRUSTED_PROXIES = ["127.0.0.0/8", "10.1.0.0/16"]
+    post = client.post
+    via = {"REMOTE_ADDR": "127.0.0.1"}
+    chain = "1.1.1.1, 198.51.100.7, 10.1.2.3"  # client → LB 10.1.2.3 → nginx (127.0.0.1)
+    for _ in range(2):
+        assert post("/api/v1/test-comments/", HTTP_X_FORWARDED_FOR=chain, **via).status_code == 201
+    assert_throttled(
+        post("/api/v1/test-comments/", HTTP_X_FORWARDED_FOR="2.2.2.2, 198.51.100.7", **via)
+    )
+    # A peer that is not a trusted proxy: its header is ignored, its own address counts.
+    direct = {"REMOTE_ADDR": "198.51.100.99"}
+    for forged in ("1.1.1.1", "3.3.3.3"):
+        response = post("/api/v1/test-comments/", HTTP_X_FORWARDED_FOR=forged, **direct)
+        assert response.status_code == 201
+    assert_throttled(post("/api/v1/test-comments/", HTTP_X_FORWARDED_FOR="4.4.4.4", **direct))
+
+
+def test_counters_live_in_the_shared_cache_every_worker_sees(client, rates, settings):
+    """Local memory is one store per worker process: two workers allowed twice the rate.
+    The counters are in the shared cache (a database table here, Redis with REDIS_URL)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+    from django.core.cache.backends.locmem import LocMemCache
+
+    assert settings.LIANXI_THROTTLE_CACHE == "shared"
+    assert not isinstance(caches["shared"], LocMemCache)
+    for _ in range(2):
+        assert client.post("/api/v1/test-comments/").status_code == 201
+    # What another worker process reads: a fresh connection to the same store.
+    other_worker = DatabaseCache("lianxi_shared_cache", {})
+    assert other_worker.get("throttle_anon_write_127.0.0.1") is not None
+    caches["default"].clear()  # this process's local memory does not hold the count
+    assert_throttled(client.post("/api/v1/test-comments/"))
+
+
+def test_with_redis_the_shared_cache_is_redis(monkeypatch):
+    import runpy
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    namespace = runpy.run_path(str(Path(__file__).resolve().parents[2] / "cms" / "settings.py"))
+    assert namespace["CACHES"]["shared"]["LOCATION"] == "redis://127.0.0.1:6379/3"
+    assert namespace["CACHES"]["shared"]["BACKEND"] == "cms.services.cache.ResilientRedisCache"
