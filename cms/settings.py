@@ -153,6 +153,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Persistent connections are tested before reuse: a database restart costs
+        # one reconnect, not a 500 for each worker's stale connection.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -209,6 +212,11 @@ LIANXI_TRUSTED_PROXIES = env_list("LIANXI_TRUSTED_PROXIES")
 
 # --- Search: the embedded engine unless ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# While Elasticsearch is down: searches answer 503, or with "embedded" use the embedded
+# index (kept in step as well); index updates wait in the outbox (search.outbox).
+LIANXI_SEARCH_FALLBACK = os.environ.get("LIANXI_SEARCH_FALLBACK", "")
+LIANXI_SEARCH_TIMEOUT = float(os.environ.get("LIANXI_SEARCH_TIMEOUT", "10"))  # per request, s
+LIANXI_SEARCH_RETRY_SECONDS = float(os.environ.get("LIANXI_SEARCH_RETRY_SECONDS", "10"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 AUTH_PASSWORD_VALIDATORS = [

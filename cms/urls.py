@@ -7,7 +7,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # degraded services (cms.services.health)
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # REST API root: plugin routes under /api/v1/<label>/, OpenAPI at /api/v1/schema/.

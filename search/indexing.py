@@ -1,17 +1,75 @@
-"""Keeping the index in step with publishing: sync one page, a subtree, a record."""
+"""Keeping the index in step with publishing: sync one page, a subtree, a record.
+
+The public functions (``sync_page``, ``drop_page``, ``sync_record``,
+``sync_records``, ``drop_record``) never fail because the search server is
+down: the update is queued in the outbox (``search.outbox``) and replayed when
+it answers. The ``apply_*`` functions do the work and raise
+``EngineUnavailable``; the outbox replays through them.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from .backends import get_engine
+from . import outbox
+from .backends import EngineUnavailable, get_engine
 from .documents import iter_page_entries, iter_record_entries, page_entry, record_entry
 
 logger = logging.getLogger(__name__)
 
 
+def _queued(op: str, ids, **kwargs):
+    """Run an index write; when the engine is down, queue it instead of failing."""
+
+    def run(write):
+        try:
+            result = write()
+        except EngineUnavailable as exc:
+            outbox.queue(op, ids, error=exc.reason or str(exc.detail), **kwargs)
+            return None
+        outbox.replay_soon()
+        return result
+
+    return run
+
+
 def sync_page(page_id: int, descendants: bool = False) -> None:
     """Index the page as stored (live content) or drop it when it must not be searchable."""
+    _queued("page", [page_id], descendants=descendants)(
+        lambda: apply_sync_page(page_id, descendants)
+    )
+
+
+def drop_page(page_id: int) -> None:
+    _queued("drop_page", [page_id])(lambda: apply_drop_pages([page_id]))
+
+
+def sync_record(provider, obj) -> None:
+    _queued("record", [obj.pk], provider=provider.kind)(
+        lambda: apply_sync_records(provider, [obj.pk])
+    )
+
+
+def sync_records(provider, pks, chunk: int = 500) -> dict:
+    """Index many records of one provider at once (e.g. after a bulk import, whose
+    ``bulk_create``/``update`` fire no signals): those ``get_queryset`` returns are
+    upserted, the others dropped, in chunks; one SiteProfile query in all. When the
+    engine is down the whole set is queued (``{"queued": n}``)."""
+    pks = sorted(set(pks))
+    result = _queued("record", pks, provider=provider.kind)(
+        lambda: apply_sync_records(provider, pks, chunk)
+    )
+    return result if result is not None else {"upserted": 0, "dropped": 0, "queued": len(pks)}
+
+
+def drop_record(provider, pk) -> None:
+    _queued("drop_record", [pk], provider=provider.kind)(lambda: apply_drop_records(provider, [pk]))
+
+
+# --- the writes themselves (raise EngineUnavailable) ----------------------------------
+
+
+def apply_sync_page(page_id: int, descendants: bool = False) -> None:
     from wagtail.models import Page
 
     engine = get_engine()
@@ -40,26 +98,23 @@ def sync_page(page_id: int, descendants: bool = False) -> None:
     invalidate_api_cache([profile.division_code] if profile is not None else None)
 
 
-def drop_page(page_id: int) -> None:
-    get_engine().delete([f"page:{page_id}"])
+def apply_drop_pages(page_ids) -> None:
+    get_engine().delete([f"page:{pk}" for pk in page_ids])
 
 
-def sync_record(provider, obj) -> None:
-    engine = get_engine()
-    visible = provider.get_queryset().filter(pk=obj.pk).first()
-    entry = record_entry(provider, visible) if visible is not None else None
-    if entry is None:
-        engine.delete([provider.key(obj.pk)])
-    else:
+def apply_sync_records(provider, pks, chunk: int = 500) -> dict:
+    from cms.sitegroup.models import SiteProfile
+
+    if len(pks) == 1:  # one saved record: no SiteProfile map
+        engine = get_engine()
+        visible = provider.get_queryset().filter(pk=pks[0]).first()
+        entry = record_entry(provider, visible) if visible is not None else None
+        if entry is None:
+            engine.delete([provider.key(pks[0])])
+            return {"upserted": 0, "dropped": 1}
         engine.upsert([entry])
         invalidate_api_cache([entry.site_code])
-
-
-def sync_records(provider, pks, chunk: int = 500) -> dict:
-    """Index many records of one provider at once (e.g. after a bulk import, whose
-    ``bulk_create``/``update`` fire no signals): those ``get_queryset`` returns are
-    upserted, the others dropped, in chunks; one SiteProfile query in all."""
-    from cms.sitegroup.models import SiteProfile
+        return {"upserted": 1, "dropped": 0}
 
     engine = get_engine()
     pks = sorted(set(pks))
@@ -91,8 +146,8 @@ def sync_records(provider, pks, chunk: int = 500) -> dict:
     return {"upserted": upserted, "dropped": dropped}
 
 
-def drop_record(provider, pk) -> None:
-    get_engine().delete([provider.key(pk)])
+def apply_drop_records(provider, pks) -> None:
+    get_engine().delete([provider.key(pk) for pk in pks])
 
 
 def rebuild(site_profile=None, progress=None) -> dict:
@@ -102,8 +157,14 @@ def rebuild(site_profile=None, progress=None) -> dict:
         yield from iter_page_entries(site_profile)
         yield from iter_record_entries(site_profile)
 
+    from .models import PendingIndexUpdate
+
     site_ids = [site_profile.site_id] if site_profile is not None else None
+    queued_before = PendingIndexUpdate.objects.order_by("-pk").values_list("pk", flat=True).first()
     summary = get_engine().rebuild(entries(), site_ids=site_ids, progress=progress)
+    if site_profile is None and queued_before is not None:
+        # Everything was re-read from the database: what was queued before is done.
+        PendingIndexUpdate.objects.filter(pk__lte=queued_before).delete()
     invalidate_api_cache([site_profile.division_code] if site_profile is not None else None)
     return summary
 

@@ -41,3 +41,33 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.title}"
+
+
+class PendingIndexUpdate(models.Model):
+    """An index update the search server could not take (search.outbox): replayed later.
+
+    Rows name what to re-index, not the document: replaying reads the current
+    rows, so an old entry can never overwrite a newer state.
+    """
+
+    class Op(models.TextChoices):
+        PAGE = "page", "page"  # sync pages object_ids (and descendants)
+        DROP_PAGE = "drop_page", "drop page"
+        RECORD = "record", "record"  # sync records object_ids of provider
+        DROP_RECORD = "drop_record", "drop record"
+
+    op = models.CharField(max_length=16, choices=Op.choices)
+    provider = models.CharField(max_length=64, blank=True, default="")  # a record kind
+    object_ids = models.JSONField(default=list)
+    descendants = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("待同步的索引更新")
+        verbose_name_plural = _("待同步的索引更新")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.provider} {self.object_ids[:5]}"

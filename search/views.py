@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
 from .api import hidden_plugin_sites
-from .backends import SearchQuery, get_engine
+from .backends import EngineUnavailable, SearchQuery, get_engine
 
 
 def admin_search(request):
@@ -21,9 +21,16 @@ def admin_search(request):
     if not site_ids:
         raise PermissionDenied
     q = request.GET.get("q", "").strip()[:100]
-    result = None
+    result, unavailable = None, False
     if q:
-        result = get_engine().search(
-            SearchQuery(q=q, site_ids=site_ids, hidden=hidden_plugin_sites(site_ids), limit=50)
-        )
-    return TemplateResponse(request, "search_index/admin_search.html", {"q": q, "result": result})
+        try:
+            result = get_engine().search(
+                SearchQuery(q=q, site_ids=site_ids, hidden=hidden_plugin_sites(site_ids), limit=50)
+            )
+        except EngineUnavailable:
+            unavailable = True
+    return TemplateResponse(
+        request,
+        "search_index/admin_search.html",
+        {"q": q, "result": result, "unavailable": unavailable},
+    )

@@ -8,8 +8,31 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
+from cms.api.exceptions import ApiProblem
 from search.documents import Entry
 from search.text import Phrase, parse_query
+
+
+class EngineUnavailable(ApiProblem):
+    """The search server does not answer (Elasticsearch down or unreachable).
+
+    Raised by an engine's reads and writes. The API answers it as ``503``
+    ``application/problem+json`` with ``Retry-After`` (it is an ``ApiProblem``);
+    index writes catch it and queue the update (``search.outbox``).
+    """
+
+    wait = 30  # Retry-After, seconds
+
+    def __init__(self, reason: str = ""):
+        self.reason = reason
+        super().__init__(
+            503,
+            "search-unavailable",
+            str(_("搜索服务暂不可用")),
+            str(_("搜索服务暂时无法连接,请稍后再试。")),
+        )
 
 
 @dataclass

@@ -20,6 +20,7 @@ The mappings and queries are plain data (``index_body()``,
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -38,7 +39,17 @@ from elasticsearch_dsl import (
 from search.documents import Entry
 from search.text import has_cjk, parse_query
 
-from .base import Hit, SearchEngine, SearchQuery, SearchResult, highlight, snippet
+from .base import (
+    EngineUnavailable,
+    Hit,
+    SearchEngine,
+    SearchQuery,
+    SearchResult,
+    highlight,
+    snippet,
+)
+
+logger = logging.getLogger("lianxi.search")
 
 FAMILIES = ("pages", "records")
 TITLE_BOOST = 10
@@ -177,20 +188,40 @@ def build_suggest(q: str, site_ids: list[int], limit: int, hidden=None) -> Searc
     return Search.from_dict(body).index(*[alias_name(f) for f in FAMILIES])
 
 
+def _unavailable(exc: Exception) -> bool:
+    """Is ``exc`` "the server is not there" (rather than a bad request of ours)?"""
+    from elastic_transport import ConnectionError, ConnectionTimeout, TransportError
+    from elasticsearch import ApiError
+
+    if isinstance(exc, ConnectionError | ConnectionTimeout):
+        return True
+    if isinstance(exc, ApiError):
+        return exc.meta.status >= 500 if exc.meta is not None else True
+    return isinstance(exc, TransportError)
+
+
 class ElasticsearchEngine(SearchEngine):
+    """Every call raises :class:`EngineUnavailable` when the server does not answer;
+    after a failure the server is not tried for ``LIANXI_SEARCH_RETRY_SECONDS``."""
+
     name = "elasticsearch"
 
     def __init__(self, url: str):
         self.url = url
         self._client = None
         self._ik = getattr(settings, "LIANXI_SEARCH_IK", None)
+        self._retry_at = 0.0
 
     @property
     def client(self):
         if self._client is None:
             from elasticsearch import Elasticsearch
 
-            self._client = Elasticsearch(self.url, request_timeout=30)
+            self._client = Elasticsearch(
+                self.url,
+                request_timeout=float(getattr(settings, "LIANXI_SEARCH_TIMEOUT", 10)),
+                max_retries=1,
+            )
         return self._client
 
     @property
@@ -198,9 +229,9 @@ class ElasticsearchEngine(SearchEngine):
         if self._ik is None:
             try:
                 plugins = self.client.cat.plugins(format="json")
-                self._ik = any("analysis-ik" in str(p.get("component", "")) for p in plugins)
-            except Exception:
-                self._ik = False
+            except Exception:  # not known yet: ask again next time
+                return False
+            self._ik = any("analysis-ik" in str(p.get("component", "")) for p in plugins)
         return self._ik
 
     # --- indices and aliases --------------------------------------------------------
@@ -346,3 +377,39 @@ class ElasticsearchEngine(SearchEngine):
             plugin=data.get("plugin", ""), column_id=data.get("column_id"), score=score,
             title_highlight=title_hl, snippet=body_hl,
         )  # fmt: skip
+
+
+def _guarded(method):
+    """``method`` with connection failures turned into :class:`EngineUnavailable`."""
+    import functools
+    import time
+
+    from cms.services import health
+
+    @functools.wraps(method)
+    def call(engine, *args, **kwargs):
+        if time.monotonic() < engine._retry_at:
+            raise EngineUnavailable("recently unreachable")
+        try:
+            result = method(engine, *args, **kwargs)
+        except EngineUnavailable:
+            raise
+        except Exception as exc:
+            if not _unavailable(exc):
+                raise
+            engine._retry_at = time.monotonic() + float(
+                getattr(settings, "LIANXI_SEARCH_RETRY_SECONDS", 10)
+            )
+            if health.report_down("search", exc.__class__.__name__):
+                logger.warning("Elasticsearch unreachable at %s: %s", engine.url, exc)
+            raise EngineUnavailable(str(exc)) from exc
+        if health.is_down("search") and health.report_up("search"):
+            logger.warning("Elasticsearch reachable again at %s", engine.url)
+        return result
+
+    return call
+
+
+for _name in ("upsert", "delete", "keys", "rebuild", "search", "suggest", "ensure_indices",
+              "create_index", "swap_alias"):  # fmt: skip
+    setattr(ElasticsearchEngine, _name, _guarded(getattr(ElasticsearchEngine, _name)))

@@ -12,7 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.sitegroup.lookup import UnknownDivisionCode, get_site_profile
-from search.backends import get_engine
+from search.backends import EngineUnavailable, get_engine
 from search.documents import count_pages, count_records
 from search.indexing import rebuild
 
@@ -54,7 +54,10 @@ class Command(BaseCommand):
         show = not no_progress and sys.stderr.isatty()
         progress = Progress(total, sys.stderr, show)
         started = time.monotonic()
-        summary = rebuild(profile, progress=progress)
+        try:
+            summary = rebuild(profile, progress=progress)
+        except EngineUnavailable as exc:
+            raise CommandError(f"search server unavailable: {exc.reason}") from None
         if show:
             sys.stderr.write("\n")
         elapsed = time.monotonic() - started
