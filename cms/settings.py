@@ -382,6 +382,15 @@ LIANXI_FETCH_TIMEOUT = float(os.environ.get("LIANXI_FETCH_TIMEOUT", "60"))  # wh
 LIANXI_FETCH_MAX_BYTES = int(os.environ.get("LIANXI_FETCH_MAX_BYTES", str(200 * 1024 * 1024)))
 LIANXI_FETCH_MAX_REDIRECTS = int(os.environ.get("LIANXI_FETCH_MAX_REDIRECTS", "5"))
 
+# --- Spreadsheets (cms.services.spreadsheets): any workbook read, and a web upload's cap
+# (a larger register is imported with manage.py import_deputies, not in a request).
+LIANXI_SPREADSHEET_MAX_BYTES = int(
+    os.environ.get("LIANXI_SPREADSHEET_MAX_BYTES", str(200 * 1024 * 1024))
+)
+LIANXI_SPREADSHEET_MAX_UPLOAD_BYTES = int(
+    os.environ.get("LIANXI_SPREADSHEET_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024))
+)
+
 # --- Lianxi
 LIANXI_DEMO_PASSWORD = os.environ.get("LIANXI_DEMO_PASSWORD", "lianxi-demo-2026")
 

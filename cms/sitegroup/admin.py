@@ -67,6 +67,8 @@ from wagtail_modeladmin.views import (
     InspectView,
 )
 
+from cms.services.spreadsheets import SafeSpreadsheetExportMixin
+
 from .models import SiteProfile
 from .permissions import site_ids_for_user
 from .provisioning import SiteSpec, provision_site
@@ -217,8 +219,8 @@ class SiteFormMixin:
         return instance
 
 
-class SiteIndexView(IndexView):
-    pass
+class SiteIndexView(SafeSpreadsheetExportMixin, IndexView):
+    """Its XLSX/CSV exports write formula-like text as text (cms.services.spreadsheets)."""
 
 
 class SiteCreateView(SiteFormMixin, CreateView):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.models import Site
 
+from cms.services import spreadsheets
 from cms.services.sites import UnknownDivisionCode, get_site_profile
 
 from . import exporter, popolo
@@ -47,6 +48,9 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("只能导入 Excel 工作簿（.xlsx）；.xls 或 .csv 请先在 Excel 中另存为 .xlsx。")
             )
+        # A large register is checked and written for minutes: not inside a web request
+        # (manage.py import_deputies takes any size).
+        spreadsheets.check_upload(upload)
         return upload
 
 

@@ -2,18 +2,20 @@
 
 The export has the import's columns minus the private ones (ID number,
 mobile, address): no export ever carries them. It is written with openpyxl's
-write-only mode, so a province-wide register streams row by row.
+write-only mode, so a province-wide register streams row by row. Every cell
+goes through ``cms.services.spreadsheets``: text that looks like a formula
+(``=HYPERLINK(…)`` typed into an occupation) stays text.
 """
 
 from __future__ import annotations
-
-import io
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from cms.services import spreadsheets
 
 from . import models as m
 from .importer import (
@@ -75,8 +77,8 @@ def build_template(congresses) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
-    sheet.append(COLUMNS)
-    sheet.append(EXAMPLE_ROW)
+    spreadsheets.append(sheet, COLUMNS)
+    spreadsheets.append(sheet, EXAMPLE_ROW)
     bold, grey = Font(bold=True), Font(color="808080", italic=True)
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
@@ -116,12 +118,14 @@ def build_template(congresses) -> bytes:
     options.sheet_state = "hidden"
 
     notes = workbook.create_sheet("说明")
-    notes.append(("列名", "是否必填", "说明", "可选值"))
+    spreadsheets.append(notes, ("列名", "是否必填", "说明", "可选值"))
     for column in COLUMNS:
         allowed = "、".join(lists.get(column, []))
         if column == "职务":
             allowed = "主任、副主任、秘书长、委员（前可加机构，如“法制委员会”）"
-        notes.append((column, "必填" if column in REQUIRED else "", HELP.get(column, ""), allowed))
+        spreadsheets.append(
+            notes, (column, "必填" if column in REQUIRED else "", HELP.get(column, ""), allowed)
+        )
     for letter, width in zip("ABCD", (16, 10, 60, 80), strict=True):
         notes.column_dimensions[letter].width = width
     for cell in notes[1]:
@@ -133,16 +137,14 @@ def build_template(congresses) -> bytes:
     notes.append(("同一人（同一身份证号）可在多个人大各占一行，各行的个人信息须一致。",))
 
     delegations = workbook.create_sheet(DELEGATION_SHEET)
-    delegations.append(DELEGATION_COLUMNS)
+    spreadsheets.append(delegations, DELEGATION_COLUMNS)
     for cell in delegations[1]:
         cell.font = bold
     return _save(workbook)
 
 
 def _save(workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(workbook)
 
 
 def _date(value) -> str:
@@ -201,7 +203,7 @@ def export_workbook(site_id: int) -> bytes:
     """The site's deputies as XLSX: public columns only."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET)
-    sheet.append(PUBLIC_COLUMNS)
+    spreadsheets.append(sheet, PUBLIC_COLUMNS)
     for row in export_rows(site_id):
-        sheet.append([str(v) for v in row])
+        spreadsheets.append(sheet, [str(v) for v in row])
     return _save(workbook)

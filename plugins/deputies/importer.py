@@ -20,19 +20,16 @@ from __future__ import annotations
 
 import datetime
 import re
-import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from wagtail.models import Site
 
 from cms.plugins import enabled_site_ids
-from cms.services import sensitive
+from cms.services import sensitive, spreadsheets
 from cms.services.audit import audit
 
 from . import models as m
@@ -339,14 +336,18 @@ PART_MODELS = {
 
 def _open(file):
     try:
-        return load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return spreadsheets.open_workbook(file)
+    except spreadsheets.SpreadsheetError as exc:
+        if "过大" in str(exc):
+            raise ImportFileError(str(exc)) from None
         raise ImportFileError("文件不是有效的 Excel 工作簿（.xlsx），请使用导入模板。") from None
 
 
 def _rows(sheet, columns):
-    """(row number, values) of the non-empty rows below the header; checks the header."""
-    rows = sheet.iter_rows(values_only=True)
+    """(row number, values) of the non-empty rows below the header; checks the header.
+
+    Every row is read, whatever the sheet's ``<dimension>`` claims (the core reader)."""
+    rows = spreadsheets.rows(sheet)
     header = next(rows, ())
     names = tuple(_text(v) for v in header)
     while names and not names[-1]:
