@@ -265,6 +265,11 @@ WAGTAILDOCS_EXTENSIONS = [
     "mp3", "m4a", "wav", "mp4", "webm",
 ]  # fmt: skip
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
+# Documents are served by Wagtail's view, which asks cms.content.documents who may see
+# them (a draft's attachment is not public); never as plain media files.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Collections whose documents are public whatever uses them (names, sub-collections too).
+LIANXI_PUBLIC_DOCUMENT_COLLECTIONS = env_list("LIANXI_PUBLIC_DOCUMENT_COLLECTIONS")
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True

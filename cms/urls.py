@@ -19,8 +19,9 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
+        # Documents only through /documents/<id>/<name> (cms.content.documents decides).
         re_path(
-            r"^{}(?P<path>.*)$".format(settings.MEDIA_URL.lstrip("/")),
+            r"^{}(?P<path>(?!documents/).*)$".format(settings.MEDIA_URL.lstrip("/")),
             serve_static,
             {"document_root": settings.MEDIA_ROOT},
         )
