@@ -14,7 +14,8 @@ their views):
   ``Vary: Accept, Accept-Language, Authorization`` (``Origin`` is added by the
   CORS middleware); ``If-None-Match`` answers ``304``.
 * requests with **credentials** are never served from or stored in the cache
-  and get ``Cache-Control: private, no-store``.
+  and get ``Cache-Control: private, no-store``; so are responses that set a
+  cookie (the offline Swagger UI sets ``csrftoken``).
 
 Invalidation is by generation: the key of a response includes a global
 generation and the generation of the site the request names (``?site=`` or
@@ -224,6 +225,11 @@ class ApiCacheMiddleware:
 
         response = self.get_response(request)
         status = response.status_code
+        if response.cookies:
+            # A cookie (Swagger UI's csrftoken) is one client's: never public, never stored.
+            response["Cache-Control"] = "private, no-store"
+            patch_vary_headers(response, (*VARY, "Cookie"))
+            return response
         cacheable = status in (200, 404) and not response.streaming
         if not cacheable or _opted_out(response):
             if status < 500 and "Cache-Control" not in response:

@@ -41,7 +41,8 @@ class _SettingsRates:
     in the shared cache; identify clients by the trusted-proxy settings only."""
 
     def __init__(self):
-        self.cache = caches[getattr(settings, "LIANXI_THROTTLE_CACHE", "default")]
+        alias = getattr(settings, "LIANXI_THROTTLE_CACHE", "default")
+        self.cache = caches[alias if alias in settings.CACHES else "default"]
         super().__init__()
 
     def get_rate(self):

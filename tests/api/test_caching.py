@@ -244,14 +244,13 @@ def redis_cache(settings):
         message = f"Redis not reachable at {redis_location()}: {exc}"
         print(message)
         pytest.skip(message)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": redis_location(),
-            "KEY_PREFIX": "lianxi-test",
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
+    redis = {
+        "BACKEND": "cms.services.cache.ResilientRedisCache",  # what REDIS_URL selects
+        "LOCATION": redis_location(),
+        "KEY_PREFIX": "lianxi-test",
+        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
     }
+    settings.CACHES = {"default": redis, "shared": redis}
     from django.core.cache import caches
 
     cache = caches["default"]

@@ -25,3 +25,17 @@ def test_schema_is_openapi_3(client):
     assert response.status_code == 200
     assert response.json()["openapi"].startswith("3.")
     assert "/api/v1/pages/" in response.json()["paths"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs/", "/api/v1/redoc/", "/api/v1/schema/"])
+def test_a_response_that_sets_a_cookie_is_never_public(client, path):
+    """Swagger UI sets the csrftoken cookie: a shared cache must not hand it to everyone."""
+    for _ in range(2):  # and it is not served from the API cache either
+        response = client.get(path)
+        assert response.status_code == 200
+        cache_control = response.get("Cache-Control", "")
+        if response.cookies:
+            assert "public" not in cache_control
+            assert "private" in cache_control and "no-store" in cache_control
+            assert "Cookie" in response.get("Vary", "")
+        assert response.get("X-Lianxi-Cache") != "hit" or not response.cookies
