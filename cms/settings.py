@@ -387,6 +387,11 @@ LIANXI_FETCH_TIMEOUT = float(os.environ.get("LIANXI_FETCH_TIMEOUT", "60"))  # wh
 LIANXI_FETCH_MAX_BYTES = int(os.environ.get("LIANXI_FETCH_MAX_BYTES", str(200 * 1024 * 1024)))
 LIANXI_FETCH_MAX_REDIRECTS = int(os.environ.get("LIANXI_FETCH_MAX_REDIRECTS", "5"))
 
+# --- import_site_content: the longest article line read (JSON Lines), in bytes.
+LIANXI_IMPORT_MAX_LINE_BYTES = int(
+    os.environ.get("LIANXI_IMPORT_MAX_LINE_BYTES", str(5 * 1024 * 1024))
+)
+
 # --- Spreadsheets (cms.services.spreadsheets): any workbook read, and a web upload's cap
 # (a larger register is imported with manage.py import_deputies, not in a request).
 LIANXI_SPREADSHEET_MAX_BYTES = int(

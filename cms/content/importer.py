@@ -53,6 +53,7 @@ from wagtail.models import Page
 from cms.services import fetch
 from cms.sitegroup.lookup import UnknownDivisionCode, resolve_code
 
+from . import media_cleanup
 from .models import ArticlePage, ColumnPage, Confidentiality, PageAttachment, TownshipPage
 from .publication import PublicationRefused, find_problems
 
@@ -733,9 +734,20 @@ class SiteImporter:
         errors: list[LineError] = []
         records: list[Record] = []
         seen_urls: dict[str, int] = {}
+        limit = int(getattr(settings, "LIANXI_IMPORT_MAX_LINE_BYTES", 0) or 0)
         with path.open("rb") as f:
-            for number, raw in enumerate(f, start=1):
+            for number, raw in enumerate(_lines(f, limit), start=1):
                 line_errors: list[LineError] = []
+                if raw is None:  # longer than the cap: skipped unread, reported
+                    errors.append(
+                        LineError(
+                            number,
+                            f"该行超过 {limit // (1024 * 1024) or 1} MB 上限"
+                            f"(LIANXI_IMPORT_MAX_LINE_BYTES = {limit} 字节),未读取;"
+                            "请把正文中的图片改为文件或网址引用",
+                        )
+                    )
+                    continue
                 record = self._validate_line(number, raw, fetcher, line_errors)
                 if record is not None and not line_errors:
                     first = seen_urls.setdefault(record.source_url, number)
@@ -1127,6 +1139,16 @@ class SiteImporter:
 
     # ------------------------------------------------------------------ write pass
     def _write(self, records: list[Record], report: ImportReport) -> None:
+        # Files of an import killed hard last time (no row refers to them) go first;
+        # this one leaves a marker until it is done, for the same reason.
+        media_cleanup.recover_interrupted_imports()
+        marker = media_cleanup.begin_import()
+        try:
+            self._write_all(records, report)
+        finally:
+            media_cleanup.end_import(marker)
+
+    def _write_all(self, records: list[Record], report: ImportReport) -> None:
         self._stored_files = []
         try:
             with transaction.atomic():
@@ -1260,6 +1282,26 @@ class SiteImporter:
             n += 1
             slug = f"{base}-{n}"
         return slug
+
+
+def _lines(f, limit: int):
+    """The file's lines; a line longer than ``limit`` bytes is read past in pieces and
+    yielded as ``None`` (never held in memory whole)."""
+    if not limit:
+        yield from f
+        return
+    while True:
+        line = f.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n") and len(line) <= limit + 1:
+            yield line
+            continue
+        while not line.endswith(b"\n"):  # skip the rest of the long line
+            line = f.readline(1024 * 1024)
+            if not line:
+                break
+        yield None
 
 
 def _all_images(record: Record) -> list[ImageRef]:

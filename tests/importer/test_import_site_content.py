@@ -6,8 +6,11 @@ import functools
 import http.server
 import io
 import json
+import os
 import shutil
+import signal
 import threading
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -427,3 +430,102 @@ def test_township_code_addresses_columns_under_the_township(site_group, tmp_path
     assert page.get_parent().specific.division_code == "340123100"
     with pytest.raises(CommandError, match="不是栏目"):
         run(write_jsonl(tmp_path, [article(2, column="/")]))  # the county's home page
+
+
+def test_a_30_mb_line_is_refused_naming_the_line(site_group, tmp_path, settings):
+    huge = article(2, body_html="<p>" + "长" * (10 * 1024 * 1024) + "</p>")  # 30 MB of UTF-8
+    path = write_jsonl(tmp_path, [article(1), huge, article(3)])
+    assert path.stat().st_size > 30 * 1024 * 1024
+    with pytest.raises(CommandError) as refused:
+        run(path)
+    message = str(refused.value)
+    assert "共 1 处错误" in message
+    assert "第2行: 该行超过 5 MB 上限" in message
+    assert not imported(site_group).exists()
+    # The cap is a setting; under it the same line is an ordinary article.
+    settings.LIANXI_IMPORT_MAX_LINE_BYTES = 64 * 1024 * 1024
+    small = article(2, body_html="<p>" + "长" * 100 + "</p>")
+    run(write_jsonl(tmp_path, [article(1), small, article(3)]))
+    assert imported(site_group).count() == 3
+
+
+# --------------------------------------------------------------------------- hard kill
+
+
+def _media_files(root: Path) -> set[str]:
+    return {
+        str(p.relative_to(root))
+        for folder in ("original_images", "documents")
+        for p in (root / folder).rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_files_of_an_import_killed_hard_are_removed_by_the_next_one(site_group, tmp_path, settings):
+    """``kill -9`` in the middle of the write pass: the database rolls back, the files it
+    had stored stay. The next import (or cleanup_media_files) removes them."""
+    from django.db import connection
+
+    media = Path(settings.MEDIA_ROOT)
+    rows = []
+    for n in range(1, 41):
+        png(tmp_path / "img" / f"{n}.png", (n * 5, 30, 30))
+        rows.append(article(n % 9 + 1, images=[{"src": f"img/{n}.png"}],
+                            source_url=f"http://old.example.cn/k/{n}"))  # fmt: skip
+    path = write_jsonl(tmp_path, rows)
+    before = _media_files(media)
+
+    pid = os.fork()
+    if pid == 0:  # the import that gets killed
+        try:
+            if connection.vendor != "sqlite":  # a connection of its own (SQLite: its memory copy)
+                inherited = connection.connection  # kept referenced: never finalised here,
+                connection.connection = None  # so the parent's session is not closed
+                connection.connect()
+                assert inherited is not None
+            import_site_content(path, COUNTY)
+        finally:
+            os._exit(0)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if len(_media_files(media) - before) >= 3:
+                break
+            time.sleep(0.01)
+        os.kill(pid, signal.SIGKILL)
+    finally:
+        os.waitpid(pid, 0)
+    left = _media_files(media) - before
+    assert left, "the killed import had stored files"
+    assert not Image.objects.exists()  # its transaction never committed
+    assert list((media / "imports" / "running").iterdir())  # its marker is still there
+
+    # The next import removes them first, then imports normally.
+    png(tmp_path / "fresh.png", (1, 2, 3))
+    run(write_jsonl(tmp_path, [article(1, images=[{"src": "fresh.png"}])], name="again.jsonl"))
+    remaining = _media_files(media) - before
+    assert not remaining & left
+    assert remaining == {Image.objects.get().file.name}
+    assert not list((media / "imports" / "running").iterdir())
+
+
+def test_cleanup_media_files_removes_unreferenced_files_past_the_grace(
+    site_group, tmp_path, settings
+):
+    media = Path(settings.MEDIA_ROOT)
+    png(tmp_path / "a.png")
+    run(write_jsonl(tmp_path, [article(1, images=[{"src": "a.png"}])]))
+    stray = media / "original_images" / "stray.png"
+    png(stray)
+    old = time.time() - 3 * 3600
+    os.utime(stray, (old, old))
+    fresh = png(media / "documents" / "uploading.pdf")
+    kept = _media_files(media) - {"original_images/stray.png", "documents/uploading.pdf"}
+    out = io.StringIO()
+    call_command("cleanup_media_files", "--dry-run", stdout=out)
+    assert "original_images/stray.png" in out.getvalue() and stray.exists()
+    call_command("cleanup_media_files", stdout=io.StringIO())
+    assert not stray.exists() and fresh.exists()  # younger than the grace: left alone
+    assert kept <= _media_files(media)
