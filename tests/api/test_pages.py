@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -161,3 +162,18 @@ def test_find_by_path(client, content):
         assert response.status_code == 404, path
     response, data = get(client, "/api/v1/pages/find/", site="340123")
     assert response.status_code == 400 and data["errors"][0]["field"] == "path"
+
+
+def test_plain_text_comes_back_exactly_as_stored_never_as_html(client, content):
+    """The documented contract (docs/api.md, frontend_contracts/README.md): plain-text
+    fields carry what was stored, markup included; only rich text is HTML."""
+    from tests.api.conftest import add_article
+
+    typed = '<script>alert("x")</script> & <b>粗体</b>'
+    page = add_article(content.news, "typed", dt.date(2026, 10, 30), title=typed)
+    page.summary = typed
+    page.save()
+    response = client.get(f"/api/v1/pages/{page.pk}/", {"site": "340123"})
+    assert response["Content-Type"].startswith("application/json")
+    data = response.json()
+    assert data["title"] == typed and data["summary"] == typed
