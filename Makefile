@@ -1,4 +1,6 @@
 # Lianxi: the two commands a newcomer needs are `make demo` and `make test`.
+# Python 3.11 to 3.13; another interpreter gets its own virtualenv, e.g.
+#   make test PYTHON=python3.13 VENV=.venv-py3.13
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -62,4 +64,4 @@ format: install
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* var
+	rm -rf $(VENV) .venv-py3.* db.sqlite3 db.sqlite3-* var
