@@ -393,7 +393,7 @@ LIANXI_IMPORT_MAX_LINE_BYTES = int(
 )
 
 # --- Spreadsheets (cms.services.spreadsheets): any workbook read, and a web upload's cap
-# (a larger register is imported with manage.py import_deputies, not in a request).
+# (a larger file is imported with a management command, not inside a web request).
 LIANXI_SPREADSHEET_MAX_BYTES = int(
     os.environ.get("LIANXI_SPREADSHEET_MAX_BYTES", str(200 * 1024 * 1024))
 )
