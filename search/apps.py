@@ -14,3 +14,13 @@ class SearchIndexConfig(AppConfig):
 
         signals.connect()
         registry.load_plugin_providers()
+
+        import datetime
+
+        from cms.services.schedule import register_sweep
+
+        from .outbox import replay_search_outbox
+
+        # Index updates queued while the search server was down (search.outbox).
+        register_sweep("search.replay_outbox", replay_search_outbox,
+                       every=datetime.timedelta(minutes=1))  # fmt: skip

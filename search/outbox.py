@@ -8,10 +8,11 @@ that caused it, so it is as durable as the change itself. :func:`replay`
 applies the queued updates in order once the engine answers again; a
 ``rebuild_search`` is never needed to recover.
 
-``replay`` is the function a scheduler will call; until then it runs from
-``manage.py replay_search_outbox`` and opportunistically after any index write
-that succeeds (at most every ``LIANXI_SEARCH_OUTBOX_CHECK_SECONDS`` per
-process, or at once when this process queued something itself).
+``replay`` runs every minute as the scheduler's sweep ``search.replay_outbox``
+(``manage.py run_scheduler``), from ``manage.py replay_search_outbox``, and
+opportunistically after any index write that succeeds (at most every
+``LIANXI_SEARCH_OUTBOX_CHECK_SECONDS`` per process, or at once when this
+process queued something itself).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import time
 
 from django.conf import settings
 from django.db import transaction
+
+from cms.services.tasks import task
 
 from .backends import EngineUnavailable
 
@@ -129,3 +132,9 @@ def replay_soon() -> None:
         transaction.on_commit(run)
     else:
         run()
+
+
+@task()
+def replay_search_outbox() -> dict:
+    """The scheduler's sweep: apply what was queued while the search server was down."""
+    return replay(limit=int(getattr(settings, "LIANXI_SEARCH_OUTBOX_BATCH", 200)) * 10)

@@ -13,7 +13,8 @@ behind with no row pointing at them. Two things clean them up:
   (:func:`recover_interrupted_imports`);
 * ``manage.py cleanup_media_files`` deletes every unreferenced file older
   than a grace period (default one hour, so uploads in progress are left
-  alone); a scheduler will run it.
+  alone); the scheduler's daily sweep ``content.cleanup_media_files`` does the
+  same at 04:00.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from collections.abc import Iterator
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
+
+from cms.services.tasks import task
 
 logger = logging.getLogger("lianxi.media")
 
@@ -166,3 +169,9 @@ def recover_interrupted_imports() -> list[str]:
     for path, _data in dead:
         end_import(path)
     return deleted
+
+
+@task()
+def cleanup_media_sweep() -> int:
+    """The scheduler's daily sweep: unreferenced files older than an hour."""
+    return len(delete_orphans(older_than=dt.timedelta(hours=1)))

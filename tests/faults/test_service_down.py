@@ -270,7 +270,7 @@ def test_database_connections_are_health_checked_before_reuse(settings):
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a server restart needs a server")
 def test_a_database_restart_costs_a_reconnect_not_a_500(site_group, settings):
     import psycopg
@@ -295,3 +295,17 @@ def test_a_database_restart_costs_a_reconnect_not_a_500(site_group, settings):
         connection.settings_dict.clear()
         connection.settings_dict.update(original)
         connection.close()
+
+
+def test_the_scheduler_replays_the_outbox_every_minute(site_group, flaky, publish):
+    from cms.services.schedule import get_sweeps
+
+    sweeps = {s.name: s for s in get_sweeps()}
+    assert sweeps["search.replay_outbox"].every.total_seconds() == 60
+    assert "content.cleanup_media_files" in sweeps
+    publish("340100", "代表联络站接待日", "接待")
+    assert PendingIndexUpdate.objects.exists()
+    flaky.down = False
+    result = sweeps["search.replay_outbox"].task.call()
+    assert result["remaining"] == 0 and not PendingIndexUpdate.objects.exists()
+    assert sweeps["content.cleanup_media_files"].task.call() == 0

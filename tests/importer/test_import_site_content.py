@@ -461,7 +461,7 @@ def _media_files(root: Path) -> set[str]:
     }
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_files_of_an_import_killed_hard_are_removed_by_the_next_one(site_group, tmp_path, settings):
     """``kill -9`` in the middle of the write pass: the database rolls back, the files it
