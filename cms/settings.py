@@ -425,15 +425,20 @@ if LIANXI_TASK_BACKEND == "rq":
     if not LIANXI_RQ_URL:
         raise ImproperlyConfigured("LIANXI_TASK_BACKEND=rq needs REDIS_URL (or LIANXI_RQ_URL).")
     INSTALLED_APPS += ["django_rq"]
+# Two aliases: "lianxi" is the queue of the project's own tasks (cms.services.tasks);
+# Wagtail's own tasks (reference index, file deletion) keep "default", which runs
+# them in place as before Wagtail 8, so what depends on the reference index (which
+# documents are public) is right the moment a page is saved, with or without a worker.
 TASKS = {
-    "default": {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "lianxi": {
         "BACKEND": {
             "database": "django_tasks_db.DatabaseBackend",
             "rq": "django_tasks_rq.RQBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
         }[LIANXI_TASK_BACKEND],
         "QUEUES": ["default"],
-    }
+    },
 }
 # A worker writes a heartbeat every LIANXI_WORKER_HEARTBEAT seconds; a task whose worker
 # has been silent for LIANXI_WORKER_STALE_AFTER seconds runs again (its worker died). A

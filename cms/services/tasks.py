@@ -37,13 +37,15 @@ import os
 import socket
 from typing import Any
 
+import django_tasks
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus, task, task_backends
+from django_tasks import TaskResultStatus, task_backends
 from django_tasks.base import Task
 
 __all__ = [
+    "QUEUE",
     "Task",
     "backend_kind",
     "enqueue",
@@ -54,10 +56,20 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+#: The task backend alias of the project's own tasks (``settings.TASKS``). Wagtail's
+#: own tasks keep the ``default`` alias, which runs them in place.
+QUEUE = "lianxi"
+
+
+def task(function=None, **options):
+    """django-tasks' ``@task`` on the project's queue (``@task`` or ``@task(priority=...)``)."""
+    options.setdefault("backend", QUEUE)
+    return django_tasks.task(function, **options) if function else django_tasks.task(**options)
+
 
 def backend_kind() -> str:
     """``"database"``, ``"rq"`` or ``"immediate"`` (``LIANXI_TASK_BACKEND``)."""
-    path = type(task_backends[DEFAULT_TASK_BACKEND_ALIAS]).__module__
+    path = type(task_backends[QUEUE]).__module__
     if path.startswith("django_tasks_db"):
         return "database"
     if path.startswith("django_tasks_rq"):
@@ -83,8 +95,8 @@ def enqueue(task: Task, *args: Any, **kwargs: Any) -> None:
         transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
 
 
-#: The priority of :func:`urgent` tasks (bulk work such as Wagtail's reference index
-#: updates keeps the default, 0).
+#: The priority of :func:`urgent` tasks (bulk work such as a re-index after an import
+#: keeps the default, 0).
 URGENT_PRIORITY = 50
 
 
@@ -194,7 +206,7 @@ def _reclaim_rq(now: dt.datetime) -> int:
     from rq.registry import FailedJobRegistry, StartedJobRegistry
 
     reclaimed = 0
-    for name in task_backends[DEFAULT_TASK_BACKEND_ALIAS].queues:
+    for name in task_backends[QUEUE].queues:
         queue = django_rq.get_queue(name, job_class=Job)
         # Moves jobs whose worker stopped beating to the failed registry ...
         StartedJobRegistry(queue=queue, job_class=Job).cleanup(timestamp=now.timestamp())

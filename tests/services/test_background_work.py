@@ -31,8 +31,10 @@ from cms.services.models import WorkerHeartbeat
 from tests.services import worker_tasks
 
 REPO = Path(__file__).resolve().parents[2]
+IMMEDIATE = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
 DATABASE_BACKEND = {
-    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    "default": IMMEDIATE,
+    tasks.QUEUE: {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
 }
 
 
@@ -195,7 +197,10 @@ def rq_backend(settings):
     except Exception as exc:  # noqa: BLE001 - any failure means "no Redis here"
         pytest.skip(f"Redis not reachable at {redis_url()}: {exc}")
     settings.RQ_QUEUES = {"default": {"URL": redis_url(), "DEFAULT_TIMEOUT": 60}}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.TASKS = {
+        "default": IMMEDIATE,
+        tasks.QUEUE: {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    }
     import django_rq
 
     def clean():
@@ -250,6 +255,6 @@ def test_killing_the_rq_worker_mid_task_loses_nothing(settings, rq_backend, tmp_
 def test_worker_command_refuses_the_immediate_backend(db):
     from django.core.management.base import CommandError
 
-    assert django_settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
+    assert django_settings.TASKS[tasks.QUEUE]["BACKEND"].endswith("ImmediateBackend")
     with pytest.raises(CommandError):
         call_command("run_worker")

@@ -60,7 +60,7 @@ class Command(BaseCommand):
             queue_names=options["queue_name"].split(","),
             interval=options["interval"],
             batch=options["batch"],
-            backend_name="default",
+            backend_name=tasks.QUEUE,
             startup_delay=False,
             max_tasks=options["max_tasks"],
             worker_id=worker_id,
