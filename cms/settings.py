@@ -289,7 +289,7 @@ REST_FRAMEWORK = {
     "UNICODE_JSON": True,
     "COMPACT_JSON": True,
     # REST API v1: every error as application/problem+json (RFC 9457).
-    "EXCEPTION_HANDLER": "cms.api.exceptions.problem_exception_handler",
+    "EXCEPTION_HANDLER": "cms.api.conventions.problem_exception_handler",
     # Tokens issued in the admin (cms.apiaccess); the admin's session also works.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "cms.apiaccess.authentication.ApiTokenAuthentication",
@@ -328,7 +328,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PageTypeEnum": "cms.api.scope.PAGE_TYPE_CHOICES",
         "ColumnTypeEnum": "cms.api.scope.COLUMN_TYPE_CHOICES",
-        "SiteLevelEnum": "cms.api.scope.SITE_LEVEL_CHOICES",
+        "SiteLevelEnum": "cms.api.conventions.SITE_LEVEL_CHOICES",
+        "LevelEnum": "cms.api.conventions.LEVEL_CHOICES",
     },
     "PREPROCESSING_HOOKS": ["cms.api.schema.only_public_api"],
     "POSTPROCESSING_HOOKS": [

@@ -30,5 +30,5 @@ if settings.SERVE_MEDIA:
 urlpatterns += [path("", include(wagtail_urls))]
 
 # REST API v1: 404/500 under /api/ answer application/problem+json (RFC 9457).
-handler404 = "cms.api.exceptions.handler404"
-handler500 = "cms.api.exceptions.handler500"
+handler404 = "cms.api.conventions.handler404"
+handler500 = "cms.api.conventions.handler500"

@@ -14,7 +14,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
 )
@@ -24,9 +23,15 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from cms.api.exceptions import ApiProblem, ProblemSerializer, field_errors
-from cms.api.problems import problem_response
-from cms.api.scope import resolve_site_param
+from cms.api.conventions import (
+    SITE_PARAMETER,
+    ApiProblem,
+    invalid_parameters,
+    level_field,
+    problem_responses,
+    resolve_site,
+)
+from cms.sitegroup.tree import descendants
 
 from .backends import SearchQuery, get_engine
 
@@ -99,7 +104,7 @@ class SuggestParams(serializers.Serializer):
 
 class HitSiteSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="站点行政区划代码")
-    level = serializers.ChoiceField(choices=["province", "municipal", "county"])
+    level = level_field(site_levels=True)
 
 
 class HitSerializer(serializers.Serializer):
@@ -165,14 +170,14 @@ class SuggestResponseSerializer(serializers.Serializer):
 def _site_scope(code: str, scope: str):
     """(place, site ids, column path, scope token) or a problem response."""
     try:
-        place = resolve_site_param(code)
+        place = resolve_site(code)
     except ApiProblem as problem:
         return problem.as_response()
     code = place.profile.division_code
     if place.township is not None:
         return place, [place.profile.site_id], place.township.path, f"st{code}"
     if scope == "descendants":
-        ids = [p.site_id for p in place.profile.get_descendants(include_self=True)]
+        ids = [p.site_id for p in descendants(place.profile, include_self=True)]
         return place, ids, "", f"tr{code}"
     return place, [place.profile.site_id], "", f"st{code}"
 
@@ -195,32 +200,11 @@ def hidden_plugin_sites(site_ids: list[int]) -> dict[str, list[int]]:
     return hidden
 
 
-def _invalid(errors) -> object:
-    """The same problem document as the core API's validation errors (cms.api.exceptions)."""
-    return problem_response(
-        400,
-        _("请求参数有误"),
-        _("请按 errors 中的说明更正请求参数。"),
-        type_="urn:lianxi:problem:invalid-parameters",
-        errors=field_errors(errors),
-    )
-
-
-SITE_PARAM = OpenApiParameter(
-    "site", OpenApiTypes.STR, required=True,
-    description="站点的行政区划代码(6位;乡镇栏目为9位),如 340100。",
-    pattern=r"^[1-9]\d{5}(\d{3})?$",
-)  # fmt: skip
 SCOPE_PARAM = OpenApiParameter(
     "scope", OpenApiTypes.STR, enum=["site", "descendants"], default="site",
     description="site:仅本站;descendants:本站及下级站点(市及所辖县,省及全部)。",
 )  # fmt: skip
-PROBLEM_MEDIA_TYPE = "application/problem+json"
-PROBLEMS = {
-    (400, PROBLEM_MEDIA_TYPE): OpenApiResponse(ProblemSerializer, description="缺少站点或参数有误"),
-    (404, PROBLEM_MEDIA_TYPE): OpenApiResponse(ProblemSerializer, description="站点不存在"),
-    (429, PROBLEM_MEDIA_TYPE): OpenApiResponse(ProblemSerializer, description="请求过于频繁"),
-}
+PROBLEMS = problem_responses(not_found="站点不存在", **{"429": "请求过于频繁"})
 
 
 class SearchView(APIView):
@@ -241,7 +225,7 @@ class SearchView(APIView):
             OpenApiParameter(
                 "q", OpenApiTypes.STR, required=True, description="查询词,如 代表 建议"
             ),
-            SITE_PARAM,
+            SITE_PARAMETER,
             SCOPE_PARAM,
             OpenApiParameter(
                 "type",
@@ -285,7 +269,7 @@ class SearchView(APIView):
         if not site_code:
             return _site_scope("", "site")
         if not params.is_valid():
-            return _invalid(params.errors)
+            return invalid_parameters(params.errors)
         data = params.validated_data
         scoped = _site_scope(data["site"].strip(), data["scope"])
         if not isinstance(scoped, tuple):
@@ -296,7 +280,7 @@ class SearchView(APIView):
 
             column = Page.objects.filter(pk=data["column"]).values_list("path", flat=True).first()
             if column is None:
-                return _invalid({"column": [_("栏目不存在。")]})
+                return invalid_parameters({"column": [_("栏目不存在。")]})
             if column_path and not column.startswith(column_path):
                 return Response(self._empty(data))
             column_path = column
@@ -361,7 +345,7 @@ class SuggestView(APIView):
         description="按标题联想:返回标题包含查询词的最新内容。",
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, required=True, description="已输入的文字"),
-            SITE_PARAM,
+            SITE_PARAMETER,
             SCOPE_PARAM,
             OpenApiParameter("limit", OpenApiTypes.INT, default=10, description="最多 20 条"),
         ],
@@ -373,7 +357,7 @@ class SuggestView(APIView):
             return _site_scope("", "site")
         params = SuggestParams(data=request.query_params)
         if not params.is_valid():
-            return _invalid(params.errors)
+            return invalid_parameters(params.errors)
         data = params.validated_data
         scoped = _site_scope(data["site"].strip(), data["scope"])
         if not isinstance(scoped, tuple):

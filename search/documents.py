@@ -42,7 +42,10 @@ class Entry:
     scope_tokens: str = field(default="", repr=False)
 
     def __post_init__(self):
-        self.scope_tokens = scope_tokens(self.site_code)
+        if not self.scope_tokens:  # callers placing many entries pass them (SiteIndex.lineage)
+            from cms.sitegroup.tree import ancestor_codes
+
+            self.scope_tokens = scope_tokens(self.site_code, ancestor_codes([self.site_code]))
         self.title = clean_text(self.title)[:1000]
         self.body = clean_text(self.body)
         self.title_tokens = text.index_text(self.title)
@@ -57,13 +60,12 @@ class Entry:
 SCOPE_PREFIX = "x0"
 
 
-def scope_tokens(site_code: str) -> str:
+def scope_tokens(site_code: str, lineage) -> str:
     """Index tokens of the scopes an entry of ``site_code`` is in: ``x0st<site>`` and
-    ``x0tr<site or ancestor>`` (GB/T 2260: a county's city is ``XXXX00``, the province
-    ``XX0000``, which ``SiteProfile.clean`` enforces for the site group)."""
-    code = site_code[:6]
-    trees = dict.fromkeys([code, code[:4] + "00", code[:2] + "0000"])
-    return " ".join([f"{SCOPE_PREFIX}st{code}", *(f"{SCOPE_PREFIX}tr{c}" for c in trees)])
+    ``x0tr<site or ancestor>``, the ancestors by ``SiteProfile.parent``
+    (``cms.sitegroup.tree``: ``SiteIndex.lineage``, ``ancestor_codes``)."""
+    trees = dict.fromkeys([site_code, *lineage])
+    return " ".join([f"{SCOPE_PREFIX}st{site_code}", *(f"{SCOPE_PREFIX}tr{c}" for c in trees)])
 
 
 def clean_text(value) -> str:
@@ -87,25 +89,6 @@ def is_indexable_model(model) -> bool:
     from cms.content.models import LianxiPage
 
     return issubclass(model, LianxiPage) and model._meta.label_lower not in excluded_types()
-
-
-class SiteMap:
-    """Sites by root-page path, to place many pages without a query each."""
-
-    def __init__(self):
-        from cms.sitegroup.models import SiteProfile
-
-        self.sites = []
-        for profile in SiteProfile.objects.select_related("site__root_page"):
-            root = profile.site.root_page
-            self.sites.append((root.path, root.url_path, profile))
-        self.sites.sort(key=lambda s: -len(s[0]))
-
-    def locate(self, page):
-        for root_path, root_url_path, profile in self.sites:
-            if page.path.startswith(root_path):
-                return profile, root_url_path
-        return None, ""
 
 
 def _searchable_text(page) -> str:
@@ -135,29 +118,23 @@ def _searchable_text(page) -> str:
     return "\n".join(parts)
 
 
-def _restricted_paths() -> list[str]:
-    from wagtail.models import PageViewRestriction
-
-    return list(PageViewRestriction.objects.values_list("page__path", flat=True))
-
-
-def page_entry(
-    page, site_map: SiteMap | None = None, restricted=None, columns=None
-) -> Entry | None:
-    """The entry of ``page`` (specific, as stored), or ``None`` if it must not be searchable."""
-    from cms.content.models import Confidentiality
+def page_entry(page, sites=None, visible=None, columns=None) -> Entry | None:
+    """The entry of ``page`` (specific, as stored), or ``None`` if it must not be searchable:
+    not public by ``cms.sitegroup.visibility``, or under no site of the group
+    (``sites``: a ``cms.sitegroup.tree.SiteIndex``; ``visible``: a ``Visibility``)."""
+    from cms.sitegroup.tree import SiteIndex
+    from cms.sitegroup.visibility import Visibility
 
     if not is_indexable_model(type(page)):
         return None
-    if not page.live or getattr(page, "confidentiality", None) != Confidentiality.PUBLIC:
+    visible = visible or Visibility()
+    if not visible.page_is_public(page):
         return None
-    restricted = _restricted_paths() if restricted is None else restricted
-    if any(page.path.startswith(p) for p in restricted):
+    sites = sites or SiteIndex()
+    root = sites.root_for_path(page.path)
+    if root is None:
         return None
-    site_map = site_map or SiteMap()
-    profile, root_url_path = site_map.locate(page)
-    if profile is None:
-        return None
+    profile, root_url_path = root.profile, root.url_path
     if columns is None:
         column_id = _column_of(page)
     else:
@@ -182,6 +159,7 @@ def page_entry(
         site_id=profile.site_id,
         site_code=profile.division_code,
         level=profile.level,
+        scope_tokens=scope_tokens(profile.division_code, sites.lineage(profile.division_code)),
         title=page.title,
         body=_searchable_text(page),
         date=date,
@@ -226,8 +204,10 @@ def iter_page_entries(site_profile=None, chunk: int = 200):
     """Entries of every indexable page (of one site when ``site_profile`` is given)."""
     from wagtail.models import Page
 
-    site_map = SiteMap()
-    restricted = _restricted_paths()
+    from cms.sitegroup.tree import SiteIndex
+    from cms.sitegroup.visibility import Visibility
+
+    sites, visible = SiteIndex(), Visibility()
     columns = column_paths()
     pages = Page.objects.live().order_by("path")
     if site_profile is not None:
@@ -237,7 +217,7 @@ def iter_page_entries(site_profile=None, chunk: int = 200):
             continue
         qs = model.objects.filter(pk__in=pages.values("pk")).order_by("path")
         for page in qs.iterator(chunk_size=chunk):
-            entry = page_entry(page, site_map, restricted, columns)
+            entry = page_entry(page, sites, visible, columns)
             if entry is not None:
                 yield entry
 
@@ -261,14 +241,13 @@ def count_pages(site_profile=None) -> int:
 # --- plugin records -------------------------------------------------------------
 
 
-def record_entry(provider, obj, site_map: dict | None = None) -> Entry | None:
-    from cms.sitegroup.models import SiteProfile
+def record_entry(provider, obj, sites=None) -> Entry | None:
+    """The entry of a plugin record (``sites``: a ``cms.sitegroup.tree.SiteIndex``)."""
+    from cms.sitegroup.tree import SiteIndex
 
     site_id = provider.site_id(obj)
-    if site_map is not None:
-        profile = site_map.get(site_id)
-    else:
-        profile = SiteProfile.objects.filter(site_id=site_id).first()
+    sites = sites or SiteIndex()
+    profile = sites.profile_for_site_id(site_id)
     if profile is None:
         return None
     doc = provider.to_document(obj)
@@ -281,6 +260,7 @@ def record_entry(provider, obj, site_map: dict | None = None) -> Entry | None:
         site_id=site_id,
         site_code=profile.division_code,
         level=profile.level,
+        scope_tokens=scope_tokens(profile.division_code, sites.lineage(profile.division_code)),
         title=doc.get("title") or str(obj),
         body=doc.get("body") or "",
         date=_as_date(doc.get("date")),
@@ -295,17 +275,17 @@ def _as_date(value):
 
 
 def iter_record_entries(site_profile=None, chunk: int = 500):
-    from cms.sitegroup.models import SiteProfile
+    from cms.sitegroup.tree import SiteIndex
 
     from .registry import get_providers
 
-    site_map = {p.site_id: p for p in SiteProfile.objects.all()}
+    sites = SiteIndex()
     for provider in get_providers():
         qs = provider.get_queryset()
         if site_profile is not None:
             qs = qs.filter(**{f"{provider.site_field}_id": site_profile.site_id})
         for obj in qs.order_by("pk").iterator(chunk_size=chunk):
-            entry = record_entry(provider, obj, site_map)
+            entry = record_entry(provider, obj, sites)
             if entry is not None:
                 yield entry
 

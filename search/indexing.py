@@ -103,7 +103,7 @@ def apply_drop_pages(page_ids) -> None:
 
 
 def apply_sync_records(provider, pks, chunk: int = 500) -> dict:
-    from cms.sitegroup.models import SiteProfile
+    from cms.sitegroup.tree import SiteIndex
 
     if len(pks) == 1:  # one saved record: no SiteProfile map
         engine = get_engine()
@@ -118,14 +118,14 @@ def apply_sync_records(provider, pks, chunk: int = 500) -> dict:
 
     engine = get_engine()
     pks = sorted(set(pks))
-    site_map = {p.site_id: p for p in SiteProfile.objects.all()} if pks else {}
+    sites = SiteIndex()
     upserted = dropped = 0
     codes = set()
     for start in range(0, len(pks), chunk):
         batch = pks[start : start + chunk]
         entries = []
         for obj in provider.get_queryset().filter(pk__in=batch).order_by("pk"):
-            entry = record_entry(provider, obj, site_map)
+            entry = record_entry(provider, obj, sites)
             if entry is not None:
                 entries.append(entry)
                 codes.add(entry.site_code)
@@ -139,8 +139,9 @@ def apply_sync_records(provider, pks, chunk: int = 500) -> dict:
             .values_list(f"{provider.site_field}_id", flat=True)
             .distinct()
         ):
-            if site_id in site_map:
-                codes.add(site_map[site_id].division_code)
+            profile = sites.profile_for_site_id(site_id)
+            if profile is not None:
+                codes.add(profile.division_code)
     if codes:
         invalidate_api_cache(sorted(codes))
     return {"upserted": upserted, "dropped": dropped}
@@ -178,9 +179,6 @@ def invalidate_api_cache(site_codes) -> None:
     if site_codes is None:
         invalidate_all()
         return
-    codes = set()
-    for code in site_codes:
-        code = str(code)[:6]
-        codes.update({code, code[:4] + "00", code[:2] + "0000"})
+    codes = sorted({str(code) for code in site_codes if code})
     if codes:
-        invalidate_site(*sorted(codes))
+        invalidate_site(*codes)  # and the sites above them, by the site tree

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cms.content.models import ColumnPage, TownshipPage
-from cms.sitegroup.lookup import UnknownDivisionCode, resolve_code
 from cms.sitegroup.models import Level, SiteProfile
 from cms.sitegroup.provisioning import SiteSpec, provision_site
+from cms.sitegroup.tree import UnknownDivisionCode, resolve_code
 
 
 def test_tree_levels_and_parents(site_group):

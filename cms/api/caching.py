@@ -98,8 +98,11 @@ def site_code(code: str) -> str:
 
 
 def invalidate_site(*codes: str) -> None:
-    """Forget every cached response of these sites (division codes), and the group's."""
-    keys = [SITE_GEN + site_code(c) for c in codes if c]
+    """Forget every cached response of these sites (division codes), of the sites above
+    them (their descendant searches and child lists; ``cms.sitegroup.tree``), and the group's."""
+    from cms.sitegroup.tree import ancestor_codes
+
+    keys = [SITE_GEN + code for code in ancestor_codes([c for c in codes if c])]
     _bump([*keys, GROUP_GEN])
 
 

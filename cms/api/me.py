@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from cms.sitegroup.models import SiteProfile
 
-from .exceptions import ProblemSerializer
+from .conventions import ProblemSerializer
 
 
 class MeView(APIView):

@@ -11,20 +11,15 @@ from __future__ import annotations
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    PolymorphicProxySerializer,
-    extend_schema,
-)
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cms.content.models import PageAttachment, RegulationInterpretation, ReportPage
 
-from .exceptions import ProblemSerializer, not_found
-from .payloads import Resolver, iso_date, iso_datetime, list_envelope
+from .conventions import SITE_PARAMETER, list_envelope, not_found, problem_responses
+from .payloads import Resolver, iso_date, iso_datetime
 from .scope import (
     CONTAINER_TYPES,
     CONTENT_TYPES,
@@ -43,16 +38,7 @@ from .serializers import (
     PageListSerializer,
 )
 
-SITE_PARAMETER = OpenApiParameter(
-    "site", str, OpenApiParameter.QUERY, required=True, pattern=r"^[1-9]\d{5}(\d{3})?$",
-    description="站点的行政区划代码(6位;乡镇为9位,只含该乡镇栏目下的页面),如 340123。",
-)  # fmt: skip
-
-PROBLEM_MEDIA_TYPE = "application/problem+json"
-PROBLEMS = {
-    (400, PROBLEM_MEDIA_TYPE): OpenApiResponse(ProblemSerializer, description="参数有误"),
-    (404, PROBLEM_MEDIA_TYPE): OpenApiResponse(ProblemSerializer, description="站点或页面不存在"),
-}
+PROBLEMS = problem_responses("参数有误", "站点或页面不存在")
 DETAIL_RESPONSE = PolymorphicProxySerializer(
     component_name="PageDetail",
     serializers={name: s for name, s in DETAIL_SERIALIZERS.items()},

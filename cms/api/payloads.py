@@ -15,7 +15,6 @@ import re
 from html import escape
 
 from django.utils import timezone
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents import get_document_model
@@ -25,16 +24,11 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
 
-from .scope import PAGE_TYPES, Scope, SiteIndex, public_q, type_for_content_type_id
+from cms.sitegroup.tree import SiteIndex
 
-#: Named image sizes every image payload carries (Wagtail filter specs).
-RENDITIONS: dict[str, str] = {
-    "thumbnail": "max-320x320",
-    "medium": "max-800x800",
-    "large": "max-1600x1600",
-    "thumbnail_webp": "max-320x320|format-webp",
-    "medium_webp": "max-800x800|format-webp",
-}
+from .conventions import RENDITIONS, image_payload
+from .scope import PAGE_TYPES, Scope, public_q, type_for_content_type_id
+
 #: The size used for images embedded in rich text.
 RICH_TEXT_IMAGE = "medium"
 
@@ -46,52 +40,6 @@ def iso_datetime(value: dt.datetime | None) -> str | None:
 
 def iso_date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def image_payload(image, absolute) -> dict:
-    """An image as the API gives it: alt text, size and the named renditions
-    (``absolute`` makes a rendition URL absolute). Prefetch the renditions."""
-    # In input order; keys can differ from the specs (SVGs drop format-webp).
-    renditions = image.get_renditions(*RENDITIONS.values()).values()
-    return {
-        "alt": image.default_alt_text,
-        "width": image.width,
-        "height": image.height,
-        "renditions": {
-            name: {"url": absolute(r.url), "width": r.width, "height": r.height}
-            for name, r in zip(RENDITIONS, renditions, strict=True)
-        },
-    }
-
-
-def image_payloads(request, image_ids) -> dict[int, dict]:
-    """Image id → payload, for a page of rows: two queries for any number of images."""
-    ids = {int(pk) for pk in image_ids if pk}
-    if not ids:
-        return {}
-    images = get_image_model().objects.filter(pk__in=ids).prefetch_renditions(*RENDITIONS.values())
-
-    def absolute(url: str) -> str:
-        return url if "://" in url else request.build_absolute_uri(url)
-
-    return {image.pk: image_payload(image, absolute) for image in images}
-
-
-def list_envelope(request, offset: int, limit: int, count: int, results: list) -> dict:
-    """The API's limit/offset list: ``count``, ``next``, ``previous`` (links with the
-    request's other parameters kept) and ``results``."""
-    url = request.build_absolute_uri()
-    next_url = (
-        replace_query_param(url, "offset", offset + limit) if offset + limit < count else None
-    )
-    previous_url = None
-    if offset > 0:
-        previous_url = (
-            remove_query_param(url, "offset")
-            if offset - limit <= 0
-            else replace_query_param(url, "offset", offset - limit)
-        )
-    return {"count": count, "next": next_url, "previous": previous_url, "results": results}
 
 
 class Resolver:
@@ -148,8 +96,8 @@ class Resolver:
                     "url": self.scope.public_url(row["url_path"]),
                     "api_url": self.scope.api_url(row["id"]),
                 }
-            elif not any(row["path"].startswith(p) for p in self.scope.restricted_paths):
-                located = self.site_index.locate(row["path"], row["url_path"])
+            elif not self.scope.visible.path_is_hidden(row["path"]):
+                located = self.site_index.public_url(row["path"], row["url_path"])
                 if located is not None:
                     url, code = located
                     result[row["id"]] = {

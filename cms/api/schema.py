@@ -7,15 +7,9 @@ part of the public contract), and every plugin operation documents the
 
 from __future__ import annotations
 
-API_PREFIX = "/api/v1/"
+from .conventions import SITE_PARAMETER_OBJECT
 
-SITE_PARAMETER = {
-    "name": "site",
-    "in": "query",
-    "required": True,
-    "description": "站点的行政区划代码(6位;乡镇栏目为9位),如 340123。",
-    "schema": {"type": "string", "pattern": r"^[1-9]\d{5}(\d{3})?$"},
-}
+API_PREFIX = "/api/v1/"
 
 
 def only_public_api(endpoints, **kwargs):
@@ -40,5 +34,5 @@ def add_site_parameter(result, generator, request, public):
                 continue
             params = operation.setdefault("parameters", [])
             if not any(p.get("name") == "site" and p.get("in") == "query" for p in params):
-                params.insert(0, dict(SITE_PARAMETER))
+                params.insert(0, dict(SITE_PARAMETER_OBJECT))
     return result

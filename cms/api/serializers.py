@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .payloads import RENDITIONS
+from .conventions import ImageSerializer, LimitOffsetParams
 from .scope import PAGE_TYPES
 
 #: ``ordering`` keys and the annotated columns they sort on.
@@ -29,14 +29,13 @@ LIST_FIELDS = (
     "first_published_at", "last_published_at",
 )  # fmt: skip
 ALWAYS_FIELDS = ("id", "type")
-MAX_LIMIT = 100
 
 
 def _comma_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-class PageListParams(serializers.Serializer):
+class PageListParams(LimitOffsetParams):
     """Query parameters of ``GET /api/v1/pages/``."""
 
     type = serializers.CharField(
@@ -65,10 +64,6 @@ class PageListParams(serializers.Serializer):
     fields = serializers.CharField(
         required=False, help_text="只返回这些字段(逗号分隔):" + ", ".join(LIST_FIELDS)
     )
-    limit = serializers.IntegerField(
-        required=False, default=20, min_value=1, max_value=MAX_LIMIT, help_text="每页条数,最多 100"
-    )
-    offset = serializers.IntegerField(required=False, default=0, min_value=0)
 
     def validate_type(self, value):
         types = _comma_list(value)
@@ -104,6 +99,7 @@ class PageListParams(serializers.Serializer):
         return fields
 
     def validate(self, attrs):
+        attrs = super().validate(attrs)
         after, before = attrs.get("date_after"), attrs.get("date_before")
         if after and before and after > before:
             raise serializers.ValidationError(
@@ -119,28 +115,6 @@ class FindPageParams(serializers.Serializer):
 
 
 # --- response shapes -------------------------------------------------------------
-
-
-class RenditionSerializer(serializers.Serializer):
-    url = serializers.URLField()
-    width = serializers.IntegerField()
-    height = serializers.IntegerField()
-
-
-RenditionsSerializer = type(
-    "RenditionsSerializer",
-    (serializers.Serializer,),
-    {name: RenditionSerializer(help_text=spec) for name, spec in RENDITIONS.items()},
-)
-
-
-class ImageSerializer(serializers.Serializer):
-    """An image: never a bare id, always sized renditions (JPEG/PNG and WebP)."""
-
-    alt = serializers.CharField()
-    width = serializers.IntegerField()
-    height = serializers.IntegerField()
-    renditions = RenditionsSerializer()
 
 
 class DocumentSerializer(serializers.Serializer):

@@ -15,25 +15,24 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 
-from cms.content.models import Confidentiality, TownshipPage
 from cms.plugins.registry import enabled_plugins
 from cms.portal.models import PortalSettings
 from cms.sitegroup.models import SiteProfile
+from cms.sitegroup.visibility import Visibility, public_site_profiles
 
-from .pages import PROBLEMS, SITE_PARAMETER
+from .conventions import SITE_PARAMETER, ImageSerializer, level_field
+from .pages import PROBLEMS
 from .payloads import Resolver
 from .scope import API_PREFIX, resolve_scope, root_url, type_for_content_type_id
-from .serializers import ImageSerializer, PageLinkSerializer
-
-LEVELS = ["province", "municipal", "county", "township"]
+from .serializers import PageLinkSerializer
 
 
 # --- shapes (OpenAPI) ------------------------------------------------------------
 class SiteNodeSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="行政区划代码(乡镇为9位)")
-    level = serializers.ChoiceField(choices=LEVELS)
+    level = level_field(site_levels=True)
     name = serializers.CharField()
     short_name = serializers.CharField()
     region_name = serializers.CharField()
@@ -136,36 +135,20 @@ def township_node(county: SiteProfile, code: str, title: str, url_path: str) -> 
     }
 
 
-def visible_townships():
-    """Live public township columns outside view restrictions: ``[(code, title, path, url_path)]``."""
-    restricted = list(PageViewRestriction.objects.values_list("page__path", flat=True))
-    rows = TownshipPage.objects.filter(live=True, confidentiality=Confidentiality.PUBLIC)
-    return [
-        row
-        for row in rows.order_by("division_code").values_list(
-            "division_code", "title", "path", "url_path"
-        )
-        if not any(row[2].startswith(p) for p in restricted)
-    ]
-
-
 class SiteTreeView(APIView):
     """The whole site group as a tree."""
 
     @extend_schema(operation_id="sites_tree", summary="网站群站点树",
                    responses={200: SiteTreeSerializer})  # fmt: skip
     def get(self, request):
-        profiles = list(
-            SiteProfile.objects.select_related("site__root_page", "parent").order_by(
-                "division_code"
-            )
-        )
+        profiles = list(public_site_profiles().order_by("division_code"))
         nodes = {p.division_code: {**site_node(p), "children": []} for p in profiles}
-        by_code = {p.division_code: p for p in profiles}
+        # Each township under the deepest public site whose home page holds its column.
+        homes = sorted(profiles, key=lambda p: len(p.site.root_page.path), reverse=True)
         count = len(nodes)
-        for code, title, path, url_path in visible_townships():
-            county = by_code.get(code[:6])
-            if county is None or not path.startswith(county.site.root_page.path):
+        for code, title, path, url_path in Visibility().public_townships():
+            county = next((p for p in homes if path.startswith(p.site.root_page.path)), None)
+            if county is None:
                 continue
             nodes[county.division_code]["children"].append(
                 {**township_node(county, code, title, url_path), "children": []}
@@ -242,13 +225,12 @@ class SiteDetailView(APIView):
             node = site_node(profile)
             parent = site_node(profile.parent) if profile.parent_id else None
             children = [
-                site_node(c) for c in
-                profile.children.select_related("site__root_page", "parent").order_by("division_code")
-            ]  # fmt: skip
+                site_node(c)
+                for c in public_site_profiles().filter(parent=profile).order_by("division_code")
+            ]
             children += [
                 township_node(profile, c, title, url_path)
-                for c, title, path, url_path in visible_townships()
-                if c.startswith(profile.division_code) and path.startswith(scope.home.path)
+                for c, title, path, url_path in scope.visible.public_townships(profile)
             ]
         plugins = [
             {

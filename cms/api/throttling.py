@@ -11,7 +11,7 @@
 Scopes and defaults (``settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``):
 ``anon_write`` 20/min, ``user_write`` 120/min, ``search`` 60/min (anonymous),
 ``search_user`` 240/min. A refused request answers ``429`` as
-``application/problem+json`` with ``Retry-After`` (``cms.api.exceptions``).
+``application/problem+json`` with ``Retry-After`` (``cms.api.conventions``).
 
 Two things keep the limits real:
 

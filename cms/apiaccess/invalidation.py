@@ -33,27 +33,17 @@ from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
 from cms.api.caching import invalidate_all, invalidate_site
+from cms.sitegroup.tree import SiteIndex
 
 logger = logging.getLogger(__name__)
 
 
-# --- page → site ---------------------------------------------------------------
+# --- page → site (the site tree: cms.sitegroup.tree) -------------------------------
 
 
-def _site_roots() -> list[tuple[str, int, str]]:
-    """(root page path, site id, division code), deepest root first."""
-    from cms.sitegroup.models import SiteProfile
-
-    rows = SiteProfile.objects.values_list("site__root_page__path", "site_id", "division_code")
-    return sorted(rows, key=lambda r: len(r[0]), reverse=True)
-
-
-def site_code_for_path(path: str, roots=None) -> str | None:
+def site_code_for_path(path: str, index: SiteIndex | None = None) -> str | None:
     """The division code of the site whose home page holds the page at tree ``path``."""
-    for root, _site_id, code in roots if roots is not None else _site_roots():
-        if path.startswith(root):
-            return code
-    return None
+    return (index or SiteIndex()).code_for_path(path)
 
 
 def api_urls_for_page(page, code: str, url_path: str | None = None) -> list[str]:
@@ -100,8 +90,7 @@ def purge_api_urls(paths: list[str]) -> None:
 
 
 def page_changed(page, *, url_path: str | None = None, extra_codes=()) -> None:
-    roots = _site_roots()
-    codes = {site_code_for_path(page.path, roots), *extra_codes} - {None}
+    codes = {site_code_for_path(page.path), *extra_codes} - {None}
     if not codes:
         invalidate_all()
         return

@@ -7,8 +7,9 @@ unpublished column was downloadable before anyone published it. The
 ``before_serve_document`` hook below answers 404 (as for a missing document)
 unless:
 
-* the document is used by a page the public may see: live, marked public,
-  every ancestor live, no view restriction on it or above it. "Used" is what
+* the document is used by a page the public may see (the one rule of
+  ``cms.sitegroup.visibility``: live, marked public, no unpublished or
+  not-public page and no view restriction on it or above it). "Used" is what
   Wagtail's reference index records from the page's stored (live) content:
   attachments, attachment blocks, document links in rich text, any document
   field; a document added only in an unpublished draft is not public yet;
@@ -28,23 +29,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from wagtail.models import Collection, Page, PageViewRestriction, ReferenceIndex
-
-from .models import Confidentiality
-
-
-def _publicly_visible(page: Page) -> bool:
-    """Live, public, every ancestor live, no view restriction on it or above it."""
-    if not page.live:
-        return False
-    if getattr(page.specific_deferred, "confidentiality", Confidentiality.PUBLIC) != (
-        Confidentiality.PUBLIC
-    ):
-        return False
-    ancestors = Page.objects.ancestor_of(page, inclusive=True)
-    if ancestors.filter(depth__gt=1, live=False).exists():
-        return False
-    return not PageViewRestriction.objects.filter(page__in=ancestors).exists()
+from wagtail.models import Collection, Page, ReferenceIndex
 
 
 def pages_using(document) -> list[Page]:
@@ -71,7 +56,13 @@ def is_public(document) -> bool:
     """May anyone download ``document``?"""
     if in_public_collection(document):
         return True
-    return any(_publicly_visible(page) for page in pages_using(document))
+    from cms.sitegroup.visibility import Visibility
+
+    pages = pages_using(document)
+    if not pages:
+        return False
+    visible = Visibility()
+    return any(visible.page_is_public(page) for page in pages)
 
 
 def user_may_manage(user, document) -> bool:

@@ -51,7 +51,7 @@ from wagtail.log_actions import log as log_action
 from wagtail.models import Page
 
 from cms.services import fetch
-from cms.sitegroup.lookup import UnknownDivisionCode, resolve_code
+from cms.sitegroup.tree import UnknownDivisionCode, resolve_code
 
 from . import media_cleanup
 from .models import ArticlePage, ColumnPage, Confidentiality, PageAttachment, TownshipPage

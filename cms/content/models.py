@@ -93,8 +93,10 @@ class LianxiPage(Page):
         return "content/page.html"
 
     def get_site_profile(self):
-        site = self.get_site()
-        return getattr(site, "profile", None) if site else None
+        """The site this page belongs to (``cms.sitegroup.tree``)."""
+        from cms.sitegroup.tree import site_for_path
+
+        return site_for_path(self.path)
 
 
 class HomePage(LianxiPage):
@@ -166,11 +168,10 @@ class TownshipPage(LianxiPage):
 
     def clean(self):
         super().clean()
-        profile = None
+        from cms.sitegroup.tree import site_for_path
+
         parent = self.get_parent() if self.pk else None
-        if parent is not None:
-            site = parent.get_site()
-            profile = getattr(site, "profile", None) if site else None
+        profile = site_for_path(parent.path) if parent is not None else None
         if (
             profile
             and self.division_code

@@ -6,7 +6,7 @@ the view runs, the request's ``?site=<division code>`` is resolved:
 * missing ``site`` → 400; unknown code → 404; plugin switched off for that
   site → 404 (all ``application/problem+json``);
 * otherwise ``request.site_profile`` (a ``SiteProfile``) and ``request.place``
-  (``cms.sitegroup.lookup.Place``, with ``township`` for a nine-digit code) are
+  (``cms.sitegroup.tree.Place``, with ``township`` for a nine-digit code) are
   set, and DRF views see them on their ``request`` too.
 
 Payloads as the core API gives them: ``image_payloads(request, ids)`` (image
@@ -28,25 +28,46 @@ import functools
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import URLPattern, URLResolver, include, path
-from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers, viewsets
 
-from cms.api.exceptions import ApiProblem
-from cms.api.payloads import image_payloads, list_envelope
-from cms.api.problems import problem_response
-from cms.api.scope import resolve_site_param
+from cms.api.conventions import (
+    SITE_PARAMETER,
+    ApiProblem,
+    EnvelopePagination,
+    ImageSerializer,
+    Level,
+    LimitOffsetParams,
+    envelope_serializer,
+    image_payloads,
+    level_field,
+    list_envelope,
+    not_found,
+    plugin_off,
+    problem_responses,
+    resolve_site,
+)
 from cms.sitegroup.permissions import user_can_manage_site
 
 from .registry import get_plugins, is_enabled
 
 __all__ = [
+    "SITE_PARAMETER",
+    "ApiProblem",
+    "EnvelopePagination",
+    "ImageSerializer",
+    "Level",
+    "LimitOffsetParams",
     "SiteScopedMixin",
     "SiteScopedModelViewSet",
     "SiteScopedReadOnlyViewSet",
     "SiteStaffWritePermission",
+    "envelope_serializer",
     "image_payloads",
+    "level_field",
     "list_envelope",
+    "not_found",
     "plugin_urlpatterns",
+    "problem_responses",
     "site_scoped",
 ]
 
@@ -58,18 +79,11 @@ def site_scoped(view, label: str):
     def wrapped(request, *args, **kwargs):
         code = request.GET.get("site", "").strip()
         try:
-            place = resolve_site_param(code)
+            place = resolve_site(code)
+            if not is_enabled(label, place.profile.site_id):
+                raise plugin_off(code)
         except ApiProblem as problem:
             return problem.as_response()
-        if not is_enabled(label, place.profile.site_id):
-            # Indistinguishable from a route that does not exist on this site.
-            return problem_response(
-                404,
-                _("未找到"),
-                _("该站点未启用此功能。"),
-                type_="urn:lianxi:problem:not-found",
-                site=code,
-            )
         request.site_profile = place.profile
         request.place = place
         request.plugin_label = label

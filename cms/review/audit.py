@@ -23,7 +23,7 @@ from wagtail.models import (
     PageLogEntry,
 )
 
-from .sites import profile_values_for_path
+from cms.sitegroup.tree import site_values_for_path as profile_values_for_path
 
 LOGIN = "lianxi.login"
 LOGIN_FAILED = "lianxi.login_failed"

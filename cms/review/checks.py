@@ -215,7 +215,7 @@ def matcher_for_site(site_id: int | None) -> Matcher:
 
 
 def _site_id_of(page) -> int | None:
-    from .sites import profile_values_for_path
+    from cms.sitegroup.tree import site_values_for_path as profile_values_for_path
 
     values = profile_values_for_path(getattr(page, "path", None))
     return values["site_id"] if values else None

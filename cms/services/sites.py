@@ -1,5 +1,23 @@
-"""Site lookup by division code: the same functions the core API and imports use."""
+"""Sites by division code, for plugins: the site tree's lookups (``cms.sitegroup.tree``)
+and the public-visibility rule (``cms.sitegroup.visibility``)."""
 
-from cms.sitegroup.lookup import Place, UnknownDivisionCode, get_site_profile, resolve_code
+from cms.sitegroup.tree import (
+    Place,
+    UnknownDivisionCode,
+    ancestors,
+    descendants,
+    get_site_profile,
+    resolve_code,
+)
+from cms.sitegroup.visibility import code_is_public, public_place
 
-__all__ = ["Place", "UnknownDivisionCode", "get_site_profile", "resolve_code"]
+__all__ = [
+    "Place",
+    "UnknownDivisionCode",
+    "ancestors",
+    "code_is_public",
+    "descendants",
+    "get_site_profile",
+    "public_place",
+    "resolve_code",
+]

@@ -160,23 +160,16 @@ class SiteProfile(models.Model):
         return self.site.root_page
 
     def get_ancestors(self, include_self: bool = False) -> list[SiteProfile]:
-        chain, node = [], (self if include_self else self.parent)
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return list(reversed(chain))
+        """The sites above this one (``cms.sitegroup.tree.ancestors``)."""
+        from .tree import ancestors
+
+        return ancestors(self, include_self)
 
     def get_descendants(self, include_self: bool = False) -> list[SiteProfile]:
-        """Every site below this one in the group (breadth first)."""
-        result = [self] if include_self else []
-        frontier = [self.pk]
-        while frontier:
-            children = list(
-                SiteProfile.objects.filter(parent_id__in=frontier).order_by("division_code")
-            )
-            result.extend(children)
-            frontier = [c.pk for c in children]
-        return result
+        """Every site below this one (``cms.sitegroup.tree.descendants``)."""
+        from .tree import descendants
+
+        return descendants(self, include_self)
 
     @cached_property
     def groups(self) -> list[Group]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from cms.api.exceptions import ApiProblem
+from cms.api.conventions import ApiProblem
 from search.documents import Entry
 from search.text import Phrase, parse_query
 

@@ -79,7 +79,7 @@ def test_plugin_labels_may_not_shadow_core_routes():
 def test_exception_handler_covers_drf_exceptions():
     from rest_framework import exceptions
 
-    from cms.api.exceptions import problem_exception_handler
+    from cms.api.conventions import problem_exception_handler
 
     throttled = problem_exception_handler(exceptions.Throttled(wait=12), {})
     assert throttled.status_code == 429 and throttled["Retry-After"] == "12"
@@ -96,7 +96,7 @@ def test_exception_handler_covers_drf_exceptions():
 
 
 def test_api_server_error_is_a_problem(rf):
-    from cms.api.exceptions import handler500
+    from cms.api.conventions import handler500
 
     response = handler500(rf.get("/api/v1/pages/"))
     assert response.status_code == 500

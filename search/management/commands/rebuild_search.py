@@ -11,7 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.sitegroup.lookup import UnknownDivisionCode, get_site_profile
+from cms.sitegroup.tree import UnknownDivisionCode, get_site_profile
 from search.backends import EngineUnavailable, get_engine
 from search.documents import count_pages, count_records
 from search.indexing import rebuild

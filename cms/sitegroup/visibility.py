@@ -1,0 +1,196 @@
+"""What the public may see: the one rule for sites, township codes and pages.
+
+A **page** is public only if
+
+* it is live and marked public (公开, ``cms.content.models.Confidentiality``);
+* no page above it (its columns, its site's home page) is unpublished or
+  marked not public;
+* no view restriction (password, login, groups) is on it or above it;
+* its site is public: the site's home page is public by this same rule.
+
+A **site** (its code) is public when its home page is; a **township code**
+when its ``TownshipPage`` column is. Everything that is not
+public answers exactly as if it did not exist: the API's 404, no search hit,
+no downloadable attachment. Every public surface (the content API, plugin
+routes, search, documents) asks this module; none keeps its own copy.
+
+Placing things (which site a page or code belongs to) is
+``cms.sitegroup.tree``'s business.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.functional import cached_property
+
+from .tree import Place, UnknownDivisionCode, is_site_code, is_township_code
+
+
+def page_models() -> list[type]:
+    """The concrete page types that carry the confidentiality mark (``LianxiPage``)."""
+    from django.apps import apps
+
+    from cms.content.models import LianxiPage
+
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, LianxiPage) and not model._meta.abstract and not model._meta.proxy
+    ]
+
+
+def public_q(models=None) -> Q:
+    """Pages marked public (the mark lives on each concrete page table)."""
+    from cms.content.models import Confidentiality
+
+    q = Q()
+    for model in models if models is not None else page_models():
+        q |= Q(**{f"{model._meta.model_name}__confidentiality": Confidentiality.PUBLIC})
+    return q
+
+
+def not_public_q(models=None) -> Q:
+    """Pages explicitly marked not public (pages of other types carry no mark)."""
+    from cms.content.models import Confidentiality
+
+    withheld = [value for value in Confidentiality.values if value != Confidentiality.PUBLIC]
+    q = Q(pk__in=[])
+    for model in models if models is not None else page_models():
+        q |= Q(**{f"{model._meta.model_name}__confidentiality__in": withheld})
+    return q
+
+
+def hidden_paths() -> list[str]:
+    """Tree paths under which nothing is public, in one query: pages with a view
+    restriction, and home pages and pages with children that are unpublished or
+    marked not public."""
+    from wagtail.models import Page, PageViewRestriction
+
+    withheld = (
+        Page.objects.filter(depth__gt=1)
+        .filter(Q(numchild__gt=0) | Q(depth=2))
+        .filter(Q(live=False) | not_public_q())
+        .order_by()
+        .values_list("path", flat=True)
+    )
+    restricted = PageViewRestriction.objects.order_by().values_list("page__path", flat=True)
+    return sorted(set(restricted.union(withheld)))
+
+
+def home_public_annotation() -> Exists:
+    """For a ``SiteProfile`` queryset: is the site's home page public (live, marked
+    public, unrestricted)? One subquery, so resolving a site costs no extra query."""
+    from wagtail.models import Page, PageViewRestriction
+
+    home = OuterRef("site__root_page_id")
+    return Exists(Page.objects.filter(pk=home, live=True).exclude(not_public_q())) & ~Exists(
+        PageViewRestriction.objects.filter(Q(page_id=home) | Q(page__depth=1))
+    )
+
+
+def public_site_profiles() -> QuerySet:
+    """Sites whose home page is public, with their site, home page and parent loaded."""
+    from .models import SiteProfile
+
+    return (
+        SiteProfile.objects.select_related("site__root_page", "parent")
+        .alias(home_public=home_public_annotation())
+        .filter(home_public=True)
+    )
+
+
+class Visibility:
+    """The hidden subtrees of the page tree, loaded once (one query), for many questions."""
+
+    def __init__(self, hidden: list[str] | None = None):
+        if hidden is not None:
+            self.__dict__["hidden"] = hidden
+
+    @cached_property
+    def hidden(self) -> list[str]:
+        return hidden_paths()
+
+    def path_is_hidden(self, path: str) -> bool:
+        """Is the page at ``path`` inside (or at the top of) a hidden subtree?"""
+        return any(path.startswith(h) for h in self.hidden)
+
+    def page_is_public(self, page) -> bool:
+        """The rule for one page (specific or base ``Page``; a base page costs a query)."""
+        from cms.content.models import Confidentiality
+
+        if not page.live or self.path_is_hidden(page.path):
+            return False
+        specific = page if hasattr(page, "confidentiality") else page.specific_deferred
+        return getattr(specific, "confidentiality", None) == Confidentiality.PUBLIC
+
+    def public_townships(self, profile=None) -> list[tuple[str, str, str, str]]:
+        """``(code, title, path, url_path)`` of the township columns the public may see
+        (under one site, or every site), by code."""
+        from cms.content.models import Confidentiality
+
+        from .tree import township_columns
+
+        rows = township_columns(profile).filter(live=True, confidentiality=Confidentiality.PUBLIC)
+        return [
+            row
+            for row in rows.values_list("division_code", "title", "path", "url_path")
+            if not self.path_is_hidden(row[2])
+        ]
+
+    def public_pages(self, qs: QuerySet, root_path: str, models=None) -> QuerySet:
+        """``qs`` (base ``Page`` rows) narrowed to the public pages at or below ``root_path``."""
+        if self.path_is_hidden(root_path):
+            return qs.none()
+        qs = qs.filter(path__startswith=root_path, live=True).filter(public_q(models))
+        for path in self.hidden:
+            if path.startswith(root_path):
+                qs = qs.exclude(path__startswith=path)
+        return qs
+
+
+def public_place(code: str, visibility: Visibility | None = None) -> Place:
+    """The ``Place`` of a site or township code the public may see, else ``UnknownDivisionCode``.
+
+    A six-digit code costs one query (the site with its home page's visibility);
+    a nine-digit code three (its column, its site, the hidden subtrees).
+    """
+    from cms.content.models import Confidentiality, TownshipPage
+
+    code = (code or "").strip()
+    if is_site_code(code):
+        profile = public_site_profiles().filter(division_code=code).first()
+        if profile is None:
+            raise UnknownDivisionCode(code)
+        return Place(profile=profile)
+    if not is_township_code(code):
+        raise UnknownDivisionCode(code)
+    township = (
+        TownshipPage.objects.filter(
+            division_code=code, live=True, confidentiality=Confidentiality.PUBLIC
+        )
+        .only("id", "path", "depth", "url_path", "title", "slug", "division_code", "intro",
+              "live", "confidentiality")
+        .first()
+    )  # fmt: skip
+    if township is None:
+        raise UnknownDivisionCode(code)
+    steps = 4
+    prefixes = [township.path[:i] for i in range(steps, len(township.path), steps)]
+    profile = (
+        public_site_profiles()
+        .filter(site__root_page__path__in=prefixes)
+        .order_by("-site__root_page__depth")
+        .first()
+    )
+    visibility = visibility or Visibility()
+    if profile is None or visibility.path_is_hidden(township.path):
+        raise UnknownDivisionCode(code)
+    return Place(profile=profile, township=township)
+
+
+def code_is_public(code: str) -> bool:
+    try:
+        public_place(code)
+    except UnknownDivisionCode:
+        return False
+    return True
