@@ -354,9 +354,12 @@ class EnvelopePagination(pagination.LimitOffsetPagination):
     max_limit = MAX_LIMIT
 
     def paginate_queryset(self, queryset, request, view=None):
-        params = LimitOffsetParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        self.limit, self.offset = params.validated_data["limit"], params.validated_data["offset"]
+        params = getattr(view, "params", None)
+        if not params or "limit" not in params:  # the view's parameters are not a list's
+            checked = LimitOffsetParams(data=request.query_params)
+            checked.is_valid(raise_exception=True)
+            params = checked.validated_data
+        self.limit, self.offset = params["limit"], params["offset"]
         self.count = self.get_count(queryset)
         self.request = request
         if self.offset >= self.count:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .conventions import ImageSerializer, LimitOffsetParams
+from .conventions import ImageSerializer, LimitOffsetParams, envelope_serializer
 from .scope import PAGE_TYPES
 
 #: ``ordering`` keys and the annotated columns they sort on.
@@ -163,11 +163,7 @@ class PageListItemSerializer(serializers.Serializer):
     last_published_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class PageListSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="符合条件的总数")
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = PageListItemSerializer(many=True)
+PageListSerializer = envelope_serializer("PageListSerializer", PageListItemSerializer(many=True))
 
 
 class PageDetailSerializer(serializers.Serializer):

@@ -27,10 +27,13 @@ from __future__ import annotations
 import functools
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.urls import URLPattern, URLResolver, include, path
 from rest_framework import permissions, serializers, viewsets
+from rest_framework.response import Response
 
 from cms.api.conventions import (
+    LEVEL_ORDER,
     SITE_PARAMETER,
     ApiProblem,
     EnvelopePagination,
@@ -51,6 +54,7 @@ from cms.sitegroup.permissions import user_can_manage_site
 from .registry import get_plugins, is_enabled
 
 __all__ = [
+    "LEVEL_ORDER",
     "SITE_PARAMETER",
     "ApiProblem",
     "EnvelopePagination",
@@ -149,20 +153,78 @@ class SiteStaffWritePermission(permissions.DjangoModelPermissionsOrAnonReadOnly)
 
 
 class SiteScopedMixin:
-    """For plugin API views: ``self.site_profile`` and a queryset of that site's rows."""
+    """For plugin API views: the site of ``?site=``, its rows, and the API's conventions.
 
-    #: Name of the FK to ``wagtailcore.Site`` on the view's model.
-    site_field = "site"
+    * ``get_queryset()`` holds only the site's rows (``site_field``; set it to
+      ``None`` when the view scopes its rows itself, e.g. through a related model);
+    * ``params_class``: a serializer of the query parameters, validated once into
+      ``self.params`` (a bad value is the API's 400 problem); a list's parameters
+      subclass ``LimitOffsetParams``, whose ``limit``/``offset`` the pagination reads;
+    * lists are paginated with the API's envelope (``EnvelopePagination``:
+      ``count``, ``next``, ``previous``, ``results``); ``pagination_class = None``
+      gives a whole list as ``{"count", "results"}``;
+    * ``payloads(rows)`` builds a page of rows and ``payload(obj)`` one object;
+      both default to ``serializer_class``; override them to build payloads in
+      bulk (a constant number of queries for any page size);
+    * an object the site does not show is the API's one 404 (``not_found()``).
+    """
+
+    #: Name of the FK to ``wagtailcore.Site`` on the view's model (``None``: the view scopes).
+    site_field: str | None = "site"
+    #: Query parameters of the view's operations (``None``: none beyond ``site``).
+    params_class: type[serializers.Serializer] | None = None
+    pagination_class = EnvelopePagination
 
     @property
     def site_profile(self):
         return self.request.site_profile
 
+    @property
+    def place(self):
+        """``cms.sitegroup.tree.Place``: the site, and for a township code its column."""
+        return self.request.place
+
+    @functools.cached_property
+    def params(self) -> dict:
+        """The validated query parameters of ``params_class`` (for lists, or any action
+        that reads ``self.params``)."""
+        if self.params_class is None:
+            return {}
+        params = self.params_class(data=self.request.query_params, context={"view": self})
+        params.is_valid(raise_exception=True)
+        return params.validated_data
+
     def get_queryset(self):
         qs = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular introspecting
             return qs.none()
+        if self.site_field is None:
+            return qs
         return qs.filter(**{f"{self.site_field}_id": self.site_profile.site_id})
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            raise not_found() from None
+
+    def payloads(self, rows: list) -> list:
+        return self.get_serializer(rows, many=True).data
+
+    def payload(self, obj) -> dict:
+        return self.get_serializer(obj).data
+
+    def list(self, request, *args, **kwargs):
+        self.params  # noqa: B018  (a bad parameter answers 400 before any query)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            results = self.payloads(list(queryset))
+            return Response({"count": len(results), "results": results})
+        return self.get_paginated_response(self.payloads(page))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.payload(self.get_object()))
 
     def perform_create(self, serializer):
         with _model_errors_as_400():

@@ -28,18 +28,22 @@ import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-#: The kinds of entry, as published in performance summaries.
-KINDS: dict[str, str] = {
-    "session": "出席代表大会会议",
-    "motion": "提出议案",
-    "suggestion": "提出建议、批评和意见",
-    "inspection": "视察",
-    "research": "专题调研",
-    "reception": "接待选民",
-    "report": "向选民述职",
-    "training": "学习培训",
-    "other": "其他履职活动",
-}
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PerformanceKind(models.TextChoices):
+    """The kinds of entry, as published in performance summaries (one list for every plugin)."""
+
+    SESSION = "session", _("出席代表大会会议")
+    MOTION = "motion", _("提出议案")
+    SUGGESTION = "suggestion", _("提出建议、批评和意见")
+    INSPECTION = "inspection", _("视察")
+    RESEARCH = "research", _("专题调研")
+    RECEPTION = "reception", _("接待选民")
+    REPORT = "report", _("向选民述职")
+    TRAINING = "training", _("学习培训")
+    OTHER = "other", _("其他履职活动")
 
 
 class PerformanceRecordError(ValueError):
@@ -108,8 +112,10 @@ def add_entry(
     Returns the entry's id. Raises :class:`PerformanceRecordError` for an
     unknown kind or deputy, or a deputy with no seat on ``date``.
     """
-    if kind not in KINDS:
-        raise PerformanceRecordError(f"Unknown kind {kind!r}; one of {', '.join(KINDS)}.")
+    if kind not in PerformanceKind.values:
+        raise PerformanceRecordError(
+            f"Unknown kind {kind!r}; one of {', '.join(PerformanceKind.values)}."
+        )
     if not source or not source_ref:
         raise PerformanceRecordError(
             "source and source_ref are required (they make adding idempotent)."

@@ -8,6 +8,7 @@ from cms.sitegroup.tree import (
     descendants,
     get_site_profile,
     resolve_code,
+    township_columns,
 )
 from cms.sitegroup.visibility import code_is_public, public_place
 
@@ -20,4 +21,5 @@ __all__ = [
     "get_site_profile",
     "public_place",
     "resolve_code",
+    "township_columns",
 ]

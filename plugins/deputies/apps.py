@@ -47,7 +47,6 @@ class DeputiesConfig(PluginConfig):
     }
 
     openapi_enum_names = {
-        "DeputyLevelEnum": "plugins.deputies.models.Level",
         "LiaisonStationKindEnum": "plugins.deputies.models.LiaisonStation.Kind",
         "ConstituencyKindEnum": "plugins.deputies.models.Constituency.Kind",
     }

@@ -9,7 +9,7 @@ is never renamed or moved.
 
 from __future__ import annotations
 
-from django.apps import apps
+from cms.services import sites
 
 from .models import Congress, Level
 
@@ -17,7 +17,7 @@ NATIONAL_CODE = "100000"
 NATIONAL_NAME = "全国人民代表大会"
 #: The congress a site of each SiteProfile level hosts.
 LEVEL_FOR_SITE = {
-    "province": Level.PROVINCIAL,
+    "province": Level.PROVINCE,
     "municipal": Level.MUNICIPAL,
     "county": Level.COUNTY,
 }
@@ -35,12 +35,7 @@ def township_congress_name(column_title: str) -> str:
 
 def township_columns(profile) -> list[tuple[str, str]]:
     """(nine-digit code, title) of the township columns (乡镇人大) on the site's page tree."""
-    township_page = apps.get_model("content", "TownshipPage")
-    return list(
-        township_page.objects.descendant_of(profile.site.root_page)
-        .order_by("division_code")
-        .values_list("division_code", "title")
-    )
+    return list(sites.township_columns(profile).values_list("division_code", "title"))
 
 
 def ensure_congress(site_id: int, code: str, level: str, name: str) -> Congress:
@@ -65,7 +60,7 @@ def ensure_site_congresses(profile) -> list[Congress]:
         profile.site_id, profile.division_code, level, congress_name(profile.region_name)
     )
     congresses = [own]
-    if level == Level.PROVINCIAL:
+    if level == Level.PROVINCE:
         congresses.append(
             ensure_congress(profile.site_id, NATIONAL_CODE, Level.NATIONAL, NATIONAL_NAME)
         )

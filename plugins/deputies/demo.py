@@ -35,6 +35,7 @@ from pathlib import Path
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from cms.services.idnumbers import with_check_digit
 from cms.services.workdays import Calendar
 
 from .congresses import NATIONAL_CODE, congress_name, ensure_site_congresses, township_columns
@@ -62,7 +63,6 @@ from .models import (
     Term,
     chinese_number,
 )
-from .privacy import _CHECK, _WEIGHTS
 from .search import reindex_people
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo.json"
@@ -107,7 +107,7 @@ _UPPER_OCCUPATIONS = {
 PLANS = {
     Level.NATIONAL: LevelPlan(10, 0.4, 0.28, (42, 62), _UPPER_PARTIES, _UPPER_EDUCATION,
                               _UPPER_OCCUPATIONS, (0, 0, 0)),
-    Level.PROVINCIAL: LevelPlan(60, 0.2, 0.28, (40, 62), _UPPER_PARTIES, _UPPER_EDUCATION,
+    Level.PROVINCE: LevelPlan(60, 0.2, 0.28, (40, 62), _UPPER_PARTIES, _UPPER_EDUCATION,
                                 _UPPER_OCCUPATIONS, (4, 1, 8)),
     Level.MUNICIPAL: LevelPlan(25, 0.2, 0.28, (36, 60), _UPPER_PARTIES,
                                {Education.POSTGRADUATE: 28, Education.UNIVERSITY: 50,
@@ -148,7 +148,7 @@ def term_dates(congress: Congress) -> list[tuple[int, datetime.date, datetime.da
     date = datetime.date
     if congress.level == Level.NATIONAL:
         return [(14, date(2023, 3, 5), None), (13, date(2018, 3, 5), date(2023, 3, 4))]
-    if congress.level == Level.PROVINCIAL:
+    if congress.level == Level.PROVINCE:
         return [(14, date(2023, 1, 13), None), (13, date(2018, 1, 25), date(2023, 1, 12))]
     if congress.level == Level.MUNICIPAL:
         start = date(2022, 1, 5 + n % 15)
@@ -170,7 +170,7 @@ def session_dates(congress: Congress, start: datetime.date, end, today) -> list[
     for year in range(start.year + 1, start.year + 5):
         if congress.level == Level.NATIONAL:
             day = datetime.date(year, 3, 5)
-        elif congress.level in (Level.PROVINCIAL, Level.MUNICIPAL):
+        elif congress.level in (Level.PROVINCE, Level.MUNICIPAL):
             day = datetime.date(year, 1, 10 + n % 15)
         else:
             day = datetime.date(year, 1 + n % 2, 5 + n % 20)
@@ -188,9 +188,7 @@ def id_number(rng: random.Random, prefix: str, birth: datetime.date, female: boo
     sequence = rng.randrange(0, 100) * 10 + rng.choice(
         (0, 2, 4, 6, 8) if female else (1, 3, 5, 7, 9)
     )
-    body = f"{prefix}{birth:%Y%m%d}{sequence:03d}"
-    total = sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True))
-    return body + _CHECK[total % 11]
+    return with_check_digit(f"{prefix}{birth:%Y%m%d}{sequence:03d}")
 
 
 def _pick(rng: random.Random, weights: dict):
@@ -240,7 +238,7 @@ class CongressBuilder:
         d = data()
         if self.level == Level.NATIONAL:
             return [self.profile.region_name]
-        if self.level == Level.PROVINCIAL:
+        if self.level == Level.PROVINCE:
             known = [v[0] for k, v in d["cities"].items() if k[:2] == code[:2]]
         else:
             known = d["counties"].get(code, [])
@@ -263,7 +261,7 @@ class CongressBuilder:
 
     def address(self, place: str = "") -> str:
         d = data()
-        upper = self.level in (Level.NATIONAL, Level.PROVINCIAL)
+        upper = self.level in (Level.NATIONAL, Level.PROVINCE)
         city = "合肥市" if upper else self.profile.region_name  # the capital for the province
         return f"{city}{place}{self.rng.choice(d['roads'])}{self.rng.randint(1, 299)}号"
 
@@ -368,8 +366,8 @@ class CongressBuilder:
         """(upper congress, lower congresses) as filters on Congress."""
         code = self.congress.division_code
         if self.level == Level.NATIONAL:
-            return None, Q(level=Level.PROVINCIAL, site_id=self.site_id)
-        if self.level == Level.PROVINCIAL:
+            return None, Q(level=Level.PROVINCE, site_id=self.site_id)
+        if self.level == Level.PROVINCE:
             return Q(division_code=NATIONAL_CODE), Q(
                 level=Level.MUNICIPAL, division_code__startswith=code[:2]
             )
@@ -491,7 +489,7 @@ class CongressBuilder:
             specs.append(
                 ("全国人大代表合肥联络服务站", station, "340100", "驻皖全国人大代表合肥小组")
             )
-        elif self.level == Level.PROVINCIAL:
+        elif self.level == Level.PROVINCE:
             specs += [(f"{self.region}人大代表之家", home, code, "省人大代表第一小组"),
                       ("省人大代表合肥滨湖联络站", station, "340111", "省人大代表第二小组")]  # fmt: skip
         elif self.level in (Level.MUNICIPAL, Level.COUNTY):
@@ -713,18 +711,10 @@ class CongressBuilder:
         receptions, picked = [], []
         for station in self.new_stations:
             deputies = members.get(station.pk, [])
-            day, found = self.today, 0
-            for _ in range(60):
-                day += _DAY
-                if day.isoweekday() in station.reception_weekdays and (
-                    self.calendar.is_working_day(day)
-                ):
-                    receptions.append(Reception(site_id=station.site_id, station=station, date=day,
-                                                topic=rng.choice(d["reception_topics"])))  # fmt: skip
-                    picked.append(rng.sample(deputies, min(2, len(deputies))))
-                    found += 1
-                    if found == 2:
-                        break
+            for day in station.reception_days(self.today + _DAY, 60, self.calendar)[:2]:
+                receptions.append(Reception(site_id=station.site_id, station=station, date=day,
+                                            topic=rng.choice(d["reception_topics"])))  # fmt: skip
+                picked.append(rng.sample(deputies, min(2, len(deputies))))
         Reception.objects.bulk_create(receptions)
         through.objects.bulk_create(
             [through(reception_id=r.pk, person_id=p)

@@ -37,7 +37,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cms.plugins import api
 from cms.plugins.db import SiteOwnedModel, SiteOwnedQuerySet
+from cms.services import performance
 
 
 @functools.lru_cache(maxsize=64)
@@ -55,16 +57,9 @@ def choice_labels(choices: type[models.Choices]) -> dict[str, str]:
     return _labels_in(choices, get_language())
 
 
-class Level(models.TextChoices):
-    NATIONAL = "national", _("全国")
-    PROVINCIAL = "provincial", _("省级")
-    MUNICIPAL = "municipal", _("设区的市级")
-    COUNTY = "county", _("县级")
-    TOWNSHIP = "township", _("乡镇级")
-
-
-#: Levels from the top, for ordering.
-LEVEL_ORDER = [level.value for level in Level]
+#: The API's level vocabulary (national, province, municipal, county, township), top first.
+Level = api.Level
+LEVEL_ORDER = api.LEVEL_ORDER
 
 #: Directly elected levels (the Electoral Law): county and township deputies.
 DIRECT_LEVELS = (Level.COUNTY, Level.TOWNSHIP)
@@ -639,6 +634,14 @@ class LiaisonStation(SiteOwnedModel):
     def __str__(self) -> str:
         return self.name
 
+    def reception_days(self, start: datetime.date, days: int, calendar) -> list[datetime.date]:
+        """The regular reception days among the ``days`` days from ``start`` (inclusive):
+        a day of ``reception_weekdays`` that is a working day on ``calendar``
+        (``cms.services.workdays.Calendar``; holidays skipped, make-up days kept)."""
+        wanted = set(self.reception_weekdays or [])
+        dates = (start + datetime.timedelta(days=offset) for offset in range(days))
+        return [d for d in dates if d.isoweekday() in wanted and calendar.is_working_day(d)]
+
     def clean(self):
         days = self.reception_weekdays or []
         if not isinstance(days, list) or any(d not in range(1, 8) for d in days):
@@ -685,18 +688,8 @@ class Reception(SiteOwnedModel):
         super().save(*args, **kwargs)
 
 
-class PerformanceKind(models.TextChoices):
-    """What a performance record entry counts (the kinds of cms.services.performance)."""
-
-    SESSION = "session", _("出席代表大会会议")
-    MOTION = "motion", _("提出议案")
-    SUGGESTION = "suggestion", _("提出建议、批评和意见")
-    INSPECTION = "inspection", _("视察")
-    RESEARCH = "research", _("专题调研")
-    RECEPTION = "reception", _("接待选民")
-    REPORT = "report", _("向选民述职")
-    TRAINING = "training", _("学习培训")
-    OTHER = "other", _("其他履职活动")
+#: What a performance record entry counts: the kinds of ``cms.services.performance``.
+PerformanceKind = performance.PerformanceKind
 
 
 class PerformanceEntry(SiteOwnedModel):

@@ -16,13 +16,13 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cms.plugins.api import ImageSerializer, LimitOffsetParams, envelope_serializer, level_field
 from plugins.deputies.models import (
     Constituency,
     Education,
     Election,
     EndReason,
     Gender,
-    Level,
     LiaisonStation,
     OccupationCategory,
     Party,
@@ -51,10 +51,11 @@ class TermParamField(serializers.CharField):
         return int(value)
 
 
-class DeputyListParams(serializers.Serializer):
-    """Query parameters of ``GET /api/v1/deputies/``."""
+class DeputyListParams(LimitOffsetParams):
+    """Query parameters of ``GET /api/v1/deputies/`` (``limit`` up to the plugin's
+    ``MAX_PAGE_SIZE``, default ``PAGE_SIZE``)."""
 
-    level = serializers.ChoiceField(choices=Level.choices, required=False, help_text="人大层级")
+    level = level_field(required=False, help_text="人大层级(旧写法 provincial 等同 province)")
     congress = serializers.RegexField(
         r"^(\d{6}|\d{9})$", required=False,
         help_text="人民代表大会的行政区划代码(须是本站点的人大),如 340123100",
@@ -79,19 +80,14 @@ class DeputyListParams(serializers.Serializer):
         help_text="姓名:汉字(包含即可),或拼音全拼、首字母、全拼前缀,不分大小写和空格,"
         "如 张伟、zhangwei、Zhang Wei、zw、zhangw",
     )  # fmt: skip
-    limit = serializers.IntegerField(
-        required=False, min_value=1, help_text="每页条数,默认 20,最多 100(插件设置 PAGE_SIZE / "
-        "MAX_PAGE_SIZE)"
-    )  # fmt: skip
-    offset = serializers.IntegerField(required=False, default=0, min_value=0)
 
-    def validate_limit(self, value):
-        maximum = plugin_setting("MAX_PAGE_SIZE")
-        if value > maximum:
-            raise serializers.ValidationError(
-                _("每页最多 %(max)s 条。") % {"max": maximum}, code="max_value"
-            )
-        return value
+    @property
+    def default_limit(self):
+        return plugin_setting("PAGE_SIZE")
+
+    @property
+    def max_limit(self):
+        return plugin_setting("MAX_PAGE_SIZE")
 
 
 class TermParams(serializers.Serializer):
@@ -126,31 +122,10 @@ class StationListParams(serializers.Serializer):
 # --- responses ------------------------------------------------------------------
 
 
-class DeputyPhotoRenditionSerializer(serializers.Serializer):
-    url = serializers.CharField()
-    width = serializers.IntegerField()
-    height = serializers.IntegerField()
-
-
-class DeputyPhotoRenditionsSerializer(serializers.Serializer):
-    thumbnail = DeputyPhotoRenditionSerializer()
-    medium = DeputyPhotoRenditionSerializer()
-    large = DeputyPhotoRenditionSerializer()
-    thumbnail_webp = DeputyPhotoRenditionSerializer(required=False)
-    medium_webp = DeputyPhotoRenditionSerializer(required=False)
-
-
-class DeputyPhotoSerializer(serializers.Serializer):
-    alt = serializers.CharField(allow_blank=True)
-    width = serializers.IntegerField()
-    height = serializers.IntegerField()
-    renditions = DeputyPhotoRenditionsSerializer()
-
-
 class DeputiesCongressRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    level = serializers.ChoiceField(choices=Level.choices)
+    level = level_field()
     level_label = serializers.CharField()
     division_code = serializers.CharField()
 
@@ -175,7 +150,7 @@ class DeputiesConstituencyRefSerializer(DeputiesNamedRefSerializer):
 class DeputiesSeatSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="代表资格 id")
     congress = DeputiesCongressRefSerializer()
-    level = serializers.ChoiceField(choices=Level.choices)
+    level = level_field()
     term = DeputiesTermRefSerializer()
     delegation = DeputiesNamedRefSerializer(allow_null=True)
     deputy_group = DeputiesNamedRefSerializer(allow_null=True)
@@ -206,7 +181,7 @@ class DeputyRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     gender = serializers.ChoiceField(choices=Gender.choices)
-    photo = DeputyPhotoSerializer(allow_null=True)
+    photo = ImageSerializer(allow_null=True)
 
 
 def _blank_choice(choices):
@@ -228,7 +203,7 @@ class DeputyFieldsSerializer(serializers.Serializer):
     occupation_category = _blank_choice(OccupationCategory.choices)
     occupation_category_label = serializers.CharField(allow_blank=True)
     title = serializers.CharField(allow_blank=True, help_text="职称")
-    photo = DeputyPhotoSerializer(allow_null=True)
+    photo = ImageSerializer(allow_null=True)
 
 
 class DeputyListItemSerializer(DeputyFieldsSerializer):
@@ -238,11 +213,7 @@ class DeputyListItemSerializer(DeputyFieldsSerializer):
     posts = DeputyPostSerializer(many=True, help_text="在本站点人民代表大会中现任的职务")
 
 
-class DeputyListSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.CharField(allow_null=True)
-    previous = serializers.CharField(allow_null=True)
-    results = DeputyListItemSerializer(many=True)
+DeputyListSerializer = envelope_serializer("DeputyListSerializer", DeputyListItemSerializer(many=True))
 
 
 class DeputiesPerformanceCountsSerializer(serializers.Serializer):

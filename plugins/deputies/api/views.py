@@ -1,10 +1,12 @@
 """The public, read-only deputies API (``/api/v1/deputies/…?site=<code>``).
 
-The site's congresses are those whose ``site`` is the requested site; a
-nine-digit township code narrows them to that township's congress (and the
-stations to that township's). Every list costs a constant number of queries
-whatever its length: the page's rows are loaded first, then their seats,
-posts and photos in one query each.
+Written as the scaffold's API is: site-scoped viewsets (``cms.plugins.api``)
+with a ``params_class`` for the query string and ``payloads()`` building each
+page of rows in bulk. The site's congresses are those whose ``site`` is the
+requested site; a nine-digit township code narrows them to that township's
+congress (and the stations to that township's). Every list costs a constant
+number of queries whatever its length: the page's rows are loaded first, then
+their seats, posts and photos in one query each.
 
 Caching: ``cms.api.caching.ApiCacheMiddleware`` gives every anonymous GET
 under ``/api/v1/`` (plugin routes included) its ``ETag``, ``Cache-Control``
@@ -20,12 +22,12 @@ import math
 from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.exceptions import NotFound, ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from cms.plugins.api import image_payloads, list_envelope
+from cms.plugins.api import SiteScopedReadOnlyViewSet, image_payloads, problem_responses
 from cms.services.workdays import Calendar
 from plugins.deputies import stats
 from plugins.deputies.models import (
@@ -52,21 +54,10 @@ PRIVATE_COLUMNS = ("id_number_encrypted", "id_number_digest", "mobile_encrypted"
 SCHEDULE_DAYS = 28
 EARTH_RADIUS_KM = 6371.0088
 
-_PROBLEM = "application/problem+json"
-#: The core API's problem document (RFC 9457), a component of the same OpenAPI document.
-PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
 
 
 def _problems(not_found: str) -> dict:
-    return {
-        (400, _PROBLEM): OpenApiResponse(PROBLEM_SCHEMA, description="缺少站点或参数有误"),
-        (404, _PROBLEM): OpenApiResponse(PROBLEM_SCHEMA, description=not_found),
-    }
-
-
-def not_found() -> NotFound:
-    """The one answer for anything the site does not show: as for an id that never existed."""
-    return NotFound(_("请求的资源不存在。"))
+    return problem_responses(not_found=not_found)
 
 
 def public_people():
@@ -137,27 +128,27 @@ def name_filter(q: str) -> tuple[Q, Case] | None:
     return Q(pinyin_keys__startswith=key) | Q(pinyin_keys__contains=f" {key}"), rank
 
 
-class DeputyListView(APIView):
-    """Deputies seated in the site's congresses."""
+class DeputyViewSet(SiteScopedReadOnlyViewSet):
+    """Deputies seated in the site's congresses, and one of them."""
 
-    @extend_schema(
-        operation_id="deputies_list",
-        summary="本站点人民代表大会的代表名单",
-        description=(
-            "按姓名拼音排序(同音按 id);有 q 时先列姓名完全相同或按常用读音匹配的。默认只列各人民代表大会本届、代表资格未终止的代表;"
-            "term=all 列全部届次,current=false 也列已终止的。每位代表一条,seat 为其在本站点"
-            "人民代表大会中符合条件的代表资格。不含身份证号、手机号码、通讯地址等个人信息。"
-        ),
-        parameters=[s.DeputyListParams],
-        responses={200: s.DeputyListSerializer, **_problems("站点不存在或未启用")},
-    )
-    def get(self, request):
-        params = s.DeputyListParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        p = params.validated_data
+    site_field = None  # a person belongs to no site: seated through the site's congresses
+    queryset = Person.objects.none()
+    lookup_url_kwarg = "person_id"
+    lookup_value_regex = r"\d+"
+
+    @property
+    def params_class(self):
+        return s.DeputyListParams if self.action == "list" else None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Person.objects.none()
+        if self.action != "list":
+            seated = Membership.objects.filter(congress__in=site_congresses(self.request))
+            return public_people().filter(pk__in=seated.values("person_id"))
+        p = self.params
         today = timezone.localdate()
-
-        congresses = site_congresses(request)
+        congresses = site_congresses(self.request)
         if p.get("level"):
             congresses = congresses.filter(level=p["level"])
         if p.get("congress"):
@@ -179,6 +170,7 @@ class DeputyListView(APIView):
                 seats = seats.filter(**{f"{name}_id": p[name]})
         if p["current"]:
             seats = seats.filter(stats.current_seats_q(today))
+        self.congresses, self.seats = congresses, seats
 
         people = public_people().filter(pk__in=seats.values("person_id"))
         for name in ("gender", "party"):
@@ -190,30 +182,28 @@ class DeputyListView(APIView):
             condition, rank = match
             people = people.filter(condition).annotate(match_rank=rank)
             ordering.insert(0, "match_rank")
+        return people.order_by(*ordering)
 
-        limit = p.get("limit") or s.plugin_setting("PAGE_SIZE")
-        offset = p["offset"]
-        count = people.count()
-        page = list(people.order_by(*ordering)[offset : offset + limit]) if offset < count else []
+    def payloads(self, page: list) -> list[dict]:
+        """A page of deputies with their seat and current posts here: three queries."""
+        today = timezone.localdate()
         ids = [person.pk for person in page]
-
         chosen: dict[int, Membership] = {}
-        for membership in _seats(seats.filter(person_id__in=ids)):
+        for membership in _seats(self.seats.filter(person_id__in=ids)):
             best = chosen.get(membership.person_id)
             if best is None or _seat_order(membership) < _seat_order(best):
                 chosen[membership.person_id] = membership
         posts: dict[int, list] = {}
         holdings = (
-            PostHolding.objects.filter(person_id__in=ids, post__term__congress__in=congresses)
+            PostHolding.objects.filter(person_id__in=ids, post__term__congress__in=self.congresses)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
             .select_related("post__term__congress")
             .order_by("post__term__congress__division_code", "start_date", "pk")
         )
         for holding in holdings:
             posts.setdefault(holding.person_id, []).append(payloads.post(holding))
-        photos = image_payloads(request, [person.photo_id for person in page])
-
-        results = [
+        photos = image_payloads(self.request, [person.photo_id for person in page])
+        return [
             {
                 **payloads.person_fields(person, photos),
                 "seat": payloads.seat(chosen[person.pk]),
@@ -221,28 +211,8 @@ class DeputyListView(APIView):
             }
             for person in page
         ]
-        return Response(list_envelope(request, offset, limit, count, results))
 
-
-class DeputyDetailView(APIView):
-    """One deputy who has (or had) a seat in one of the site's congresses."""
-
-    @extend_schema(
-        operation_id="deputies_retrieve",
-        summary="代表详情",
-        description=(
-            "本站点人民代表大会的现任或往届代表:全部代表资格(各级各届)及每届履职汇总、"
-            "担任的职务、进驻的本站点联络站。其他站点的代表为 404。"
-        ),
-        responses={200: s.DeputyDetailSerializer, **_problems("代表不存在或不属于本站点")},
-    )
-    def get(self, request, person_id: int):
-        seated = Membership.objects.filter(
-            person_id=person_id, congress__in=site_congresses(request)
-        )
-        person = public_people().filter(pk=person_id, pk__in=seated.values("person_id")).first()
-        if person is None:
-            raise not_found()
+    def payload(self, person) -> dict:
         memberships = sorted(
             _seats(Membership.objects.filter(person_id=person.pk)),
             key=lambda m: (not m.is_current, LEVEL_ORDER.index(m.congress.level), -m.term.number),
@@ -253,23 +223,49 @@ class DeputyDetailView(APIView):
             .select_related("post__term__congress")
             .order_by("-start_date", "pk")
         )
-        stations = site_stations(request).filter(deputies=person).order_by("division_code", "name")
-        photos = image_payloads(request, [person.photo_id])
-        return Response(
-            {
-                **payloads.person_fields(person, photos),
-                "biography": person.biography,
-                "memberships": [
-                    {**payloads.seat(m), "performance": _summary(summaries[m.pk])}
-                    for m in memberships
-                ],
-                "posts": [payloads.post(h) for h in holdings],
-                "stations": [
-                    {"id": st.pk, "name": st.name, "kind": st.kind, "address": st.address}
-                    for st in stations
-                ],
-            }
+        stations = (
+            site_stations(self.request).filter(deputies=person).order_by("division_code", "name")
         )
+        photos = image_payloads(self.request, [person.photo_id])
+        return {
+            **payloads.person_fields(person, photos),
+            "biography": person.biography,
+            "memberships": [
+                {**payloads.seat(m), "performance": _summary(summaries[m.pk])}
+                for m in memberships
+            ],
+            "posts": [payloads.post(h) for h in holdings],
+            "stations": [
+                {"id": st.pk, "name": st.name, "kind": st.kind, "address": st.address}
+                for st in stations
+            ],
+        }
+
+    @extend_schema(
+        operation_id="deputies_list",
+        summary="本站点人民代表大会的代表名单",
+        description=(
+            "按姓名拼音排序(同音按 id);有 q 时先列姓名完全相同或按常用读音匹配的。默认只列各人民代表大会本届、代表资格未终止的代表;"
+            "term=all 列全部届次,current=false 也列已终止的。每位代表一条,seat 为其在本站点"
+            "人民代表大会中符合条件的代表资格。不含身份证号、手机号码、通讯地址等个人信息。"
+        ),
+        parameters=[s.DeputyListParams],
+        responses={200: s.DeputyListSerializer, **_problems("站点不存在或未启用")},
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="deputies_retrieve",
+        summary="代表详情",
+        description=(
+            "本站点人民代表大会的现任或往届代表:全部代表资格(各级各届)及每届履职汇总、"
+            "担任的职务、进驻的本站点联络站。其他站点的代表为 404。"
+        ),
+        responses={200: s.DeputyDetailSerializer, **_problems("代表不存在或不属于本站点")},
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
 
 def _summary(summary: dict) -> dict:
@@ -321,30 +317,6 @@ def congress_payloads(congresses, today) -> list[dict]:
     return result
 
 
-def _ordered_congresses(request):
-    congresses = list(site_congresses(request))
-    return sorted(congresses, key=lambda c: (LEVEL_ORDER.index(c.level), c.division_code))
-
-
-class CongressListView(APIView):
-    @extend_schema(
-        operation_id="deputies_congresses_list",
-        summary="本站点的人民代表大会",
-        description="按层级从高到低;每届标明是否本届,并给出代表、代表团、选区的数量。",
-        responses={200: s.DeputiesCongressListSerializer, **_problems("站点不存在或未启用")},
-    )
-    def get(self, request):
-        results = congress_payloads(_ordered_congresses(request), timezone.localdate())
-        return Response({"count": len(results), "results": results})
-
-
-def _site_congress(request, congress_id: int) -> Congress:
-    congress = site_congresses(request).filter(pk=congress_id).first()
-    if congress is None:
-        raise not_found()
-    return congress
-
-
 def _parts(model, term_id) -> list[dict]:
     if term_id is None:
         return []
@@ -362,7 +334,45 @@ def _parts(model, term_id) -> list[dict]:
     return [{"id": row.pk, "name": row.name, "deputies": row.deputies} for row in rows]
 
 
-class CongressDetailView(APIView):
+class CongressViewSet(SiteScopedReadOnlyViewSet):
+    """The site's congresses (a whole list), one of them, and its composition statistics."""
+
+    site_field = None  # scoped by site_congresses (a township code: its congress only)
+    queryset = Congress.objects.none()
+    lookup_url_kwarg = "congress_id"
+    lookup_value_regex = r"\d+"
+    pagination_class = None
+
+    @property
+    def params_class(self):
+        return s.TermParams if self.action == "statistics" else None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Congress.objects.none()
+        return site_congresses(self.request)
+
+    def payloads(self, congresses: list) -> list[dict]:
+        ordered = sorted(congresses, key=lambda c: (LEVEL_ORDER.index(c.level), c.division_code))
+        return congress_payloads(ordered, timezone.localdate())
+
+    def payload(self, congress) -> dict:
+        today = timezone.localdate()
+        data = congress_payloads([congress], today)[0]
+        term_id = current_term_ids([congress.pk], today).get(congress.pk)
+        data["delegations"] = _parts(Delegation, term_id)
+        data["constituencies"] = _parts(Constituency, term_id)
+        return data
+
+    @extend_schema(
+        operation_id="deputies_congresses_list",
+        summary="本站点的人民代表大会",
+        description="按层级从高到低;每届标明是否本届,并给出代表、代表团、选区的数量。",
+        responses={200: s.DeputiesCongressListSerializer, **_problems("站点不存在或未启用")},
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
     @extend_schema(
         operation_id="deputies_congresses_retrieve",
         summary="人民代表大会详情",
@@ -372,17 +382,9 @@ class CongressDetailView(APIView):
             **_problems("人民代表大会不存在或不属于本站点"),
         },
     )
-    def get(self, request, congress_id: int):
-        congress = _site_congress(request, congress_id)
-        today = timezone.localdate()
-        data = congress_payloads([congress], today)[0]
-        term_id = current_term_ids([congress.pk], today).get(congress.pk)
-        data["delegations"] = _parts(Delegation, term_id)
-        data["constituencies"] = _parts(Constituency, term_id)
-        return Response(data)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
-
-class CongressStatisticsView(APIView):
     @extend_schema(
         operation_id="deputies_congresses_statistics",
         summary="代表构成统计",
@@ -396,11 +398,10 @@ class CongressStatisticsView(APIView):
             **_problems("人民代表大会不存在或不属于本站点"),
         },
     )
-    def get(self, request, congress_id: int):
-        params = s.TermParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        p = params.validated_data
-        congress = _site_congress(request, congress_id)
+    @action(detail=True, url_path="statistics", url_name="statistics")
+    def statistics(self, request, *args, **kwargs):
+        p = self.params
+        congress = self.get_object()
         if p.get("term"):
             term = congress.terms.filter(number=p["term"]).first()
             if term is None:
@@ -435,7 +436,82 @@ def _bounding_box(lat: float, lng: float, radius_km: float) -> Q:
              longitude__gte=lng - dlng, longitude__lte=lng + dlng)  # fmt: skip
 
 
-class StationListView(APIView):
+class StationViewSet(SiteScopedReadOnlyViewSet):
+    """The site's public liaison stations (a whole list, or those near a point) and one of
+    them with its reception schedule."""
+
+    site_field = None  # scoped by site_stations (public ones; a township code: its own)
+    queryset = LiaisonStation.objects.none()
+    lookup_url_kwarg = "station_id"
+    lookup_value_regex = r"\d+"
+    pagination_class = None
+
+    @property
+    def params_class(self):
+        return s.StationListParams if self.action == "list" else None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return LiaisonStation.objects.none()
+        return site_stations(self.request).select_related("congress")
+
+    def filter_queryset(self, queryset):
+        near = self.params.get("near")
+        if near is None:
+            return queryset.order_by("division_code", "name")
+        return queryset.filter(_bounding_box(*near, self.params["radius"]))
+
+    def payloads(self, stations: list) -> list[dict]:
+        near = self.params.get("near")
+        if near is None:
+            return [payloads.station(st) for st in stations]
+        lat, lng = near
+        nearby = []
+        for st in stations:
+            distance = haversine_km(lat, lng, float(st.latitude), float(st.longitude))
+            if distance <= self.params["radius"]:
+                nearby.append((distance, st.pk, st))
+        nearby.sort(key=lambda item: item[:2])
+        return [payloads.station(st, distance) for distance, _pk, st in nearby]
+
+    def payload(self, station) -> dict:
+        today = timezone.localdate()
+        end = today + datetime.timedelta(days=SCHEDULE_DAYS - 1)
+        people = public_people().order_by("name_pinyin", "pk")
+        deputies = list(people.filter(stations=station))
+        receptions = list(
+            Reception.objects.filter(station=station, date__gte=today, date__lte=end)
+            .order_by("date", "start_time", "pk")
+            .prefetch_related(Prefetch("deputies", queryset=people))
+        )
+        photo_ids = [d.photo_id for d in deputies]
+        photo_ids += [d.photo_id for r in receptions for d in r.deputies.all()]
+        photos = image_payloads(self.request, photo_ids)
+        regular = station.reception_days(today, SCHEDULE_DAYS, Calendar())
+        return {
+            **payloads.station(station),
+            "description": station.description,
+            "deputies": [payloads.person_ref(d, photos) for d in deputies],
+            "schedule": {
+                "start": today.isoformat(),
+                "end": end.isoformat(),
+                "receptions": [
+                    {
+                        "id": r.pk,
+                        "date": r.date.isoformat(),
+                        "start_time": f"{r.start_time:%H:%M}",
+                        "end_time": f"{r.end_time:%H:%M}",
+                        "topic": r.topic,
+                        "deputies": [payloads.person_ref(d, photos) for d in r.deputies.all()],
+                    }
+                    for r in receptions
+                ],
+                "regular_dates": [
+                    {"date": day.isoformat(), "weekday": day.isoweekday()} for day in regular
+                ],
+            },
+        }
+
     @extend_schema(
         operation_id="deputies_stations_list",
         summary="代表联络站",
@@ -446,38 +522,9 @@ class StationListView(APIView):
         parameters=[s.StationListParams],
         responses={200: s.LiaisonStationListSerializer, **_problems("站点不存在或未启用")},
     )
-    def get(self, request):
-        params = s.StationListParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        p = params.validated_data
-        stations = site_stations(request).select_related("congress")
-        if p.get("near") is None:
-            results = [payloads.station(st) for st in stations.order_by("division_code", "name")]
-        else:
-            lat, lng = p["near"]
-            radius = p["radius"]
-            nearby = []
-            for st in stations.filter(_bounding_box(lat, lng, radius)):
-                distance = haversine_km(lat, lng, float(st.latitude), float(st.longitude))
-                if distance <= radius:
-                    nearby.append((distance, st.pk, st))
-            nearby.sort(key=lambda item: item[:2])
-            results = [payloads.station(st, distance) for distance, _pk, st in nearby]
-        return Response({"count": len(results), "results": results})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
-
-def regular_dates(weekdays, start: datetime.date, days: int, calendar) -> list[dict]:
-    """The station's regular reception days in ``days`` from ``start``, working days only."""
-    wanted = set(weekdays or [])
-    dates = []
-    for offset in range(days):
-        day = start + datetime.timedelta(days=offset)
-        if day.isoweekday() in wanted and calendar.is_working_day(day):
-            dates.append({"date": day.isoformat(), "weekday": day.isoweekday()})
-    return dates
-
-
-class StationDetailView(APIView):
     @extend_schema(
         operation_id="deputies_stations_retrieve",
         summary="联络站详情与接待安排",
@@ -490,44 +537,5 @@ class StationDetailView(APIView):
             **_problems("联络站不存在或不属于本站点"),
         },
     )
-    def get(self, request, station_id: int):
-        station = site_stations(request).select_related("congress").filter(pk=station_id).first()
-        if station is None:
-            raise not_found()
-        today = timezone.localdate()
-        end = today + datetime.timedelta(days=SCHEDULE_DAYS - 1)
-        people = public_people().order_by("name_pinyin", "pk")
-        deputies = list(people.filter(stations=station))
-        receptions = list(
-            Reception.objects.filter(station=station, date__gte=today, date__lte=end)
-            .order_by("date", "start_time", "pk")
-            .prefetch_related(Prefetch("deputies", queryset=people))
-        )
-        photo_ids = [d.photo_id for d in deputies]
-        photo_ids += [d.photo_id for r in receptions for d in r.deputies.all()]
-        photos = image_payloads(request, photo_ids)
-        return Response(
-            {
-                **payloads.station(station),
-                "description": station.description,
-                "deputies": [payloads.person_ref(d, photos) for d in deputies],
-                "schedule": {
-                    "start": today.isoformat(),
-                    "end": end.isoformat(),
-                    "receptions": [
-                        {
-                            "id": r.pk,
-                            "date": r.date.isoformat(),
-                            "start_time": f"{r.start_time:%H:%M}",
-                            "end_time": f"{r.end_time:%H:%M}",
-                            "topic": r.topic,
-                            "deputies": [payloads.person_ref(d, photos) for d in r.deputies.all()],
-                        }
-                        for r in receptions
-                    ],
-                    "regular_dates": regular_dates(
-                        station.reception_weekdays, today, SCHEDULE_DAYS, Calendar()
-                    ),
-                },
-            }
-        )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)

@@ -27,12 +27,10 @@ ID_NUMBERS = [
 
 def valid_id_number(seed: int, prefix: str = "340123") -> str:
     """A fictional ID number with a correct check digit, distinct per ``seed``."""
-    from plugins.deputies.privacy import _CHECK, _WEIGHTS
+    from cms.services.idnumbers import with_check_digit
 
     birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=seed % 12000)
-    body = f"{prefix}{birth:%Y%m%d}{seed % 1000:03d}"
-    total = sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True))
-    return body + _CHECK[total % 11]
+    return with_check_digit(f"{prefix}{birth:%Y%m%d}{seed % 1000:03d}")
 
 
 @dataclass
@@ -74,7 +72,7 @@ class Register:
 CONGRESSES = [
     # code, site code, level, name, term number, start
     ("100000", "340000", m.Level.NATIONAL, "全国人民代表大会", 14, datetime.date(2023, 3, 5)),
-    ("340000", "340000", m.Level.PROVINCIAL, "安徽省人民代表大会", 14, datetime.date(2023, 1, 13)),
+    ("340000", "340000", m.Level.PROVINCE, "安徽省人民代表大会", 14, datetime.date(2023, 1, 13)),
     ("340100", "340100", m.Level.MUNICIPAL, "合肥市人民代表大会", 17, datetime.date(2022, 1, 6)),
     ("340123", "340123", m.Level.COUNTY, "肥西县人民代表大会", 18, datetime.date(2021, 12, 20)),
     (

@@ -102,7 +102,7 @@ def test_the_province_gets_the_national_congress_too(receivers, site_group):
     province = site_group["340000"]
     hosted = m.Congress.objects.filter(site_id=province.site_id)
     assert set(hosted.values_list("division_code", "level")) == {
-        ("340000", "provincial"),
+        ("340000", "province"),
         ("100000", "national"),
     }
     assert m.Congress.objects.get(division_code="340000").name == "安徽省人民代表大会"
@@ -169,7 +169,7 @@ def test_each_site_gets_its_congresses_with_terms_and_seats(loaded):
     assert not congresses["340123100"].terms.filter(end_date__isnull=False).exists()
 
     all_seats = m.Membership.objects.filter(term__end_date__isnull=True)
-    for code, level in (("100000", m.Level.NATIONAL), ("340000", m.Level.PROVINCIAL),
+    for code, level in (("100000", m.Level.NATIONAL), ("340000", m.Level.PROVINCE),
                         ("340100", m.Level.MUNICIPAL), ("340123", m.Level.COUNTY),
                         ("340123100", m.Level.TOWNSHIP)):  # fmt: skip
         assert all_seats.filter(congress__division_code=code).count() == demo.PLANS[level].seats

@@ -52,7 +52,7 @@ def hefei_slice(tmp_path_factory):
 def test_full_register_has_the_real_shape():
     specs = register.congress_specs(seed=2026, scale=1.0)
     levels = Counter(s.level for s in specs)
-    assert levels["national"] == 1 and levels["provincial"] == 1
+    assert levels["national"] == 1 and levels["province"] == 1
     assert levels["municipal"] == 16 and levels["county"] == 104
     assert 1000 <= levels["township"] <= 1500
     assert {s.code for s in specs if s.level == "municipal"} == REAL_CITY_CODES
@@ -64,7 +64,7 @@ def test_full_register_has_the_real_shape():
         if s.level == "township":
             assert s.code.startswith(s.ancestors[0]) and re.fullmatch(r"\d{9}", s.code)
     assert 110_000 <= sum(seats.values()) <= 130_000
-    assert seats["national"] == 112 and seats["provincial"] == 730
+    assert seats["national"] == 112 and seats["province"] == 730
     assert 80_000 <= seats["township"] <= 95_000
     # Hefei's counties and Feixi's townships keep their real codes and names.
     names = {s.code: s.name for s in specs}
