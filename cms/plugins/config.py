@@ -77,6 +77,9 @@ class PluginConfig(AppConfig):
     demo_module: ClassVar[str | None] = "demo"
     #: Module with search documents, read by the search/ package.
     search_module: ClassVar[str | None] = "search"
+    #: Module with ``api_examples(recorder)``: the example payloads of the plugin's
+    #: routes in ``frontend_contracts/examples/`` (see ``cms.plugins.examples``).
+    examples_module: ClassVar[str | None] = "examples"
     #: Permissions the site staff groups need: ``{"editors": ("app.add_thing", ...)}``.
     group_permissions: ClassVar[dict[str, tuple[str, ...]]] = {}
     #: Names for the OpenAPI enums of the plugin's choice fields, as drf-spectacular's

@@ -73,7 +73,9 @@ def test_plugin_routes_are_mounted_and_in_the_openapi_document(client, site_grou
 
 def test_site_convention_and_problem_documents(client, site_group):
     ok = client.get("/api/v1/example/entries/?site=340123")
-    assert ok.status_code == 200 and ok.json() == []
+    # The same list envelope as every other list of the API.
+    assert ok.status_code == 200
+    assert ok.json() == {"count": 0, "next": None, "previous": None, "results": []}
     # A township's nine-digit code addresses its county's site.
     assert client.get("/api/v1/example/entries/?site=340123100").status_code == 200
     unknown = client.get("/api/v1/example/entries/?site=340999")

@@ -19,31 +19,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
-SITE = "340123"  # 肥西县: a rich county of the demo (fixtures.anhui.FEIXI_CODE)
-CITY = "340100"  # 合肥市
-PROVINCE = "340000"
+from cms.plugins.examples import CITY, MISSING_ID, PROVINCE, SITE, UNKNOWN_SITE, Example
+from cms.plugins.examples import url as _url
+from cms.plugins.registry import get_plugins
+
 PAGE_TYPES = ("home", "column", "township", "article", "regulation", "report", "meeting")
-UNKNOWN_SITE = "999999"
-MISSING_ID = 999999999
 HOST = "127.0.0.1:8000"  # where `make demo` serves, so the URLs in the payloads work there
-
-
-@dataclass
-class Example:
-    name: str
-    operation_id: str
-    url: str
-    note: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def expected_status(self) -> int:
-        suffix = self.name.rsplit(".", 1)[-1]
-        return int(suffix) if suffix.isdigit() else 200
 
 
 # --- validation --------------------------------------------------------------
@@ -115,17 +98,13 @@ def _nullable_as_any_of(node: Any) -> Any:
 # --- recording ---------------------------------------------------------------
 
 
-def _url(route: str, **query) -> str:
-    query = {k: v for k, v in query.items() if v is not None}
-    return f"{route}?{urlencode(query)}" if query else route
-
-
 class Recorder:
     """Calls the API in this process (against the demo data) and plans the examples."""
 
     def __init__(self, client, document: dict[str, Any]):
         self.client = client
         self.document = document
+        self.township: str | None = None  # a township code of SITE, once planned
 
     def get(self, url: str, headers: dict[str, str] | None = None):
         return self.client.get(url, HTTP_HOST=HOST, headers=headers or {})
@@ -162,6 +141,7 @@ class Recorder:
         pages = self.pages_by_type()
         sites = self.get_json(f"/api/v1/sites/{SITE}/")
         township = next((c["code"] for c in sites.get("children", []) if len(c["code"]) == 9), None)
+        self.township = township
         word = self.search_word(pages)
         plan = [
             Example("sites_tree", "sites_tree", "/api/v1/sites/", "整个网站群的站点树"),
@@ -212,73 +192,21 @@ class Recorder:
         plan.append(Example("pages_find.404", "pages_find",
                             _url("/api/v1/pages/find/", site=SITE, path="/no-such-page/"),
                             "路径不存在"))  # fmt: skip
-        plan += self.deputies_examples(township)
+        plan += self.plugin_examples()
         if token:
             plan.append(Example("me", "me", "/api/v1/me/", "带令牌:当前用户",
                                 headers={"Authorization": f"Token {token}"}))  # fmt: skip
         documented = {op.get("operationId") for _m, _p, op in operations(self.document)}
         return [example for example in plan if example.operation_id in documented]
 
-    def deputies_examples(self, township: str | None) -> list[Example]:
-        """The deputies plugin's routes, on the demo's deputies (none when it is not installed)."""
-        documented = {op.get("operationId") for _m, _p, op in operations(self.document)}
-        if "deputies_list" not in documented:
-            return []
-        api = "/api/v1/deputies/"
-        first = self.get_json(_url(api, site=SITE, limit=1))["results"]
-        congresses = self.get_json(_url(f"{api}congresses/", site=SITE))["results"]
-        stations = self.get_json(_url(f"{api}stations/", site=SITE))["results"]
-        located = next((s for s in stations if s["latitude"] is not None), None)
-        plan = [
-            Example("deputies_list", "deputies_list", _url(api, site=SITE, limit=3),
-                    "县级站点的代表名单(县人大和所辖乡镇人大的本届代表,每页 3 条)"),
-            Example("deputies_list.level", "deputies_list",
-                    _url(api, site=CITY, level="municipal", limit=3), "按层级筛选:市人大代表"),
-            Example("deputies_list.400", "deputies_list", _url(api, site=SITE, gender="x"),
-                    "筛选参数取值有误"),
-            Example("deputies_list.404", "deputies_list", _url(api, site=UNKNOWN_SITE),
-                    "不存在的站点代码"),
-            Example("deputies_retrieve.404", "deputies_retrieve",
-                    _url(f"{api}{MISSING_ID}/", site=SITE), "不存在或不属于本站点的代表"),
-            Example("deputies_congresses_list", "deputies_congresses_list",
-                    _url(f"{api}congresses/", site=SITE), "站点的人民代表大会及各届概况"),
-            Example("deputies_stations_list", "deputies_stations_list",
-                    _url(f"{api}stations/", site=SITE), "站点的代表联络站"),
-            Example("deputies_stations_list.400", "deputies_stations_list",
-                    _url(f"{api}stations/", site=SITE, near="abc"), "near 参数格式有误"),
-        ]  # fmt: skip
-        if township:
-            plan.append(Example("deputies_list.township", "deputies_list",
-                                _url(api, site=township, limit=3), "乡镇人大的代表(9位代码)"))  # fmt: skip
-        if first:
-            deputy = first[0]
-            plan += [
-                Example("deputies_list.q", "deputies_list",
-                        _url(api, site=SITE, q=deputy["name"][0], limit=3),
-                        f"按姓名查找:“{deputy['name'][0]}”(也可用拼音全拼或首字母)"),
-                Example("deputies_retrieve", "deputies_retrieve",
-                        _url(f"{api}{deputy['id']}/", site=SITE),
-                        "代表详情:各级各届代表资格、履职汇总、职务、联络站"),
-            ]  # fmt: skip
-        if congresses:
-            congress = congresses[0]["id"]
-            plan += [
-                Example("deputies_congresses_retrieve", "deputies_congresses_retrieve",
-                        _url(f"{api}congresses/{congress}/", site=SITE),
-                        "人民代表大会详情,含本届的代表团和选区"),
-                Example("deputies_congresses_statistics", "deputies_congresses_statistics",
-                        _url(f"{api}congresses/{congress}/statistics/", site=SITE),
-                        "本届代表构成统计"),
-            ]  # fmt: skip
-        if stations:
-            plan.append(Example("deputies_stations_retrieve", "deputies_stations_retrieve",
-                                _url(f"{api}stations/{stations[0]['id']}/", site=SITE),
-                                "联络站详情和今后四周的接待安排"))  # fmt: skip
-        if located:
-            near = f"{located['latitude']},{located['longitude']}"
-            plan.append(Example("deputies_stations_list.near", "deputies_stations_list",
-                                _url(f"{api}stations/", site=SITE, near=near, radius=10),
-                                "某点 10 公里内的联络站,由近及远"))  # fmt: skip
+    def plugin_examples(self) -> list[Example]:
+        """What each installed plugin contributes (``cms.plugins.examples``)."""
+        plan: list[Example] = []
+        for plugin in get_plugins():
+            module = plugin.contribution(plugin.examples_module)
+            contribute = getattr(module, "api_examples", None)
+            if contribute is not None:
+                plan += contribute(self)
         return plan
 
     def record(self, example: Example) -> dict[str, Any]:

@@ -213,7 +213,9 @@ class DeputyListItemSerializer(DeputyFieldsSerializer):
     posts = DeputyPostSerializer(many=True, help_text="在本站点人民代表大会中现任的职务")
 
 
-DeputyListSerializer = envelope_serializer("DeputyListSerializer", DeputyListItemSerializer(many=True))
+DeputyListSerializer = envelope_serializer(
+    "DeputyListSerializer", DeputyListItemSerializer(many=True)
+)
 
 
 class DeputiesPerformanceCountsSerializer(serializers.Serializer):

@@ -55,7 +55,6 @@ SCHEDULE_DAYS = 28
 EARTH_RADIUS_KM = 6371.0088
 
 
-
 def _problems(not_found: str) -> dict:
     return problem_responses(not_found=not_found)
 
@@ -231,8 +230,7 @@ class DeputyViewSet(SiteScopedReadOnlyViewSet):
             **payloads.person_fields(person, photos),
             "biography": person.biography,
             "memberships": [
-                {**payloads.seat(m), "performance": _summary(summaries[m.pk])}
-                for m in memberships
+                {**payloads.seat(m), "performance": _summary(summaries[m.pk])} for m in memberships
             ],
             "posts": [payloads.post(h) for h in holdings],
             "stations": [

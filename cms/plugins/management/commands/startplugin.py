@@ -153,7 +153,8 @@ class Command(BaseCommand):
         if directory is None:
             steps = (
                 f'Add "plugins.{label}" to LIANXI_PLUGINS in cms/settings.py, then run '
-                f"`manage.py migrate` and `pytest tests/plugins/{label}`."
+                f"`manage.py migrate`, `make contracts` (its routes join the API contract) "
+                f"and `make test`."
             )
         else:
             steps = (
