@@ -284,7 +284,7 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cms.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNICODE_JSON": True,
     "COMPACT_JSON": True,

@@ -24,20 +24,31 @@ which every site bump also changes). ``invalidate_site()`` and
 ``invalidate_all()`` replace a generation with a fresh token, so every older
 entry becomes unreachable at once and expires by its timeout.
 ``cms.apiaccess.invalidation`` calls them on publish, unpublish, move,
-delete and the other changes listed there. With the default local-memory
-cache the generations live in each process; a deployment with several
-worker processes sets ``REDIS_URL`` so they share one cache.
+delete and the other changes listed there; management commands that write
+in bulk call them too.
+
+With ``REDIS_URL`` every process shares the generations. With the default
+local-memory cache each process has its own, so a change made in another
+process (a management command beside ``runserver``, another gunicorn worker)
+is announced through a small file, ``LIANXI_API_CACHE_EPOCH_FILE``: every
+invalidation writes a new token there, and a process that finds a token it did
+not write forgets its whole cache before answering (a file read per request,
+no database query).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import re
 import uuid
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
@@ -70,9 +81,63 @@ def _new_token() -> str:
     return uuid.uuid4().hex[:12]
 
 
+# --- changes made by other processes (local-memory cache only) -------------------
+
+logger = logging.getLogger(__name__)
+_seen_epoch: str | None = None  # the last epoch token this process knows of
+
+
+def _epoch_file(cache) -> Path | None:
+    if not isinstance(cache, LocMemCache):
+        return None  # a shared cache (Redis) already carries every process's changes
+    configured = _conf("LIANXI_API_CACHE_EPOCH_FILE", "")
+    return Path(configured) if configured else Path(settings.BASE_DIR) / "var" / "api-cache-epoch"
+
+
+def _read_epoch(path: Path) -> str:
+    try:
+        return path.read_text(encoding="ascii")
+    except (FileNotFoundError, UnicodeDecodeError):
+        return ""
+
+
+def _announce(cache) -> None:
+    """Tell the other processes this one changed something (a new epoch token)."""
+    global _seen_epoch
+    path = _epoch_file(cache)
+    if path is None:
+        return
+    token = _new_token()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(token, encoding="ascii")
+        os.replace(temporary, path)  # atomic: a reader sees the old token or the new one
+    except OSError:
+        logger.warning("Cannot write %s: other processes keep their cached API answers", path)
+        return
+    _seen_epoch = token
+
+
+def _forget_foreign_changes(cache) -> None:
+    """Another process announced a change: forget every cached answer of this one."""
+    global _seen_epoch
+    path = _epoch_file(cache)
+    if path is None:
+        return
+    token = _read_epoch(path)
+    if _seen_epoch is None:
+        _seen_epoch = token  # this process's cache started after it
+    elif token != _seen_epoch:
+        _seen_epoch = token
+        cache.set_many({GLOBAL_GEN: _new_token(), GROUP_GEN: _new_token()}, timeout=None)
+
+
 def _bump(keys: list[str]) -> None:
     def bump():
-        _cache().set_many({key: _new_token() for key in keys}, timeout=None)
+        cache = _cache()
+        cache.set_many({key: _new_token() for key in keys}, timeout=None)
+        _announce(cache)
 
     bump()
     if transaction.get_connection().in_atomic_block:
@@ -211,6 +276,7 @@ class ApiCacheMiddleware:
             query = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
             site = _request_site(request, query)
             cache = _cache()
+            _forget_foreign_changes(cache)
             gens = _generations(cache, [GLOBAL_GEN, SITE_GEN + site if site else GROUP_GEN])
             key = _response_key(request, query, site, gens)
             entry = cache.get(key)

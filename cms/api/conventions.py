@@ -382,6 +382,24 @@ class EnvelopePagination(pagination.LimitOffsetPagination):
         }
 
 
+class WholeListPagination(pagination.BasePagination):
+    """A list short enough to give whole (a site's congresses, its stations, a tree):
+    ``{"count", "results"}``, no ``limit``/``offset``."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        return list(queryset)
+
+    def get_paginated_response(self, data):
+        return Response({"count": len(data), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "results"],
+            "properties": {"count": {"type": "integer"}, "results": schema},
+        }
+
+
 def envelope_serializer(name: str, item: serializers.Serializer) -> type[serializers.Serializer]:
     """The OpenAPI shape of a list of ``item`` (component ``name``)."""
     return type(

@@ -7,6 +7,8 @@ part of the public contract), and every plugin operation documents the
 
 from __future__ import annotations
 
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
 from .conventions import SITE_PARAMETER_OBJECT
 
 API_PREFIX = "/api/v1/"
@@ -36,3 +38,12 @@ def add_site_parameter(result, generator, request, public):
             if not any(p.get("name") == "site" and p.get("in") == "query" for p in params):
                 params.insert(0, dict(SITE_PARAMETER_OBJECT))
     return result
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema, naming a list by its items: ``LiaisonStation`` →
+    ``LiaisonStationList``, ``DeputyListItem`` → ``DeputyList`` (not ``Paginated…List``)."""
+
+    def get_paginated_name(self, serializer_name: str) -> str:
+        return serializer_name.removesuffix("Item") + ("" if serializer_name.endswith("ListItem")
+                                                        else "List")  # fmt: skip

@@ -10,13 +10,20 @@ plugins from importing it):
 * ``cms.plugins.admin``: ``PluginModelAdmin``, ``PluginModelAdminGroup``,
   ``PluginPermissionHelper``, ``SiteListFilter``;
 * ``cms.plugins.api``: ``SiteScopedMixin``, ``SiteScopedReadOnlyViewSet``,
-  ``SiteScopedModelViewSet``, ``SiteStaffWritePermission``, and the core API's
-  payloads ``image_payloads``, ``list_envelope``;
+  ``SiteScopedModelViewSet``, ``SiteStaffWritePermission``, and the API's
+  conventions (``cms.api.conventions``): ``Level``, ``level_field``,
+  ``LimitOffsetParams``, ``EnvelopePagination``, ``envelope_serializer``,
+  ``list_envelope``, ``ImageSerializer``, ``image_payloads``, ``ApiProblem``,
+  ``not_found``, ``problem_responses``, ``SITE_PARAMETER``;
+* ``cms.plugins.examples``: ``Example``, ``url`` and the demo's codes, for a
+  plugin's ``examples`` module (its routes' payloads in the contract);
 * ``cms.plugins.signals``: ``plugin_receiver``; core signals to receive are
   re-exported there too (``site_provisioned``);
 * ``cms.plugins.testing``: base test cases for a plugin's API;
 * ``cms.services.*``: the shared services (sites, calendar, clocks, tasks, sweeps, notifications, SMS,
-  audit, sensitive words).
+  audit, sensitive words, ID numbers, performance records);
+* ``search.registry``: ``RecordProvider``, ``register``, ``sync`` for a plugin's
+  searchable records (its ``search`` module).
 
 This module is imported by ``cms/settings.py`` (through ``discovery``) and by
 every plugin's ``apps.py``, so it imports no models.

@@ -40,6 +40,7 @@ from cms.api.conventions import (
     ImageSerializer,
     Level,
     LimitOffsetParams,
+    WholeListPagination,
     envelope_serializer,
     image_payloads,
     level_field,
@@ -65,6 +66,7 @@ __all__ = [
     "SiteScopedModelViewSet",
     "SiteScopedReadOnlyViewSet",
     "SiteStaffWritePermission",
+    "WholeListPagination",
     "envelope_serializer",
     "image_payloads",
     "level_field",
@@ -161,8 +163,9 @@ class SiteScopedMixin:
       ``self.params`` (a bad value is the API's 400 problem); a list's parameters
       subclass ``LimitOffsetParams``, whose ``limit``/``offset`` the pagination reads;
     * lists are paginated with the API's envelope (``EnvelopePagination``:
-      ``count``, ``next``, ``previous``, ``results``); ``pagination_class = None``
-      gives a whole list as ``{"count", "results"}``;
+      ``count``, ``next``, ``previous``, ``results``); ``WholeListPagination``
+      gives a short list whole, as ``{"count", "results"}``; list operations
+      document their item serializer, the pagination wraps it;
     * ``payloads(rows)`` builds a page of rows and ``payload(obj)`` one object;
       both default to ``serializer_class``; override them to build payloads in
       bulk (a constant number of queries for any page size);

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from cms.api.caching import invalidate_site
+
 from .registry import enabled_plugins
 
 
@@ -26,6 +28,8 @@ def load_plugin_demo(profiles=None, stdout=None) -> dict[str, int]:
                 continue
             with transaction.atomic():
                 loader(profile)
+            # Demo loaders write in bulk (no signals): the site's cached answers go.
+            invalidate_site(profile.division_code)
             loaded[plugin.label] = loaded.get(plugin.label, 0) + 1
     if stdout is not None:
         for label, count in sorted(loaded.items()):

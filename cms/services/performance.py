@@ -90,7 +90,7 @@ def is_available() -> bool:
 def _get_backend() -> Backend:
     if _backend is None:
         raise PerformanceRecordUnavailable(
-            "No installed plugin keeps deputies' performance records (install 'deputies')."
+            "No installed plugin keeps deputies' performance records."
         )
     return _backend
 

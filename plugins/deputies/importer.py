@@ -30,6 +30,7 @@ from wagtail.models import Site
 
 from cms.plugins import enabled_site_ids
 from cms.services import sensitive, spreadsheets
+from cms.services.apicache import invalidate_sites
 from cms.services.audit import audit
 
 from . import models as m
@@ -805,8 +806,17 @@ def import_workbook(
         person_ids = writer.apply(progress)
         _audit(writer, user)
     _refresh_planner_statistics(len(person_ids))
-    reindex_people(person_ids)  # bulk writes send no signals
+    reindex_people(person_ids)  # bulk writes send no signals:
+    invalidate_sites(*_site_codes({r.congress.site_id for r in rows}))  # nor cache invalidation
     return report
+
+
+def _site_codes(site_ids) -> list[str]:
+    return list(
+        Site.objects.filter(pk__in=site_ids, profile__isnull=False).values_list(
+            "profile__division_code", flat=True
+        )
+    )
 
 
 #: Written people above which PostgreSQL's statistics are refreshed at once.

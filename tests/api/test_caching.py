@@ -268,3 +268,74 @@ def test_redis_backend_serves_hits_and_invalidates(
     assert hit.content == first.content
     publish_article(column_of(site_group["340123"]), "缓存在Redis中")
     assert "缓存在Redis中" in titles(client.get(pages_url("340123")))
+
+
+# --- writes from the command line and from other processes ------------------------
+
+
+def test_a_change_announced_by_another_process_empties_this_processes_cache(
+    client, site_group, settings, tmp_path, django_assert_num_queries
+):
+    # With the local-memory cache each process caches for itself; a command run
+    # beside the server (or another worker) announces its writes in a file.
+    settings.LIANXI_API_CACHE_EPOCH_FILE = str(tmp_path / "epoch")
+    client.get(pages_url("340123"))
+    client.get(pages_url("340123"))
+    assert_hit(client, pages_url("340123"), django_assert_num_queries)
+    (tmp_path / "epoch").write_text("written-by-a-command", encoding="ascii")
+    assert client.get(pages_url("340123"))[CACHE_HEADER] == "miss"
+    assert_hit(client, pages_url("340123"), django_assert_num_queries)
+
+
+def test_invalidating_announces_the_change_to_other_processes(client, site_group, settings,
+                                                              tmp_path):  # fmt: skip
+    epoch = tmp_path / "epoch"
+    settings.LIANXI_API_CACHE_EPOCH_FILE = str(epoch)
+    publish_article(column_of(site_group["340123"]), "写给其他进程")
+    first = epoch.read_text(encoding="ascii")
+    publish_article(column_of(site_group["340121"]), "再写一次")
+    assert first and epoch.read_text(encoding="ascii") != first
+
+
+def test_import_site_content_invalidates_the_sites_cached_lists(client, site_group):
+    from django.core.management import call_command
+
+    from tests.importer.test_import_site_content import SAMPLE
+
+    client.get(pages_url("340123"))
+    assert client.get(pages_url("340123"))[CACHE_HEADER] == "hit"
+    call_command(
+        "import_site_content", str(SAMPLE), "--site", "340123", stdout=open(os.devnull, "w")
+    )
+    after = client.get(pages_url("340123") + "&limit=100")
+    assert client.get(pages_url("340123"))[CACHE_HEADER] == "miss"
+    assert after.json()["count"] > 0
+
+
+def test_rebuild_search_invalidates_cached_searches(client, site_group):
+    from django.core.management import call_command
+
+    article = publish_article(column_of(site_group["340123"]), "原来的标题")
+    url = "/api/v1/search/?site=340123&q=标题"
+    assert [h["title"] for h in client.get(url).json()["results"]] == ["原来的标题"]
+    assert client.get(url)[CACHE_HEADER] == "hit"
+    # A write that sends no signal (a script, raw SQL), then the rebuild.
+    ArticlePage.objects.filter(pk=article.pk).update(title="重建后的标题")
+    Page.objects.filter(pk=article.pk).update(title="重建后的标题")
+    call_command("rebuild_search", verbosity=0)
+    response = client.get(url)
+    assert response[CACHE_HEADER] == "miss"
+    assert [h["title"] for h in response.json()["results"]] == ["重建后的标题"]
+
+
+def test_load_plugin_demo_invalidates_the_plugins_cached_answers(client, site_group):
+    from django.core.management import call_command
+
+    url = "/api/v1/deputies/congresses/?site=340123"
+    before = client.get(url).json()
+    assert client.get(url)[CACHE_HEADER] == "hit"
+    call_command("load_plugin_demo", stdout=open(os.devnull, "w"))
+    response = client.get(url)
+    assert response[CACHE_HEADER] == "miss"
+    terms = sum(len(c["terms"]) for c in response.json()["results"])
+    assert terms > sum(len(c["terms"]) for c in before["results"])

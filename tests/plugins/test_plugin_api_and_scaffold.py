@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +18,8 @@ from cms.plugins.management.commands import startplugin
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "tests" / "plugins" / "example"
 
-#: What a plugin may import from the core: the public plugin API.
-PUBLIC_API = ("cms.plugins", "cms.services")
+#: What a plugin may import from the core: the public plugin API (cms/plugins/__init__.py).
+PUBLIC_API = ("cms.plugins", "cms.services", "search.registry")
 PRIVATE_UNDER_PUBLIC = ("cms.plugins.registry", "cms.plugins.config", "cms.plugins.discovery",
                         "cms.plugins.models", "cms.plugins.management")  # fmt: skip
 
@@ -43,6 +44,53 @@ def test_core_never_imports_plugins():
         if module == "plugins" or module.startswith("plugins.")
     ]
     assert offenders == []
+
+
+def _code_strings(path: Path) -> list[str]:
+    """The string literals of a module's code (docstrings left out: prose may name a plugin)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]  # fmt: skip
+
+
+def test_core_never_names_a_plugin_route_or_label():
+    """The core knows no plugin: no route (``/api/v1/<label>/``), operation id
+    (``<label>_list``), model or permission label (``<label>.person``) or module of
+    one in its code; plugins contribute what the core needs (examples, search, demo).
+    ``cms/settings.py`` is configuration: it lists the installed plugins."""
+    from cms.plugins import get_plugins
+
+    labels = sorted({p.label for p in get_plugins()} | {"deputies", "example"})
+    patterns = [
+        re.compile(rf"(/api/v1/{label}(/|\b)|^{label}[._]|plugins\.{label}\b|lianxi_{label}\b)")
+        for label in labels
+    ]
+    offenders = [
+        f"{path.relative_to(REPO)}: {value!r}"
+        for path in sorted((REPO / "cms").rglob("*.py"))
+        if path != REPO / "cms" / "settings.py" and "migrations" not in path.parts
+        for value in _code_strings(path)
+        if any(pattern.search(value) for pattern in patterns)
+    ]
+    assert offenders == []
+
+
+def test_search_registry_is_listed_as_plugin_api():
+    import cms.plugins
+
+    assert "search.registry" in cms.plugins.__doc__
 
 
 def plugin_sources():

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cms.plugins.api import ImageSerializer, LimitOffsetParams, envelope_serializer, level_field
+from cms.plugins.api import ImageSerializer, LimitOffsetParams, level_field
 from plugins.deputies.models import (
     Constituency,
     Education,
@@ -213,11 +213,6 @@ class DeputyListItemSerializer(DeputyFieldsSerializer):
     posts = DeputyPostSerializer(many=True, help_text="在本站点人民代表大会中现任的职务")
 
 
-DeputyListSerializer = envelope_serializer(
-    "DeputyListSerializer", DeputyListItemSerializer(many=True)
-)
-
-
 class DeputiesPerformanceCountsSerializer(serializers.Serializer):
     session = serializers.IntegerField()
     motion = serializers.IntegerField()
@@ -268,11 +263,6 @@ class DeputiesCongressSerializer(DeputiesCongressRefSerializer):
     founding_date = serializers.DateField(allow_null=True)
     current_term = serializers.IntegerField(allow_null=True, help_text="本届届次")
     terms = DeputiesTermSummarySerializer(many=True)
-
-
-class DeputiesCongressListSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    results = DeputiesCongressSerializer(many=True)
 
 
 class DeputiesTermPartSerializer(DeputiesNamedRefSerializer):
@@ -335,11 +325,6 @@ class LiaisonStationSerializer(serializers.Serializer):
     distance_km = serializers.FloatField(
         allow_null=True, help_text="与 near 的距离(公里,保留两位小数);未给 near 时为 null"
     )
-
-
-class LiaisonStationListSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    results = LiaisonStationSerializer(many=True)
 
 
 class LiaisonReceptionSerializer(serializers.Serializer):

@@ -27,7 +27,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from cms.plugins.api import SiteScopedReadOnlyViewSet, image_payloads, problem_responses
+from cms.plugins.api import (
+    SiteScopedReadOnlyViewSet,
+    WholeListPagination,
+    image_payloads,
+    problem_responses,
+)
 from cms.services.workdays import Calendar
 from plugins.deputies import stats
 from plugins.deputies.models import (
@@ -248,7 +253,7 @@ class DeputyViewSet(SiteScopedReadOnlyViewSet):
             "人民代表大会中符合条件的代表资格。不含身份证号、手机号码、通讯地址等个人信息。"
         ),
         parameters=[s.DeputyListParams],
-        responses={200: s.DeputyListSerializer, **_problems("站点不存在或未启用")},
+        responses={200: s.DeputyListItemSerializer, **_problems("站点不存在或未启用")},
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
@@ -339,7 +344,7 @@ class CongressViewSet(SiteScopedReadOnlyViewSet):
     queryset = Congress.objects.none()
     lookup_url_kwarg = "congress_id"
     lookup_value_regex = r"\d+"
-    pagination_class = None
+    pagination_class = WholeListPagination
 
     @property
     def params_class(self):
@@ -366,7 +371,7 @@ class CongressViewSet(SiteScopedReadOnlyViewSet):
         operation_id="deputies_congresses_list",
         summary="本站点的人民代表大会",
         description="按层级从高到低;每届标明是否本届,并给出代表、代表团、选区的数量。",
-        responses={200: s.DeputiesCongressListSerializer, **_problems("站点不存在或未启用")},
+        responses={200: s.DeputiesCongressSerializer, **_problems("站点不存在或未启用")},
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
@@ -442,7 +447,7 @@ class StationViewSet(SiteScopedReadOnlyViewSet):
     queryset = LiaisonStation.objects.none()
     lookup_url_kwarg = "station_id"
     lookup_value_regex = r"\d+"
-    pagination_class = None
+    pagination_class = WholeListPagination
 
     @property
     def params_class(self):
@@ -518,7 +523,7 @@ class StationViewSet(SiteScopedReadOnlyViewSet):
             "有坐标的联络站,由近及远,并给出 distance_km;否则按区划代码、名称排序。"
         ),
         parameters=[s.StationListParams],
-        responses={200: s.LiaisonStationListSerializer, **_problems("站点不存在或未启用")},
+        responses={200: s.LiaisonStationSerializer, **_problems("站点不存在或未启用")},
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)

@@ -8,6 +8,8 @@ congress (王秀英); 340100 (合肥市) the city congress (张伟 again); 34012
 from __future__ import annotations
 
 import datetime
+import json
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -549,3 +551,37 @@ class TestStationsFrameworkContract(PluginAPITests):
     model = "deputies.LiaisonStation"
     object_fields = {"name": "代表联络站", "address": "某路 1 号"}
     list_url = f"{API}stations/"
+
+
+# --- query counts -------------------------------------------------------------------------
+
+#: Exact baselines of the deputies routes, beside the core API's (a change in either
+#: direction updates the file: more is an N+1 to fix, fewer a baseline to lower).
+BASELINES = json.loads(
+    (Path(__file__).resolve().parents[2] / "api" / "query_counts.json").read_text()
+)
+
+
+def test_query_counts_of_every_route_match_the_committed_baselines(client, stations, settings):
+    settings.LIANXI_API_CACHE_ENABLED = False
+    person = m.Membership.objects.filter(congress__site=stations["here"].site).first().person_id
+    congress = m.Congress.objects.get(division_code="340123").pk
+    urls = {
+        "deputies_list": f"{API}?site=340123&limit=20",
+        "deputies_list_township": f"{API}?site=340123100&limit=20",
+        "deputies_retrieve": f"{API}{person}/?site=340123",
+        "deputies_congresses_list": f"{API}congresses/?site=340123",
+        "deputies_congresses_retrieve": f"{API}congresses/{congress}/?site=340123",
+        "deputies_congresses_statistics": f"{API}congresses/{congress}/statistics/?site=340123",
+        "deputies_stations_list": f"{API}stations/?site=340123",
+        "deputies_stations_list_near": f"{API}stations/?site=340123&near=31.72,117.15",
+        "deputies_stations_retrieve": f"{API}stations/{stations['here'].pk}/?site=340123",
+    }
+    measured = {}
+    for key, url in urls.items():
+        assert client.get(url).status_code == 200, url  # warm: content types, renditions
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        measured[key] = len(queries)
+    print("query counts", measured)
+    assert measured == {key: BASELINES[key] for key in urls}

@@ -433,3 +433,15 @@ def test_a_large_import_refreshes_postgresqls_statistics(register, good_rows, mo
         assert len(analyzed) == 1 and '"deputies_membership"' in analyzed[0]
     else:  # SQLite keeps no planner statistics worth refreshing here
         assert analyzed == []
+
+
+def test_the_import_command_invalidates_the_sites_cached_deputies(client, register, good_rows):
+    from cms.api.caching import CACHE_HEADER
+
+    url = "/api/v1/deputies/?site=340123&term=all&current=false&limit=100"
+    before = client.get(url).json()["count"]
+    assert client.get(url)[CACHE_HEADER] == "hit"
+    call_command("import_deputies", _file(workbook(good_rows)), "--no-progress")
+    response = client.get(url)
+    assert response[CACHE_HEADER] == "miss"
+    assert response.json()["count"] > before
