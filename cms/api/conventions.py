@@ -53,7 +53,7 @@ LEVEL_ALIASES = {"provincial": Level.PROVINCE.value}
 #: The levels a site of the group (or a township column) can have.
 SITE_LEVELS = [Level.PROVINCE, Level.MUNICIPAL, Level.COUNTY, Level.TOWNSHIP]
 #: Choice sets as the OpenAPI document names them (``ENUM_NAME_OVERRIDES``).
-LEVEL_CHOICES = [(level.value, level.value) for level in Level]
+LEVEL_CHOICES = Level.choices
 SITE_LEVEL_CHOICES = [(level.value, level.value) for level in SITE_LEVELS]
 
 

@@ -77,6 +77,16 @@ def hidden_paths() -> list[str]:
     return sorted(set(restricted.union(withheld)))
 
 
+def hidden_among(paths: list[str]) -> Exists:
+    """Is one of the pages at ``paths`` (a page and its ancestors) unpublished, marked
+    not public or under a view restriction? One subquery, for an annotation."""
+    from wagtail.models import Page, PageViewRestriction
+
+    return Exists(
+        Page.objects.filter(path__in=paths, depth__gt=1).filter(Q(live=False) | not_public_q())
+    ) | Exists(PageViewRestriction.objects.filter(page__path__in=paths))
+
+
 def home_public_annotation() -> Exists:
     """For a ``SiteProfile`` queryset: is the site's home page public (live, marked
     public, unrestricted)? One subquery, so resolving a site costs no extra query."""
@@ -152,7 +162,7 @@ def public_place(code: str, visibility: Visibility | None = None) -> Place:
     """The ``Place`` of a site or township code the public may see, else ``UnknownDivisionCode``.
 
     A six-digit code costs one query (the site with its home page's visibility);
-    a nine-digit code three (its column, its site, the hidden subtrees).
+    a nine-digit code two (its column; its site with the column's ancestors' visibility).
     """
     from cms.content.models import Confidentiality, TownshipPage
 
@@ -175,15 +185,17 @@ def public_place(code: str, visibility: Visibility | None = None) -> Place:
     if township is None:
         raise UnknownDivisionCode(code)
     steps = 4
-    prefixes = [township.path[:i] for i in range(steps, len(township.path), steps)]
-    profile = (
-        public_site_profiles()
-        .filter(site__root_page__path__in=prefixes)
-        .order_by("-site__root_page__depth")
-        .first()
-    )
-    visibility = visibility or Visibility()
-    if profile is None or visibility.path_is_hidden(township.path):
+    above = [township.path[:i] for i in range(steps, len(township.path), steps)]
+    profiles = public_site_profiles().filter(site__root_page__path__in=above)
+    if visibility is None or "hidden" not in visibility.__dict__:
+        # No hidden subtrees loaded yet: check the column's ancestors in the same query.
+        profiles = profiles.alias(hidden_above=hidden_among([*above, township.path])).filter(
+            hidden_above=False
+        )
+    elif visibility.path_is_hidden(township.path):
+        raise UnknownDivisionCode(code)
+    profile = profiles.order_by("-site__root_page__depth").first()
+    if profile is None:
         raise UnknownDivisionCode(code)
     return Place(profile=profile, township=township)
 

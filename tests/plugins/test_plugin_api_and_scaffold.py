@@ -159,11 +159,15 @@ def test_the_committed_example_is_what_the_scaffold_makes(tmp_path):
 def test_scaffold_in_the_repository_is_lint_clean_and_importable(tmp_path, monkeypatch):
     monkeypatch.setattr(startplugin, "repo_root", lambda: tmp_path)
     (tmp_path / "plugins").mkdir()
-    call_command("startplugin", "notices", "--name-zh", "通知", stdout=open("/dev/null", "w"))
-    app = tmp_path / "plugins" / "notices"
+    # Not the README's example label (notices): a developer following the README
+    # has that plugin installed, and this test must still pass for them.
+    label = "scaffold_probe"
+    call_command("startplugin", label, "--name-zh", "探针", stdout=open("/dev/null", "w"))
+    app = tmp_path / "plugins" / label
     assert (app / "migrations" / "0001_initial.py").exists()
-    assert (tmp_path / "tests" / "plugins" / "notices" / "test_notices_plugin.py").exists()
-    assert 'name = "plugins.notices"' in (app / "apps.py").read_text()
+    assert (app / "examples.py").exists()
+    assert (tmp_path / "tests" / "plugins" / label / f"test_{label}_plugin.py").exists()
+    assert f'name = "plugins.{label}"' in (app / "apps.py").read_text()
     ruff = Path(sys.executable).with_name("ruff")
     result = subprocess.run(
         [str(ruff), "check", "--config", str(REPO / "pyproject.toml"), str(tmp_path)],

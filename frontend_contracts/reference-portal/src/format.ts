@@ -7,7 +7,7 @@
  * (allowed in v1) is shown as the API sends it until a label is written.
  */
 import type {
-  DeputyLevel,
+  Level,
   InterpretationKind,
   LiaisonStationKind,
   PageType,
@@ -29,11 +29,11 @@ export const SITE_LEVELS = {
 
 export const DEPUTY_LEVELS = {
   national: '全国',
-  provincial: '省级',
+  province: '省级',
   municipal: '市级',
   county: '县级',
   township: '乡镇级',
-} satisfies Partial<Record<DeputyLevel, string>>
+} satisfies Partial<Record<Level, string>>
 
 export const PAGE_TYPES = {
   home: '首页',

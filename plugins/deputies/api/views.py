@@ -22,7 +22,7 @@ import math
 from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -132,13 +132,35 @@ def name_filter(q: str) -> tuple[Q, Case] | None:
     return Q(pinyin_keys__startswith=key) | Q(pinyin_keys__contains=f" {key}"), rank
 
 
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="deputies_list",
+        summary="本站点人民代表大会的代表名单",
+        description=(
+            "按姓名拼音排序(同音按 id);有 q 时先列姓名完全相同或按常用读音匹配的。默认只列各人民代表大会本届、代表资格未终止的代表;"
+            "term=all 列全部届次,current=false 也列已终止的。每位代表一条,seat 为其在本站点"
+            "人民代表大会中符合条件的代表资格。不含身份证号、手机号码、通讯地址等个人信息。"
+        ),
+        parameters=[s.DeputyListParams],
+        responses={200: s.DeputyListItemSerializer, **_problems("站点不存在或未启用")},
+    ),
+    retrieve=extend_schema(
+        operation_id="deputies_retrieve",
+        summary="代表详情",
+        description=(
+            "本站点人民代表大会的现任或往届代表:全部代表资格(各级各届)及每届履职汇总、"
+            "担任的职务、进驻的本站点联络站。其他站点的代表为 404。"
+        ),
+        responses={200: s.DeputyDetailSerializer, **_problems("代表不存在或不属于本站点")},
+    ),
+)
 class DeputyViewSet(SiteScopedReadOnlyViewSet):
     """Deputies seated in the site's congresses, and one of them."""
 
     site_field = None  # a person belongs to no site: seated through the site's congresses
     queryset = Person.objects.none()
     lookup_url_kwarg = "person_id"
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     @property
     def params_class(self):
@@ -244,32 +266,6 @@ class DeputyViewSet(SiteScopedReadOnlyViewSet):
             ],
         }
 
-    @extend_schema(
-        operation_id="deputies_list",
-        summary="本站点人民代表大会的代表名单",
-        description=(
-            "按姓名拼音排序(同音按 id);有 q 时先列姓名完全相同或按常用读音匹配的。默认只列各人民代表大会本届、代表资格未终止的代表;"
-            "term=all 列全部届次,current=false 也列已终止的。每位代表一条,seat 为其在本站点"
-            "人民代表大会中符合条件的代表资格。不含身份证号、手机号码、通讯地址等个人信息。"
-        ),
-        parameters=[s.DeputyListParams],
-        responses={200: s.DeputyListItemSerializer, **_problems("站点不存在或未启用")},
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(
-        operation_id="deputies_retrieve",
-        summary="代表详情",
-        description=(
-            "本站点人民代表大会的现任或往届代表:全部代表资格(各级各届)及每届履职汇总、"
-            "担任的职务、进驻的本站点联络站。其他站点的代表为 404。"
-        ),
-        responses={200: s.DeputyDetailSerializer, **_problems("代表不存在或不属于本站点")},
-    )
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
 
 def _summary(summary: dict) -> dict:
     return {**summary, "training_hours": float(summary["training_hours"])}
@@ -337,13 +333,30 @@ def _parts(model, term_id) -> list[dict]:
     return [{"id": row.pk, "name": row.name, "deputies": row.deputies} for row in rows]
 
 
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="deputies_congresses_list",
+        summary="本站点的人民代表大会",
+        description="按层级从高到低;每届标明是否本届,并给出代表、代表团、选区的数量。",
+        responses={200: s.DeputiesCongressSerializer, **_problems("站点不存在或未启用")},
+    ),
+    retrieve=extend_schema(
+        operation_id="deputies_congresses_retrieve",
+        summary="人民代表大会详情",
+        description="含各届概况,以及本届的代表团和选区(供代表名单按 delegation、constituency 筛选)。",
+        responses={
+            200: s.DeputiesCongressDetailSerializer,
+            **_problems("人民代表大会不存在或不属于本站点"),
+        },
+    ),
+)
 class CongressViewSet(SiteScopedReadOnlyViewSet):
     """The site's congresses (a whole list), one of them, and its composition statistics."""
 
     site_field = None  # scoped by site_congresses (a township code: its congress only)
     queryset = Congress.objects.none()
     lookup_url_kwarg = "congress_id"
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
     pagination_class = WholeListPagination
 
     @property
@@ -366,27 +379,6 @@ class CongressViewSet(SiteScopedReadOnlyViewSet):
         data["delegations"] = _parts(Delegation, term_id)
         data["constituencies"] = _parts(Constituency, term_id)
         return data
-
-    @extend_schema(
-        operation_id="deputies_congresses_list",
-        summary="本站点的人民代表大会",
-        description="按层级从高到低;每届标明是否本届,并给出代表、代表团、选区的数量。",
-        responses={200: s.DeputiesCongressSerializer, **_problems("站点不存在或未启用")},
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(
-        operation_id="deputies_congresses_retrieve",
-        summary="人民代表大会详情",
-        description="含各届概况,以及本届的代表团和选区(供代表名单按 delegation、constituency 筛选)。",
-        responses={
-            200: s.DeputiesCongressDetailSerializer,
-            **_problems("人民代表大会不存在或不属于本站点"),
-        },
-    )
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         operation_id="deputies_congresses_statistics",
@@ -439,6 +431,30 @@ def _bounding_box(lat: float, lng: float, radius_km: float) -> Q:
              longitude__gte=lng - dlng, longitude__lte=lng + dlng)  # fmt: skip
 
 
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="deputies_stations_list",
+        summary="代表联络站",
+        description=(
+            "本站点对外公开的联络站(乡镇代码:该乡镇的)。给出 near 时只列半径 radius 公里内"
+            "有坐标的联络站,由近及远,并给出 distance_km;否则按区划代码、名称排序。"
+        ),
+        parameters=[s.StationListParams],
+        responses={200: s.LiaisonStationSerializer, **_problems("站点不存在或未启用")},
+    ),
+    retrieve=extend_schema(
+        operation_id="deputies_stations_retrieve",
+        summary="联络站详情与接待安排",
+        description=(
+            "地址、坐标、开放时间、进站代表,以及今后四周(含今天)的接待安排:已排定的接待"
+            "(日期、时间、主题、接待代表)和按固定接待日推算的日期(跳过法定节假日等非工作日)。"
+        ),
+        responses={
+            200: s.LiaisonStationDetailSerializer,
+            **_problems("联络站不存在或不属于本站点"),
+        },
+    ),
+)
 class StationViewSet(SiteScopedReadOnlyViewSet):
     """The site's public liaison stations (a whole list, or those near a point) and one of
     them with its reception schedule."""
@@ -446,7 +462,7 @@ class StationViewSet(SiteScopedReadOnlyViewSet):
     site_field = None  # scoped by site_stations (public ones; a township code: its own)
     queryset = LiaisonStation.objects.none()
     lookup_url_kwarg = "station_id"
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
     pagination_class = WholeListPagination
 
     @property
@@ -514,31 +530,3 @@ class StationViewSet(SiteScopedReadOnlyViewSet):
                 ],
             },
         }
-
-    @extend_schema(
-        operation_id="deputies_stations_list",
-        summary="代表联络站",
-        description=(
-            "本站点对外公开的联络站(乡镇代码:该乡镇的)。给出 near 时只列半径 radius 公里内"
-            "有坐标的联络站,由近及远,并给出 distance_km;否则按区划代码、名称排序。"
-        ),
-        parameters=[s.StationListParams],
-        responses={200: s.LiaisonStationSerializer, **_problems("站点不存在或未启用")},
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(
-        operation_id="deputies_stations_retrieve",
-        summary="联络站详情与接待安排",
-        description=(
-            "地址、坐标、开放时间、进站代表,以及今后四周(含今天)的接待安排:已排定的接待"
-            "(日期、时间、主题、接待代表)和按固定接待日推算的日期(跳过法定节假日等非工作日)。"
-        ),
-        responses={
-            200: s.LiaisonStationDetailSerializer,
-            **_problems("联络站不存在或不属于本站点"),
-        },
-    )
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)

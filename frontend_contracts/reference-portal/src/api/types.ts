@@ -34,28 +34,16 @@ export type DeputyList = Schemas['DeputyList']
 export type DeputyListItem = Schemas['DeputyListItem']
 export type DeputyDetail = Schemas['DeputyDetail']
 export type DeputyMembership = Schemas['DeputyMembership']
-export type DeputyLevel = Schemas['DeputyLevelEnum']
+export type Level = Schemas['LevelEnum']
 export type PerformanceCounts = Schemas['DeputiesPerformanceCounts']
-export type DeputyPhoto = Schemas['DeputyPhoto']
 export type DeputiesCongress = Schemas['DeputiesCongress']
 export type LiaisonStation = Schemas['LiaisonStation']
 export type LiaisonStationList = Schemas['LiaisonStationList']
 export type LiaisonStationDetail = Schemas['LiaisonStationDetail']
 export type LiaisonStationKind = Schemas['LiaisonStationKindEnum']
 
-/** Anything with sized renditions: a page image, or a deputy's photo (its WebP sizes optional). */
-export interface Picture {
-  alt: string
-  width: number
-  height: number
-  renditions: {
-    thumbnail: Schemas['Rendition']
-    medium: Schemas['Rendition']
-    large: Schemas['Rendition']
-    thumbnail_webp?: Schemas['Rendition']
-    medium_webp?: Schemas['Rendition']
-  }
-}
+/** Anything with sized renditions: a page image or a deputy's photo (one `Image` schema). */
+export type Picture = Image
 
 export interface BlockValues {
   paragraph: string
