@@ -1,5 +1,11 @@
 """The plugin's REST API, mounted at /api/v1/example/ (the site is named by ?site=<code>).
 
+The idiom of every plugin API (``cms.plugins.api``, as the deputies plugin
+uses it): a site-scoped viewset on a router; its list comes in the API's
+envelope (``count``, ``next``, ``previous``, ``results``; ``limit``/``offset``).
+Add ``params_class`` (a serializer of the query parameters, a
+``LimitOffsetParams`` subclass for a list) and override ``payloads(rows)`` to
+build a page of rows in bulk when a serializer per row would cost queries.
 A larger plugin turns this module into a package (api/serializers.py,
 api/views.py, api/urls.py) and sets ``api_urls = "api.urls"`` on its config.
 """
