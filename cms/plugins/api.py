@@ -145,6 +145,9 @@ def plugin_urlpatterns() -> list:
 class SiteStaffWritePermission(permissions.DjangoModelPermissionsOrAnonReadOnly):
     """Anyone reads; writing needs the model permission and the right to manage the site."""
 
+    #: Read operations are documented as anonymous (``cms.api.schema.AutoSchema``).
+    anonymous_reads = True
+
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
             return False
