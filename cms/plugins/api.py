@@ -35,7 +35,7 @@ from cms.api.exceptions import ApiProblem
 from cms.api.payloads import image_payloads, list_envelope
 from cms.api.problems import problem_response
 from cms.api.scope import resolve_site_param
-from cms.sitegroup.permissions import user_can_manage_site
+from cms.sitegroup.access import site_access
 
 from .registry import get_plugins, is_enabled
 
@@ -131,7 +131,7 @@ class SiteStaffWritePermission(permissions.DjangoModelPermissionsOrAnonReadOnly)
         if request.method in permissions.SAFE_METHODS:
             return True
         profile = getattr(request, "site_profile", None)
-        return profile is not None and user_can_manage_site(request.user, profile.site_id)
+        return profile is not None and site_access(request).can_manage(profile.site_id)
 
 
 class SiteScopedMixin:

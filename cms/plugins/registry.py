@@ -135,34 +135,6 @@ def sync_switches(site_ids: Iterable[int] | None = None) -> int:
     return len(missing)
 
 
-# --- who may switch ----------------------------------------------------------
-
-
-def switchable_site_ids(user) -> set[int]:
-    """Sites whose switches ``user`` may change.
-
-    The province's administrators switch every site; a city's staff (once they
-    manage their counties, ``grant_descendant_access``) switch their counties.
-    A site's own staff do not switch their own site, except at the top of the
-    group (the province). Superusers switch everything.
-    """
-    from wagtail.models import Site
-
-    from cms.sitegroup.models import SiteProfile
-    from cms.sitegroup.permissions import site_ids_for_user
-
-    if user.is_superuser:
-        return set(Site.objects.values_list("pk", flat=True))
-    managed = set(site_ids_for_user(user))
-    if not managed:
-        return set()
-    result = set()
-    for site_id, parent_site_id in SiteProfile.objects.values_list("site_id", "parent__site_id"):
-        if parent_site_id in managed or (parent_site_id is None and site_id in managed):
-            result.add(site_id)
-    return result
-
-
 # --- permissions the plugins' screens need --------------------------------------
 
 

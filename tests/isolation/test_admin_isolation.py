@@ -20,7 +20,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from cms.content.models import ArticlePage, ColumnPage
-from cms.sitegroup.permissions import site_ids_for_user
+from cms.sitegroup.access import site_access
 from cms.sitegroup.provisioning import grant_descendant_access, grant_tree_root_access
 
 # Titles are ASCII so the embedded search backend matches them on every database.
@@ -103,7 +103,7 @@ def test_site_ids_follow_the_grants(site_group, users):
     for who, codes in VISIBLE.items():
         if who == "root":
             continue
-        ids = set(site_ids_for_user(users[who]))
+        ids = set(site_access(users[who]).site_ids)
         for code in ("340123", "340121", "340200"):
             assert (site_group[code].site_id in ids) == (code in codes), (who, code)
 

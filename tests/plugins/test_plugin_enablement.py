@@ -8,7 +8,7 @@ from wagtail.models import ModelLogEntry
 from cms.plugins import enabled_site_ids, is_enabled, plugin_receiver, set_enabled
 from cms.plugins.demo import load_plugin_demo
 from cms.plugins.models import PluginSwitch
-from cms.plugins.registry import switchable_site_ids
+from cms.plugins import site_access
 from cms.sitegroup.provisioning import grant_descendant_access
 
 something_happened = Signal()
@@ -69,10 +69,10 @@ def test_a_city_switches_its_counties_not_itself_nor_others(site_group, make_use
     hefei = site_group["340100"]
     grant_descendant_access(hefei)
     staff = make_user("hefei-editor", hefei.editors_group)
-    allowed = switchable_site_ids(staff)
+    allowed = site_access(staff).switchable_site_ids
     assert allowed == {site_group["340121"].site_id, site_group["340123"].site_id}
     superuser = make_user("root", superuser=True)
-    assert site_group["340000"].site_id in switchable_site_ids(superuser)
+    assert site_group["340000"].site_id in site_access(superuser).switchable_site_ids
 
 
 def test_switch_admin_screen(client, site_group, make_user):
