@@ -24,6 +24,11 @@ import cms
 #: Staff roles of a site whose groups a plugin may grant permissions to
 #: (``PluginConfig.group_permissions``); the groups are created with the site.
 SITE_ROLES = ("editors", "first_reviewers", "final_reviewers")
+#: The staff group of a township column (``cms.sitegroup.provisioning.ensure_township_staff``):
+#: a fourth role a plugin may grant model permissions to. Its rows are limited to
+#: the township's own by the model's ``township_field`` (``cms.sitegroup.access``).
+TOWNSHIP_ROLE = "township_staff"
+ROLES = (*SITE_ROLES, TOWNSHIP_ROLE)
 
 
 class PluginError(ImproperlyConfigured):
@@ -77,7 +82,10 @@ class PluginConfig(AppConfig):
     demo_module: ClassVar[str | None] = "demo"
     #: Module with search documents, read by the search/ package.
     search_module: ClassVar[str | None] = "search"
-    #: Permissions the site staff groups need: ``{"editors": ("app.add_thing", ...)}``.
+    #: Model permissions each staff role holds: ``{"editors": ("app.add_thing", ...)}``;
+    #: roles are ``ROLES`` (a site's editors and reviewers, a township's staff). Kept
+    #: exact: on every ``migrate`` and provisioning a role's groups get these and lose
+    #: the plugin's permissions that are not listed.
     group_permissions: ClassVar[dict[str, tuple[str, ...]]] = {}
     #: Names for the OpenAPI enums of the plugin's choice fields, as drf-spectacular's
     #: ``ENUM_NAME_OVERRIDES``: ``{"HelloColourEnum": "plugins.hello.models.Colour"}`` (a

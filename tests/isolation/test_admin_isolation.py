@@ -175,11 +175,15 @@ def test_county_editor_cannot_open_edit_or_unpublish_another_countys_page(conten
     assert other.title == PAGE["340121"] and other.latest_revision.content["title"] != "hacked"
 
 
-def test_only_final_reviewers_publish_and_only_on_their_own_site(content, users, client):
+def test_pages_go_live_only_through_the_workflow_and_only_on_their_own_site(
+    content, users, client
+):
     own, other = content["pages"]["340123"], content["pages"]["340121"]
     assert own.permissions_for_user(users["feixi"]).can_edit()
     assert not own.permissions_for_user(users["feixi"]).can_publish()
-    assert own.permissions_for_user(users["feixi_final"]).can_publish()
+    # The 终审 publishes by approving the last step, never around the 初审.
+    assert not own.permissions_for_user(users["feixi_final"]).can_publish()
+    assert own.permissions_for_user(users["feixi_final"]).can_edit()
     assert not other.permissions_for_user(users["feixi_final"]).can_publish()
     assert not other.permissions_for_user(users["feixi_final"]).can_edit()
 
@@ -187,7 +191,7 @@ def test_only_final_reviewers_publish_and_only_on_their_own_site(content, users,
     html = get_html(client, users["feixi"], reverse("wagtailadmin_pages:edit", args=[own.pk]))
     assert 'name="action-publish"' not in html
     html = get_html(client, users["feixi_final"], reverse("wagtailadmin_pages:edit", args=[own.pk]))
-    assert 'name="action-publish"' in html
+    assert 'name="action-publish"' not in html
 
     # The final reviewer cannot publish, nor unpublish, the neighbour's page.
     client.force_login(users["feixi_final"])
