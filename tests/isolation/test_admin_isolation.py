@@ -175,9 +175,7 @@ def test_county_editor_cannot_open_edit_or_unpublish_another_countys_page(conten
     assert other.title == PAGE["340121"] and other.latest_revision.content["title"] != "hacked"
 
 
-def test_pages_go_live_only_through_the_workflow_and_only_on_their_own_site(
-    content, users, client
-):
+def test_pages_go_live_only_through_the_workflow_and_only_on_their_own_site(content, users, client):
     own, other = content["pages"]["340123"], content["pages"]["340121"]
     assert own.permissions_for_user(users["feixi"]).can_edit()
     assert not own.permissions_for_user(users["feixi"]).can_publish()

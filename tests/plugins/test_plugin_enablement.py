@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.dispatch import Signal
 from wagtail.models import ModelLogEntry
 
-from cms.plugins import enabled_site_ids, is_enabled, plugin_receiver, set_enabled
+from cms.plugins import enabled_site_ids, is_enabled, plugin_receiver, set_enabled, site_access
 from cms.plugins.demo import load_plugin_demo
 from cms.plugins.models import PluginSwitch
-from cms.plugins import site_access
 from cms.sitegroup.provisioning import grant_descendant_access
 
 something_happened = Signal()
@@ -100,3 +99,39 @@ def test_switch_admin_screen(client, site_group, make_user):
 
     other = PluginSwitch.objects.get(site=wuhu.site, plugin="example")
     assert client.get(f"/admin/pluginregistry/pluginswitch/edit/{other.pk}/").status_code == 404
+
+
+def test_one_migrate_grants_a_new_plugins_permissions_to_existing_sites(site_group):
+    """A plugin added to a running group: its permissions do not exist yet when the
+    sites' groups are granted (post_migrate), and one ``migrate`` must still grant them."""
+    from django.contrib.auth.models import Permission
+    from django.core.management import call_command
+
+    Permission.objects.filter(content_type__app_label="example").delete()  # "not yet installed"
+    feixi = site_group["340123"]
+
+    def held(group):
+        return set(
+            group.permissions.filter(content_type__app_label="example").values_list(
+                "codename", flat=True
+            )
+        )
+
+    assert held(feixi.editors_group) == set()
+    call_command("migrate", verbosity=0, interactive=False)
+    assert held(feixi.editors_group) == {"add_entry", "change_entry", "view_entry"}
+    assert held(feixi.final_reviewers_group) == {"change_entry", "delete_entry"}
+    assert held(feixi.first_reviewers_group) == set()
+
+
+def test_role_permissions_are_kept_exact_on_migrate(site_group):
+    """A permission a role no longer lists is taken away from existing groups."""
+    from django.contrib.auth.models import Permission
+    from django.core.management import call_command
+
+    feixi = site_group["340123"]
+    stale = Permission.objects.get(content_type__app_label="example", codename="delete_entry")
+    feixi.first_reviewers_group.permissions.add(stale)
+    call_command("migrate", verbosity=0, interactive=False)
+    assert not feixi.first_reviewers_group.permissions.filter(pk=stale.pk).exists()
+    assert feixi.final_reviewers_group.permissions.filter(pk=stale.pk).exists()

@@ -9,8 +9,8 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission
 
 from cms.content.models import ColumnPage, TownshipPage
-from cms.sitegroup.models import SiteProfile
 from cms.sitegroup.access import site_access
+from cms.sitegroup.models import SiteProfile
 
 INDEX = reverse("sitegroup_siteprofile_modeladmin_index")
 CREATE = reverse("sitegroup_siteprofile_modeladmin_create")
