@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cms.plugins import site_access
 from cms.plugins.db import SiteOwnedModel, SiteOwnedQuerySet
 
 
@@ -293,7 +294,7 @@ class Constituency(TermPartModel):
 class PersonQuerySet(SiteOwnedQuerySet):
     def for_user(self, user):
         """The people the user's sites registered, or who sit in their sites' congresses."""
-        if user.is_superuser:
+        if site_access(user).is_superuser:
             return self
         own = super().for_user(user).values("pk")
         seated = Membership.objects.for_user(user).values("person_id")
