@@ -139,3 +139,29 @@ def test_township_staff_edit_their_column_only(feixi, staff):
     township.post(add_url("articlepage", news), article_form("越界稿件", "正文。"))
     assert not ArticlePage.objects.filter(title="越界稿件").exists()
     assert township_staff_group(other) != township_staff_group(own)
+
+
+def test_migrate_corrects_existing_groups_and_townships(feixi):
+    """Groups provisioned under the old roles are brought in line by one ``migrate``."""
+    from django.core.management import call_command
+    from wagtail.models import GroupPagePermission
+
+    from cms.sitegroup.provisioning import grant_page_permissions
+
+    final = feixi.final_reviewers_group
+    grant_page_permissions(final, feixi.root_page, ("add_page", "publish_page"))  # the old role
+    township = TownshipPage.objects.get(division_code="340123100")
+    township_staff_group(township).delete()  # a column from before township staff
+    assert township_staff_group(township) is None
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+    held = set(
+        GroupPagePermission.objects.filter(group=final).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    assert held == {"change_page", "lock_page", "unlock_page"}
+    group = township_staff_group(township)
+    assert group is not None
+    assert group.permissions.filter(content_type__app_label="deputies").exists()
