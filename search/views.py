@@ -10,14 +10,9 @@ from .backends import EngineUnavailable, SearchQuery, get_engine
 
 
 def admin_search(request):
-    from wagtail.models import Site
+    from cms.sitegroup.access import site_access
 
-    from cms.sitegroup.permissions import site_ids_for_user
-
-    if request.user.is_superuser:
-        site_ids = list(Site.objects.values_list("pk", flat=True))
-    else:
-        site_ids = site_ids_for_user(request.user)
+    site_ids = sorted(site_access(request).site_ids)
     if not site_ids:
         raise PermissionDenied
     q = request.GET.get("q", "").strip()[:100]

@@ -99,6 +99,24 @@ class LianxiPage(Page):
         return site_for_path(self.path)
 
 
+def top_column_slug(page) -> str | None:
+    """The slug of the standard column ``page`` is in (or is), e.g. ``"news"``.
+
+    Sites' home pages sit right below the tree root, their standard columns
+    (``cms.sitegroup.columns``) right below them.
+    """
+    depth = len(page.path) // Page.steplen
+    if depth < 3:
+        return None
+    if depth == 3:
+        return page.slug
+    return (
+        Page.objects.filter(path=page.path[: 3 * Page.steplen])
+        .values_list("slug", flat=True)
+        .first()
+    )
+
+
 class HomePage(LianxiPage):
     """The home page of one congress portal (the root page of its Wagtail Site)."""
 
@@ -161,6 +179,15 @@ class TownshipPage(LianxiPage):
     ]
     parent_page_types = ["content.ColumnPage"]
     subpage_types = ["content.ColumnPage", "content.ArticlePage", "content.MeetingPage"]
+
+    @classmethod
+    def can_exist_under(cls, parent):
+        """Only in a county's 乡镇人大 column (not under 人大要闻 or any other)."""
+        return (
+            super().can_exist_under(parent)
+            and len(parent.path) == 3 * Page.steplen
+            and parent.slug == "townships"
+        )
 
     class Meta:
         verbose_name = _("乡镇人大栏目")
@@ -292,6 +319,11 @@ class RegulationPage(ContentPage):
     ]
     parent_page_types = ["content.ColumnPage"]
     subpage_types: list[str] = []
+
+    @classmethod
+    def can_exist_under(cls, parent):
+        """Only in the 法规库 column (and columns inside it)."""
+        return super().can_exist_under(parent) and top_column_slug(parent) == "regulations"
 
     class Meta:
         verbose_name = _("法规")

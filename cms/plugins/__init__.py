@@ -5,10 +5,14 @@ plugins from importing it):
 
 * ``cms.plugins``: ``PluginConfig``, ``PluginError``, ``get_plugins``,
   ``get_plugin``, ``is_enabled``, ``enabled_site_ids``, ``enabled_plugins``,
-  ``set_enabled``, ``plugin_receiver``;
+  ``set_enabled``, ``plugin_receiver``, and ``site_access(user_or_request)``: the one
+  site-access policy (``cms.sitegroup.access.SiteAccess``: ``site_ids``, ``sites()``,
+  ``whole_tree``, ``can_manage(site)``, ``townships``, ``switchable_site_ids``,
+  ``plugin_site_ids(label)``), computed once per request;
 * ``cms.plugins.db``: ``SiteOwnedModel``, ``SiteOwnedQuerySet`` for a plugin's models;
 * ``cms.plugins.admin``: ``PluginModelAdmin``, ``PluginModelAdminGroup``,
-  ``PluginPermissionHelper``, ``SiteListFilter``;
+  ``PluginModelForm`` (every plugin form's base: choices limited to the user's
+  records), ``PluginPermissionHelper``, ``SiteListFilter``;
 * ``cms.plugins.api``: ``SiteScopedMixin``, ``SiteScopedReadOnlyViewSet``,
   ``SiteScopedModelViewSet``, ``SiteStaffWritePermission``, and the API's
   conventions (``cms.api.conventions``): ``Level``, ``level_field``,
@@ -40,6 +44,18 @@ from .registry import (
 )
 from .signals import plugin_receiver
 
+
+def site_access(user_or_request):
+    """The site-access policy of a user (or a request's user), built once per request.
+
+    See ``cms.sitegroup.access``; imported lazily because this module loads with
+    the settings, before any model.
+    """
+    from cms.sitegroup.access import site_access as policy
+
+    return policy(user_or_request)
+
+
 __all__ = [
     "PluginConfig",
     "PluginError",
@@ -50,4 +66,5 @@ __all__ = [
     "is_enabled",
     "plugin_receiver",
     "set_enabled",
+    "site_access",
 ]

@@ -50,7 +50,7 @@ from cms.api.conventions import (
     problem_responses,
     resolve_site,
 )
-from cms.sitegroup.permissions import user_can_manage_site
+from cms.sitegroup.access import site_access
 
 from .registry import get_plugins, is_enabled
 
@@ -154,7 +154,7 @@ class SiteStaffWritePermission(permissions.DjangoModelPermissionsOrAnonReadOnly)
         if request.method in permissions.SAFE_METHODS:
             return True
         profile = getattr(request, "site_profile", None)
-        return profile is not None and user_can_manage_site(request.user, profile.site_id)
+        return profile is not None and site_access(request).can_manage(profile.site_id)
 
 
 class SiteScopedMixin:

@@ -24,6 +24,11 @@ import cms
 #: Staff roles of a site whose groups a plugin may grant permissions to
 #: (``PluginConfig.group_permissions``); the groups are created with the site.
 SITE_ROLES = ("editors", "first_reviewers", "final_reviewers")
+#: The staff group of a township column (``cms.sitegroup.provisioning.ensure_township_staff``):
+#: a fourth role a plugin may grant model permissions to. Its rows are limited to
+#: the township's own by the model's ``township_field`` (``cms.sitegroup.access``).
+TOWNSHIP_ROLE = "township_staff"
+ROLES = (*SITE_ROLES, TOWNSHIP_ROLE)
 
 
 class PluginError(ImproperlyConfigured):
@@ -80,7 +85,10 @@ class PluginConfig(AppConfig):
     #: Module with ``api_examples(recorder)``: the example payloads of the plugin's
     #: routes in ``frontend_contracts/examples/`` (see ``cms.plugins.examples``).
     examples_module: ClassVar[str | None] = "examples"
-    #: Permissions the site staff groups need: ``{"editors": ("app.add_thing", ...)}``.
+    #: Model permissions each staff role holds: ``{"editors": ("app.add_thing", ...)}``;
+    #: roles are ``ROLES`` (a site's editors and reviewers, a township's staff). Kept
+    #: exact: on every ``migrate`` and provisioning a role's groups get these and lose
+    #: the plugin's permissions that are not listed.
     group_permissions: ClassVar[dict[str, tuple[str, ...]]] = {}
     #: Names for the OpenAPI enums of the plugin's choice fields, as drf-spectacular's
     #: ``ENUM_NAME_OVERRIDES``: ``{"HelloColourEnum": "plugins.hello.models.Colour"}`` (a

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.db import transaction
 
-from .config import SITE_ROLES, PluginConfig
+from .config import ROLES, SITE_ROLES, TOWNSHIP_ROLE, PluginConfig
 
 
 def get_plugins() -> list[PluginConfig]:
@@ -135,66 +135,77 @@ def sync_switches(site_ids: Iterable[int] | None = None) -> int:
     return len(missing)
 
 
-# --- who may switch ----------------------------------------------------------
-
-
-def switchable_site_ids(user) -> set[int]:
-    """Sites whose switches ``user`` may change.
-
-    The province's administrators switch every site; a city's staff (once they
-    manage their counties, ``grant_descendant_access``) switch their counties.
-    A site's own staff do not switch their own site, except at the top of the
-    group (the province). Superusers switch everything.
-    """
-    from wagtail.models import Site
-
-    from cms.sitegroup.models import SiteProfile
-    from cms.sitegroup.permissions import site_ids_for_user
-
-    if user.is_superuser:
-        return set(Site.objects.values_list("pk", flat=True))
-    managed = set(site_ids_for_user(user))
-    if not managed:
-        return set()
-    result = set()
-    for site_id, parent_site_id in SiteProfile.objects.values_list("site_id", "parent__site_id"):
-        if parent_site_id in managed or (parent_site_id is None and site_id in managed):
-            result.add(site_id)
-    return result
-
-
 # --- permissions the plugins' screens need --------------------------------------
 
 
-def grant_group_permissions(profiles=None, plugins: Iterable[PluginConfig] | None = None) -> None:
-    """Give the site staff groups the model permissions plugins ask for."""
-    from django.contrib.auth.models import Permission
+def _role_groups(profiles=None, township_groups=None) -> dict[str, list]:
+    """The staff groups of each role: the given sites' (all by default) and townships'."""
+    from django.contrib.auth.models import Group
 
     from cms.sitegroup.models import SiteProfile
 
+    if profiles is None:
+        profiles = list(SiteProfile.objects.select_related(*(f"{r}_group" for r in SITE_ROLES)))
+    groups = {
+        role: [g for p in profiles if (g := getattr(p, f"{role}_group", None)) is not None]
+        for role in SITE_ROLES
+    }
+    if township_groups is None:
+        from cms.content.models import TownshipPage
+
+        site_group_ids = {
+            pk
+            for row in SiteProfile.objects.values_list(*(f"{r}_group" for r in SITE_ROLES))
+            for pk in row
+            if pk is not None
+        }
+        township_groups = list(
+            Group.objects.filter(page_permissions__page__in=TownshipPage.objects.values("pk"))
+            .exclude(pk__in=site_group_ids)
+            .distinct()
+        )
+    groups[TOWNSHIP_ROLE] = list(township_groups)
+    return groups
+
+
+def grant_group_permissions(
+    profiles=None, plugins: Iterable[PluginConfig] | None = None, township_groups=None
+) -> None:
+    """Give each staff role's groups exactly the model permissions plugins declare.
+
+    ``profiles`` (default: every site) and ``township_groups`` (default: every
+    township column's group) choose the groups. A group keeps what it holds of
+    other apps; of each plugin's own permissions it holds exactly its role's.
+    """
+    from django.contrib.auth.models import Permission
+
     plugins = list(plugins) if plugins is not None else get_plugins()
-    wanted = {role: set() for role in SITE_ROLES}
+    if not plugins:
+        return
+    wanted = {role: set() for role in ROLES}
     for plugin in plugins:
         for role, perms in plugin.group_permissions.items():
             if role not in wanted:
-                raise plugin.fail(f"group_permissions: unknown role {role!r} ({SITE_ROLES}).")
+                raise plugin.fail(f"group_permissions: unknown role {role!r} ({ROLES}).")
             wanted[role].update(perms)
-    if not any(wanted.values()):
+    labels = [p.label for p in plugins]
+    owned = {
+        f"{app}.{codename}": pk
+        for pk, app, codename in Permission.objects.filter(
+            content_type__app_label__in=labels
+        ).values_list("pk", "content_type__app_label", "codename")
+    }
+    if not owned:
         return
-    profiles = list(profiles) if profiles is not None else list(SiteProfile.objects.all())
+    groups = _role_groups(profiles, township_groups)
     for role, perms in wanted.items():
-        objects = []
-        for perm in sorted(perms):
-            app_label, _, codename = perm.partition(".")
-            found = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if found is not None:  # created by the app's post_migrate; may come later
-                objects.append(found)
-        for profile in profiles:
-            group = getattr(profile, f"{role}_group", None)
-            if group is not None and objects:
-                group.permissions.add(*objects)
+        keep = {owned[p] for p in perms if p in owned}
+        drop = set(owned.values()) - keep
+        for group in groups[role]:
+            if keep:
+                group.permissions.add(*keep)
+            if drop:
+                group.permissions.remove(*drop)
 
 
 # --- signal receivers (connected in PluginRegistryConfig.ready) -------------------
@@ -202,7 +213,11 @@ def grant_group_permissions(profiles=None, plugins: Iterable[PluginConfig] | Non
 
 def on_site_provisioned(sender, profile, created, **kwargs) -> None:
     sync_switches([profile.site_id])
-    grant_group_permissions([profile])
+    grant_group_permissions([profile], township_groups=[])
+
+
+def on_township_provisioned(sender, page, group, **kwargs) -> None:
+    grant_group_permissions([], township_groups=[group])
 
 
 def on_post_migrate(sender, using="default", **kwargs) -> None:
@@ -217,4 +232,13 @@ def on_post_migrate(sender, using="default", **kwargs) -> None:
         return
     sync_switches()
     if isinstance(sender, PluginConfig):
+        # This receiver may run before Django's own (``cms.plugins`` precedes
+        # ``django.contrib.auth`` in INSTALLED_APPS): create the plugin's content
+        # types and permissions first, so one ``migrate`` grants them.
+        from django.contrib.auth.management import create_permissions
+        from django.contrib.contenttypes.management import create_contenttypes
+
+        state = {"apps": kwargs["apps"]} if "apps" in kwargs else {}
+        create_contenttypes(sender, verbosity=0, using=using, **state)
+        create_permissions(sender, verbosity=0, using=using, **state)
         grant_group_permissions(plugins=[sender])

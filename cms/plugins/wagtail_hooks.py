@@ -1,7 +1,8 @@
 """Admin screen for the per-site plugin switches (设置 → 插件启用).
 
 The province's administrators see every site's switches; a city's staff who
-manage their counties see the counties' switches (``switchable_site_ids``).
+manage their counties see the counties' switches (the site-access policy's
+``switchable_site_ids``, ``cms.sitegroup.access``).
 Rows are created for every site and plugin, so the screen is a complete list
 to filter by plugin or search by site; only the "启用" box is editable, and
 every change goes through ``set_enabled`` (audit log, never deletes data).
@@ -18,8 +19,10 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import EditView
 
+from cms.sitegroup.access import site_access
+
 from .models import PluginSwitch
-from .registry import get_plugins, set_enabled, switchable_site_ids
+from .registry import get_plugins, set_enabled
 
 
 class PluginListFilter(SimpleListFilter):
@@ -35,7 +38,7 @@ class PluginListFilter(SimpleListFilter):
 
 class PluginSwitchPermissionHelper(PermissionHelper):
     def user_can_list(self, user):
-        return super().user_can_list(user) and bool(switchable_site_ids(user))
+        return super().user_can_list(user) and bool(site_access(user).switchable_site_ids)
 
     def user_can_create(self, user):
         return False  # rows exist for every site and plugin
@@ -44,7 +47,10 @@ class PluginSwitchPermissionHelper(PermissionHelper):
         return False  # switching off is the way; nothing is deleted
 
     def user_can_edit_obj(self, user, obj):
-        return super().user_can_edit_obj(user, obj) and obj.site_id in switchable_site_ids(user)
+        return (
+            super().user_can_edit_obj(user, obj)
+            and obj.site_id in site_access(user).switchable_site_ids
+        )
 
     def user_can_inspect_obj(self, user, obj):
         return False
@@ -86,4 +92,4 @@ class PluginSwitchAdmin(ModelAdmin):
         qs = super().get_queryset(request).select_related("site__profile", "updated_by")
         if request.user.is_superuser:
             return qs
-        return qs.filter(site_id__in=switchable_site_ids(request.user))
+        return qs.filter(site_id__in=site_access(request).switchable_site_ids)

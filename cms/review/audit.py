@@ -126,11 +126,14 @@ def _client_ip(request) -> str:
 
 
 def _sites_of_user(user) -> list[dict]:
+    from cms.sitegroup.access import site_access
     from cms.sitegroup.models import SiteProfile
-    from cms.sitegroup.permissions import site_ids_for_user
 
+    access = site_access(user)
+    if access.is_superuser:  # not attached to a site: every entry would list them all
+        return []
     return list(
-        SiteProfile.objects.filter(site_id__in=site_ids_for_user(user))
+        SiteProfile.objects.filter(site_id__in=access.site_ids)
         .order_by("division_code")
         .values("site_id", "division_code", "name")
     )

@@ -1,6 +1,14 @@
-"""Admin integration of the publication review: word list screens, publish refusal, log actions."""
+"""Admin integration of the publication review: word list screens, publish refusal, log actions.
+
+Who may stop a review: Wagtail lets anyone who may approve the current step
+cancel the whole workflow (``WorkflowState.user_can_cancel``), so a 初审 could
+withdraw an editor's submission instead of rejecting it with a reason. Here only
+the person who submitted the page, the page's owner and administrators cancel
+or restart a workflow; reviewers approve or request changes.
+"""
 
 from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -75,3 +83,30 @@ def register_review_log_actions(actions):
     actions.register_action(LOGIN_FAILED, _("登录失败"), _("登录失败"))
     actions.register_action(PERMISSION_CHANGE, _("权限变更"), _("权限变更"))
     actions.register_action(PUBLICATION_REFUSED, _("拒绝发布"), _("发布检查未通过,未发布"))
+
+
+WITHDRAWING_ACTIONS = ("action-cancel-workflow", "action-restart-workflow")
+
+
+def may_withdraw(user, page) -> bool:
+    """Whether ``user`` may cancel or restart ``page``'s workflow (the submitter's call)."""
+    state = page.current_workflow_state
+    if state is None or user.is_superuser:
+        return True
+    return user.pk in (state.requested_by_id, page.owner_id)
+
+
+@hooks.register("construct_page_action_menu")
+def hide_withdrawing_from_reviewers(menu_items, request, context):
+    page = context.get("page")
+    if page is not None and page.pk and not may_withdraw(request.user, page):
+        menu_items[:] = [item for item in menu_items if item.name not in WITHDRAWING_ACTIONS]
+
+
+@hooks.register("before_edit_page")
+def refuse_withdrawing_by_reviewers(request, page):
+    if request.method == "POST" and any(request.POST.get(a) for a in WITHDRAWING_ACTIONS):
+        if not may_withdraw(request.user, page):
+            raise PermissionDenied(
+                gettext("只有提交人可以撤回审核流程；审核人请“退回修改”并说明理由。")
+            )

@@ -16,11 +16,12 @@ plugin's screen like this::
 
 What it guarantees, for every user who is not a superuser:
 
-* **Listing and export** show only rows whose ``site`` is one the user manages
-  (``cms.sitegroup.permissions.site_ids_for_user``: the sites whose home page
+* **Listing and export** show only rows the user holds, as the one site-access
+  policy says (``cms.sitegroup.access.site_access``: the sites whose home page
   lies at or below a page the user's groups have Wagtail page permissions on;
   a city's staff see their counties once ``grant_descendant_access`` ran, the
-  province's staff see every site once granted on the tree root).
+  province's staff see every site once granted on the tree root; township staff
+  see their township's rows of models that declare ``township_field``).
 * **Edit, delete, inspect and history** of a row outside those sites answer
   404 (the row is not revealed to exist); the buttons for them never render.
 * **Create and edit forms** offer only the user's sites in the ``site``
@@ -55,7 +56,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.models import GroupPagePermission, Site
+from wagtail.models import Site
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import (
@@ -69,32 +70,10 @@ from wagtail_modeladmin.views import (
 
 from cms.services.spreadsheets import SafeSpreadsheetExportMixin
 
+from .access import site_access
 from .models import SiteProfile
-from .permissions import site_ids_for_user
 from .provisioning import SiteSpec, provision_site
 from .views import CreateSiteView
-
-
-def user_sees_whole_tree(user) -> bool:
-    """Superusers, and staff granted on the page tree's root (the province, see
-    ``provisioning.grant_tree_root_access``)."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_lianxi_whole_tree", None)
-    if cached is None:
-        cached = GroupPagePermission.objects.filter(group__user=user, page__depth=1).exists()
-        user._lianxi_whole_tree = cached
-    return cached
-
-
-def sites_for_user(user):
-    """The Wagtail sites a user may put records on, labelled by their profile."""
-    qs = Site.objects.select_related("profile").order_by("profile__division_code", "hostname")
-    if user.is_superuser:
-        return qs
-    return qs.filter(id__in=site_ids_for_user(user))
 
 
 def site_label(site: Site) -> str:
@@ -113,38 +92,27 @@ class SitePermissionHelper(PermissionHelper):
     def _site_id(self, obj):
         return getattr(obj, f"{self.site_field}_id", None)
 
-    @staticmethod
-    def _user_site_ids(user) -> set[int]:
-        """``site_ids_for_user``, read once per user object (a listing asks for every row)."""
-        cached = getattr(user, "_lianxi_site_ids", None)
-        if cached is None:
-            cached = user._lianxi_site_ids = set(site_ids_for_user(user))
-        return cached
-
     def user_can_see_obj(self, user, obj) -> bool:
-        if user.is_superuser:
-            return True
         site_id = self._site_id(obj)
         if site_id is None:
-            return self.include_global
-        return site_id in self._user_site_ids(user)
+            return self.include_global or site_access(user).is_superuser
+        return site_access(user).holds(obj, self.site_field)
 
     def user_can_change_obj(self, user, obj) -> bool:
-        """Writable rows: the user's own sites; global rows only for superusers."""
-        if user.is_superuser:
-            return True
-        site_id = self._site_id(obj)
-        return site_id is not None and site_id in self._user_site_ids(user)
+        """Writable rows: the user's own; global rows only for superusers."""
+        if self._site_id(obj) is None:
+            return site_access(user).is_superuser
+        return site_access(user).holds(obj, self.site_field)
+
+    def _holds_any(self, user) -> bool:
+        access = site_access(user)
+        return access.is_superuser or bool(access.record_site_ids)
 
     def user_can_list(self, user):
-        return super().user_can_list(user) and (
-            user.is_superuser or bool(self._user_site_ids(user))
-        )
+        return super().user_can_list(user) and self._holds_any(user)
 
     def user_can_create(self, user):
-        return super().user_can_create(user) and (
-            user.is_superuser or bool(self._user_site_ids(user))
-        )
+        return super().user_can_create(user) and self._holds_any(user)
 
     def user_can_inspect_obj(self, user, obj):
         return super().user_can_inspect_obj(user, obj) and self.user_can_see_obj(user, obj)
@@ -163,7 +131,7 @@ class SiteListFilter(SimpleListFilter):
     parameter_name = "site"
 
     def lookups(self, request, model_admin):
-        return [(str(s.pk), site_label(s)) for s in sites_for_user(request.user)]
+        return [(str(s.pk), site_label(s)) for s in site_access(request).record_sites()]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -196,7 +164,7 @@ class SiteFormMixin:
         field = form.fields.get(field_name)
         user = self.request.user
         if field is not None:
-            sites = sites_for_user(user)
+            sites = site_access(user).record_sites()
             field.queryset = sites
             field.label_from_instance = site_label
             if not user.is_superuser:
@@ -212,9 +180,10 @@ class SiteFormMixin:
         instance = super().get_instance()
         field_name = self.model_admin.site_field
         if instance.pk is None and getattr(instance, f"{field_name}_id", None) is None:
-            ids = site_ids_for_user(self.request.user)
-            if not self.request.user.is_superuser and len(ids) == 1:
-                setattr(instance, f"{field_name}_id", ids[0])
+            access = site_access(self.request)
+            if not access.is_superuser and len(access.record_site_ids) == 1:
+                (only,) = access.record_site_ids
+                setattr(instance, f"{field_name}_id", only)
         self.instance = instance
         return instance
 
@@ -269,10 +238,12 @@ class SiteOwnedModelAdmin(ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser:
+        access = site_access(request)
+        if access.is_superuser:
             return qs
-        condition = Q(**{f"{self.site_field}_id__in": site_ids_for_user(user)})
+        if self.site_field == "site" and not self.include_global and hasattr(qs, "for_user"):
+            return qs.for_user(request.user)  # the model's own rule (e.g. seated people)
+        condition = access.records_q(self.model, self.site_field)
         if self.include_global:
             condition |= Q(**{f"{self.site_field}__isnull": True})
         return qs.filter(condition)

@@ -7,3 +7,17 @@ class SiteGroupConfig(AppConfig):
     label = "sitegroup"
     verbose_name = _("网站群")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.apps import apps
+        from django.db.models.signals import post_migrate
+        from wagtail.signals import page_published
+
+        from .provisioning import on_post_migrate, on_township_published
+
+        page_published.connect(
+            on_township_published,
+            sender=apps.get_model("content", "TownshipPage"),
+            dispatch_uid="sitegroup.township_staff",
+        )
+        post_migrate.connect(on_post_migrate, dispatch_uid="sitegroup.reconcile_roles")

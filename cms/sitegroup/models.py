@@ -51,12 +51,11 @@ def level_for_code(code: str) -> Level:
 
 class SiteProfileQuerySet(models.QuerySet):
     def for_user(self, user) -> SiteProfileQuerySet:
-        """Sites whose pages the user may manage (Wagtail page permissions decide)."""
-        from .permissions import site_ids_for_user
+        """Sites whose pages the user may manage (``cms.sitegroup.access`` decides)."""
+        from .access import site_access
 
-        if user.is_superuser:
-            return self
-        return self.filter(site_id__in=site_ids_for_user(user))
+        access = site_access(user)
+        return self if access.is_superuser else self.filter(site_id__in=access.site_ids)
 
     def descendants_of(
         self, profile: SiteProfile, include_self: bool = True
@@ -189,16 +188,31 @@ class SiteOwnedQuerySet(models.QuerySet):
         return self.filter(site=site)
 
     def for_user(self, user):
-        """Records of the sites the user may manage; superusers see all."""
-        if user.is_superuser:
-            return self
-        from .permissions import site_ids_for_user
+        """Records the user holds (``cms.sitegroup.access``); superusers see all."""
+        from .access import site_access
 
-        return self.filter(site_id__in=site_ids_for_user(user))
+        access = site_access(user)
+        return self if access.is_superuser else self.filter(access.records_q(self.model))
+
+    def for_sites(self, site_ids):
+        """Records of these sites (a plugin's switched-on sites, say). Models whose
+        records also belong to other sites (a deputy seated elsewhere) override it."""
+        return self.filter(site_id__in=site_ids)
 
 
 class SiteOwnedModel(models.Model):
-    """Abstract base for any record a site owns (core or plugin)."""
+    """Abstract base for any record a site owns (core or plugin).
+
+    ``township_field``: the lookup from a row to the division code of the
+    township (乡镇人大) it belongs to, e.g. ``"congress__division_code"``; a
+    township's staff hold the rows of their county's site whose code is theirs
+    (``cms.sitegroup.access``). Leave it ``None`` for records no township holds.
+    ``label_related``: relations the row's ``__str__`` reads, fetched with the
+    choices of an admin form that offers the rows (no query per option).
+    """
+
+    township_field: str | None = None
+    label_related: tuple[str, ...] = ()
 
     site = models.ForeignKey(
         Site, on_delete=models.CASCADE, related_name="+", verbose_name=_("所属站点")

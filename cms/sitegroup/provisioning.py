@@ -19,11 +19,17 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from .columns import columns_for_level
 from .models import Level, SiteProfile, level_for_code
-from .signals import site_provisioned
+from .signals import site_provisioned, township_provisioned
 
+# What each role may do to its pages (Wagtail page permissions). Publishing is
+# the workflow's job: a page goes live when the 终审 approves the last step
+# (``cms.review.workflows``), so no role holds ``publish_page`` and nobody skips
+# the 初审. Reviewers edit only to approve with corrections; they create nothing.
 EDITOR_PAGE_PERMS = ("add_page", "change_page", "lock_page")
 FIRST_REVIEWER_PAGE_PERMS = ("change_page", "lock_page", "unlock_page")
-FINAL_REVIEWER_PAGE_PERMS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+FINAL_REVIEWER_PAGE_PERMS = ("change_page", "lock_page", "unlock_page")
+#: A township congress's staff: its column only, submitted to the county's reviewers.
+TOWNSHIP_PAGE_PERMS = ("add_page", "change_page", "lock_page")
 STAFF_COLLECTION_PERMS = {
     "wagtailimages": ("add_image", "change_image", "choose_image"),
     "wagtaildocs": ("add_document", "change_document", "choose_document"),
@@ -227,8 +233,48 @@ def provision_township(county: SiteProfile, code: str, name: str):
     page = TownshipPage(title=name, slug=f"t{code}", division_code=code, expected_update_days=60)
     page.full_clean(exclude=["path", "depth"])
     container.add_child(instance=page)
-    page.save_revision().publish()
+    page.save_revision().publish()  # page_published → ensure_township_staff
     return page, True
+
+
+def township_staff_group(page) -> Group | None:
+    """The staff group of a township column: the group granted on the column itself."""
+    return Group.objects.filter(page_permissions__page_id=page.pk).order_by("pk").distinct().first()
+
+
+def ensure_township_staff(page) -> Group | None:
+    """Create or repair a township column's staff group (乡镇人大工作人员).
+
+    The group edits the column's pages (submitted to the county's 初审 and 终审),
+    keeps its images and documents in a collection of its own inside the
+    county's (the county's staff see it too), and holds its congress's records
+    in the plugins (``cms.sitegroup.access``: township staff). Plugins grant it
+    their ``township_staff`` model permissions on ``township_provisioned``.
+    Idempotent; a column not (yet) on a site gets nothing.
+    """
+    site = page.get_site()
+    profile = getattr(site, "profile", None) if site is not None else None
+    if profile is None:
+        return None
+    with transaction.atomic():
+        group = township_staff_group(page) or _ensure_group(
+            f"{page.division_code} {page.title} · 乡镇人大工作人员"
+        )
+        grant_page_permissions(group, page, TOWNSHIP_PAGE_PERMS)
+        collection = (
+            Collection.objects.filter(group_permissions__group=group).order_by("pk").first()
+        )
+        if collection is None and profile.collection is not None:
+            collection = profile.collection.add_child(name=page.title)
+        if collection is not None:
+            grant_collection_permissions(group, collection)
+    township_provisioned.send(sender=type(page), page=page, group=group, profile=profile)
+    return group
+
+
+def on_township_published(sender, instance, **kwargs) -> None:
+    """A township column published by an editor gets its staff group too."""
+    ensure_township_staff(instance)
 
 
 # --- Added for per-site isolation (create_site --whole-tree, tests) ----------
@@ -243,3 +289,35 @@ def grant_tree_root_access(profile: SiteProfile) -> None:
     site, and the whole-tree reports open up.
     """
     grant_staff_access(profile, Page.get_first_root_node(), Collection.get_first_root_node())
+
+
+def reconcile_staff_roles() -> None:
+    """Bring existing sites and townships in line with the roles above (run on ``migrate``).
+
+    Reviewers lose page permissions their role no longer has (终审 once held
+    ``add_page`` and ``publish_page``), and township columns created before
+    township staff existed get their group. Cheap when nothing is to do.
+    """
+    from cms.content.models import TownshipPage
+
+    roles = (
+        ("first_reviewers_group", FIRST_REVIEWER_PAGE_PERMS),
+        ("final_reviewers_group", FINAL_REVIEWER_PAGE_PERMS),
+    )
+    for field, allowed in roles:
+        GroupPagePermission.objects.filter(
+            group__in=SiteProfile.objects.exclude(**{field: None}).values(field)
+        ).exclude(permission__codename__in=allowed).delete()
+    granted = GroupPagePermission.objects.values("page_id")
+    for page in TownshipPage.objects.exclude(pk__in=granted).order_by("path"):
+        ensure_township_staff(page)
+
+
+def on_post_migrate(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+
+    if sender.label != "sitegroup":
+        return
+    if SiteProfile._meta.db_table not in connections[using].introspection.table_names():
+        return
+    reconcile_staff_roles()

@@ -30,7 +30,8 @@ from wagtail.models import Page, PageLogEntry
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail_modeladmin.options import modeladmin_register
 
-from .admin import SiteProfileAdmin, sites_for_user, user_sees_whole_tree
+from .access import site_access
+from .admin import SiteProfileAdmin
 
 
 @hooks.register("register_log_actions")
@@ -54,13 +55,13 @@ def limit_page_chooser_to_user_sites(pages, request):
 
 @hooks.register("construct_reports_menu")
 def hide_whole_tree_reports(request, menu_items):
-    if not user_sees_whole_tree(request.user):
+    if not site_access(request).whole_tree:
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
 
 
 def _whole_tree_only(dispatch):
     def wrapped(self, request, *args, **kwargs):
-        if not user_sees_whole_tree(request.user):
+        if not site_access(request).whole_tree:
             raise PermissionDenied
         return dispatch(self, request, *args, **kwargs)
 
@@ -84,7 +85,7 @@ def _explorable_ids(user):
 
 
 def _scoped_sites(request):
-    return sites_for_user(request.user)
+    return site_access(request).sites()
 
 
 def _scoped_owners(request):

@@ -37,13 +37,30 @@ class DeputiesConfig(PluginConfig):
         "reception",
         "performanceentry",
     )
+    # Who does what with the records: the office's editors keep the rolls (a
+    # congress itself is created with its site or township column and is deleted
+    # by no one but an administrator); the reviewers review pages and only read
+    # the rolls; a township's staff keep their own congress's rolls (rows limited
+    # by ``township_field``), bringing new people in through the import.
     group_permissions = {
-        "editors": tuple(
-            f"deputies.{action}_{model}"
-            for model in _records
-            for action in ("add", "change", "view")
+        "editors": (
+            *(f"deputies.{a}_{model}" for model in _records for a in ("add", "change", "view")),
+            *(f"deputies.delete_{model}" for model in _records if model != "congress"),
         ),
-        "final_reviewers": tuple(f"deputies.delete_{model}" for model in _records),
+        "first_reviewers": tuple(f"deputies.view_{model}" for model in _records),
+        "final_reviewers": tuple(f"deputies.view_{model}" for model in _records),
+        "township_staff": (
+            "deputies.view_congress",
+            "deputies.change_congress",
+            "deputies.view_person",
+            "deputies.change_person",
+            *(
+                f"deputies.{a}_{model}"
+                for model in _records
+                if model not in ("congress", "person")
+                for a in ("add", "change", "view", "delete")
+            ),
+        ),
     }
 
     openapi_enum_names = {

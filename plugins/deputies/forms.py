@@ -1,9 +1,10 @@
-"""Admin forms of the deputies plugin: choices limited to the user's sites, private fields.
+"""Admin forms of the deputies plugin: private fields and cross-field rules.
 
 Every choice of a deputies record (congress, term, delegation, person…) is
-narrowed to the records of the sites the user manages *and* that have the
-plugin on, so a county's staff cannot attach a row to another county's term
-even by posting its id: the choice is simply not valid.
+narrowed to the records the user holds on sites with the plugin on by the
+core's ``PluginModelForm`` (the default form of every plugin screen), so a
+county's staff cannot attach a row to another county's term even by posting
+its id: the choice is simply not valid.
 
 The person form carries the three private fields (ID number, mobile, address)
 as plain form fields written through the model's encrypting properties. The ID
@@ -16,58 +17,16 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.forms import WagtailAdminModelForm
 
-from cms.plugins import enabled_site_ids
+from cms.plugins.admin import PluginModelForm
 
 from . import models as m
 from . import privacy
 
-PLUGIN = "deputies"
 
-#: What the label of each choice reads, fetched with the choices (no query per option).
-_RELATED_FOR_LABELS = {
-    m.Term: ("congress",),
-    m.Membership: ("person", "term__congress"),
-    m.Post: ("term__congress",),
-}
-
-
-def people_for(user):
-    """The people a user manages: registered by, or seated in a congress of, their sites
-    (``Person.objects.for_user``) — counting only sites with the plugin on."""
-    enabled = enabled_site_ids(PLUGIN)
-    seated = m.Membership.objects.filter(site_id__in=enabled).values("person_id")
-    return m.Person.objects.for_user(user).filter(Q(site_id__in=enabled) | Q(pk__in=seated))
-
-
-def records_for(model, user):
-    """The rows of ``model`` a user may pick in a form."""
-    if model is m.Person:
-        return people_for(user)
-    qs = model.objects.for_user(user).filter(site_id__in=enabled_site_ids(PLUGIN))
-    related = _RELATED_FOR_LABELS.get(model)
-    return qs.select_related(*related) if related else qs
-
-
-class ScopedModelForm(WagtailAdminModelForm):
-    """Limits every choice of a deputies record to the user's sites with the plugin on."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = self.for_user
-        if user is None:
-            return
-        for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and queryset.model._meta.app_label == PLUGIN:
-                field.queryset = records_for(queryset.model, user)
-
-
-class PersonForm(ScopedModelForm):
+class PersonForm(PluginModelForm):
     """The public profile, plus the private fields through the encrypting properties."""
 
     id_number = forms.CharField(
@@ -142,7 +101,7 @@ class PersonForm(ScopedModelForm):
         return super().save(commit=commit)
 
 
-class LiaisonStationForm(ScopedModelForm):
+class LiaisonStationForm(PluginModelForm):
     """Reception weekdays as check boxes, stored as the JSON list of ISO weekdays."""
 
     reception_weekdays = forms.TypedMultipleChoiceField(
@@ -164,7 +123,7 @@ class LiaisonStationForm(ScopedModelForm):
         return cleaned
 
 
-class CongressForm(ScopedModelForm):
+class CongressForm(PluginModelForm):
     """A site hosts the congress of its own division and of its townships (the
     province's site also the national deputies elected in the province), so no
     site can claim a code that belongs to another."""

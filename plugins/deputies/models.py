@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cms.plugins import api
+from cms.plugins import api, site_access
 from cms.plugins.db import SiteOwnedModel, SiteOwnedQuerySet
 from cms.services import performance
 
@@ -125,6 +125,8 @@ class EndReason(models.TextChoices):
 class Congress(SiteOwnedModel):
     """The people's congress of one level and division (a Popolo organization)."""
 
+    township_field = "division_code"
+
     public_text_fields = ("name",)
 
     name = models.CharField(_("名称"), max_length=100)
@@ -174,6 +176,9 @@ def chinese_number(n: int) -> str:
 class Term(SiteOwnedModel):
     """A term (届) of a congress, e.g. the 14th Provincial People's Congress."""
 
+    township_field = "congress__division_code"
+    label_related = ("congress",)
+
     congress = models.ForeignKey(
         Congress, on_delete=models.CASCADE, related_name="terms", verbose_name=_("人民代表大会")
     )
@@ -207,6 +212,9 @@ class Term(SiteOwnedModel):
 
 class TermPartModel(SiteOwnedModel):
     """A named part of one term (delegation, deputy group, constituency)."""
+
+    township_field = "term__congress__division_code"
+    label_related = ("term__congress",)
 
     public_text_fields = ("name",)
 
@@ -280,11 +288,16 @@ class Constituency(TermPartModel):
 class PersonQuerySet(SiteOwnedQuerySet):
     def for_user(self, user):
         """The people the user's sites registered, or who sit in their sites' congresses."""
-        if user.is_superuser:
+        if site_access(user).is_superuser:
             return self
         own = super().for_user(user).values("pk")
         seated = Membership.objects.for_user(user).values("person_id")
         return self.filter(Q(pk__in=own) | Q(pk__in=seated))
+
+    def for_sites(self, site_ids):
+        """People registered by, or seated in a congress of, these sites."""
+        seated = Membership.objects.filter(site_id__in=site_ids).values("person_id")
+        return self.filter(Q(site_id__in=site_ids) | Q(pk__in=seated))
 
 
 class Person(SiteOwnedModel):
@@ -412,6 +425,9 @@ class Person(SiteOwnedModel):
 class Membership(SiteOwnedModel):
     """A person's seat in one congress for one term (a Popolo membership)."""
 
+    township_field = "congress__division_code"
+    label_related = ("person", "term__congress")
+
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("代表")
     )
@@ -498,6 +514,9 @@ class Membership(SiteOwnedModel):
 class Post(SiteOwnedModel):
     """A position in a congress's standing committee or a special committee."""
 
+    township_field = "term__congress__division_code"
+    label_related = ("term__congress",)
+
     public_text_fields = ("body",)
 
     class Role(models.TextChoices):
@@ -542,6 +561,8 @@ class Post(SiteOwnedModel):
 class PostHolding(SiteOwnedModel):
     """Who held a post, from when to when (a Popolo membership with a post)."""
 
+    township_field = "post__term__congress__division_code"
+
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="post_holdings", verbose_name=_("代表")
     )
@@ -575,6 +596,8 @@ WEEKDAYS = [(1, _("周一")), (2, _("周二")), (3, _("周三")), (4, _("周四"
 
 class LiaisonStation(SiteOwnedModel):
     """代表联络站 or 代表活动室: where deputies receive their constituents."""
+
+    township_field = "congress__division_code"
 
     public_text_fields = ("name", "address", "opening_hours", "description")
 
@@ -655,6 +678,8 @@ class LiaisonStation(SiteOwnedModel):
 class Reception(SiteOwnedModel):
     """A scheduled reception day at a station: who receives, when."""
 
+    township_field = "station__congress__division_code"
+
     public_text_fields = ("topic",)
 
     station = models.ForeignKey(
@@ -694,6 +719,8 @@ PerformanceKind = performance.PerformanceKind
 
 class PerformanceEntry(SiteOwnedModel):
     """One entry of a deputy's performance record (履职档案) in one term."""
+
+    township_field = "membership__congress__division_code"
 
     public_text_fields = ("title",)
 

@@ -9,7 +9,8 @@ sites they manage that have the plugin on. Two refinements on top:
   who manage all of that person's seats may delete them.
 * **Derived rows** (term, membership, post, …) take their ``site`` from their
   congress, term or station on save; their forms do not show it, and every
-  choice of a related record is limited to the user's sites (``forms``).
+  choice of a related record is limited to the user's sites (the core's
+  ``PluginModelForm``, every plugin screen's default form).
 
 The private fields (ID number, mobile, address) appear only in the person's
 edit form (the ID number masked); lists, inspect views and spreadsheet exports
@@ -33,6 +34,7 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail_modeladmin.helpers.search import DjangoORMSearchHandler
 from wagtail_modeladmin.options import modeladmin_register
 
+from cms.plugins import site_access
 from cms.plugins.admin import (
     PluginModelAdmin,
     PluginModelAdminGroup,
@@ -42,11 +44,18 @@ from cms.plugins.admin import (
 
 from . import admin_import  # noqa: F401  (registers the import/export admin URLs)
 from . import models as m
-from .forms import CongressForm, LiaisonStationForm, PersonForm, ScopedModelForm, people_for
+from .forms import CongressForm, LiaisonStationForm, PersonForm
 from .pinyin import normalise_query
 
 
-def _form(*panels, base=ScopedModelForm) -> ObjectList:
+def people_for(user):
+    """The people a user manages: registered by, or seated in a congress of, the sites
+    they hold that have the plugin on."""
+    enabled = site_access(user).enabled_site_ids("deputies")
+    return m.Person.objects.for_user(user).for_sites(enabled)
+
+
+def _form(*panels, base=None) -> ObjectList:
     return ObjectList(
         [FieldPanel(p) if isinstance(p, str) else p for p in panels], base_form_class=base
     )

@@ -26,6 +26,7 @@ from cms.content.models import (
     TownshipPage,
 )
 from cms.sitegroup.models import Level, SiteProfile
+from cms.sitegroup.provisioning import township_staff_group
 from fixtures import anhui
 
 CITY_CODES = {
@@ -144,6 +145,9 @@ def test_demo_users_and_their_groups(demo):
         assert not user.is_superuser
         assert list(user.groups.all()) == [group], username
     assert "feixi_reviewer2" in demo and "http://127.0.0.1:" in demo and "终审" in demo
+    shangpai = User.objects.get(username="shangpai_staff")
+    township = TownshipPage.objects.get(division_code="340123100")
+    assert list(shangpai.groups.all()) == [township_staff_group(township)]
 
 
 def test_second_run_creates_nothing(demo):

@@ -20,7 +20,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from cms.content.models import ArticlePage, ColumnPage
-from cms.sitegroup.permissions import site_ids_for_user
+from cms.sitegroup.access import site_access
 from cms.sitegroup.provisioning import grant_descendant_access, grant_tree_root_access
 
 # Titles are ASCII so the embedded search backend matches them on every database.
@@ -103,7 +103,7 @@ def test_site_ids_follow_the_grants(site_group, users):
     for who, codes in VISIBLE.items():
         if who == "root":
             continue
-        ids = set(site_ids_for_user(users[who]))
+        ids = set(site_access(users[who]).site_ids)
         for code in ("340123", "340121", "340200"):
             assert (site_group[code].site_id in ids) == (code in codes), (who, code)
 
@@ -175,11 +175,13 @@ def test_county_editor_cannot_open_edit_or_unpublish_another_countys_page(conten
     assert other.title == PAGE["340121"] and other.latest_revision.content["title"] != "hacked"
 
 
-def test_only_final_reviewers_publish_and_only_on_their_own_site(content, users, client):
+def test_pages_go_live_only_through_the_workflow_and_only_on_their_own_site(content, users, client):
     own, other = content["pages"]["340123"], content["pages"]["340121"]
     assert own.permissions_for_user(users["feixi"]).can_edit()
     assert not own.permissions_for_user(users["feixi"]).can_publish()
-    assert own.permissions_for_user(users["feixi_final"]).can_publish()
+    # The 终审 publishes by approving the last step, never around the 初审.
+    assert not own.permissions_for_user(users["feixi_final"]).can_publish()
+    assert own.permissions_for_user(users["feixi_final"]).can_edit()
     assert not other.permissions_for_user(users["feixi_final"]).can_publish()
     assert not other.permissions_for_user(users["feixi_final"]).can_edit()
 
@@ -187,7 +189,7 @@ def test_only_final_reviewers_publish_and_only_on_their_own_site(content, users,
     html = get_html(client, users["feixi"], reverse("wagtailadmin_pages:edit", args=[own.pk]))
     assert 'name="action-publish"' not in html
     html = get_html(client, users["feixi_final"], reverse("wagtailadmin_pages:edit", args=[own.pk]))
-    assert 'name="action-publish"' in html
+    assert 'name="action-publish"' not in html
 
     # The final reviewer cannot publish, nor unpublish, the neighbour's page.
     client.force_login(users["feixi_final"])

@@ -9,8 +9,8 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission
 
 from cms.content.models import ColumnPage, TownshipPage
+from cms.sitegroup.access import site_access
 from cms.sitegroup.models import SiteProfile
-from cms.sitegroup.permissions import site_ids_for_user
 
 INDEX = reverse("sitegroup_siteprofile_modeladmin_index")
 CREATE = reverse("sitegroup_siteprofile_modeladmin_create")
@@ -55,7 +55,7 @@ def test_admin_creates_a_site_with_parent_staff_grant(site_group, root_client, m
     assert {"news", "townships"} <= slugs
     assert profile.collection and len(profile.groups) == 3
     hefei_editor = make_user("hefei-editor", site_group["340100"].editors_group)
-    assert profile.site_id in site_ids_for_user(hefei_editor)
+    assert profile.site_id in site_access(hefei_editor).site_ids
 
 
 @pytest.mark.parametrize(
