@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import log
 from wagtail.models import Page
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
@@ -75,3 +76,27 @@ def register_review_log_actions(actions):
     actions.register_action(LOGIN_FAILED, _("登录失败"), _("登录失败"))
     actions.register_action(PERMISSION_CHANGE, _("权限变更"), _("权限变更"))
     actions.register_action(PUBLICATION_REFUSED, _("拒绝发布"), _("发布检查未通过,未发布"))
+
+
+# --- The audit administrator's audit log (cms.review.audit_admin) ------------------
+
+
+@hooks.register("register_admin_urls")
+def register_audit_log_urls():
+    from django.urls import path
+
+    from .audit_admin import audit_log_view
+
+    return [path("audit-log/", audit_log_view, name="review_audit_log")]
+
+
+class AuditLogMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("review.view_audit_log")
+
+
+@hooks.register("register_menu_item")
+def register_audit_log_menu_item():
+    return AuditLogMenuItem(
+        _("审计日志"), reverse("review_audit_log"), icon_name="history", order=9000
+    )
