@@ -29,9 +29,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, PageLogEntry
 
+from cms.services.audit import register_action
 from cms.services.tasks import task
 
 PURGED = "lianxi.audit_purged"
+register_action(PURGED, "清理过期审计日志", "删除了超过留存期限的审计日志")
 KINDS = {"page": PageLogEntry, "model": ModelLogEntry}
 #: Any constant: the advisory lock that serialises sealing on PostgreSQL.
 _LOCK_ID = 0x1A9C1

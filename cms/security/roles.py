@@ -1,7 +1,9 @@
 """The three separated administrator roles of 等保 level 3, kept as Wagtail groups.
 
-* 系统管理员 (system): sites, site settings, plugins, collections, workflows,
-  redirects, calendars and clocks; no users, no groups, no audit log;
+* 系统管理员 (system): Wagtail sites, site settings, plugins, collections,
+  workflows, redirects, calendars and clocks; no users, no groups, no audit
+  log (provisioning a new site of the group stays with the installer: the
+  网站群 screen is scoped to the sites one edits);
 * 安全管理员 (security): users, groups and their permissions, authenticators;
   no site configuration, no audit log;
 * 审计管理员 (audit): reads and exports the audit log, nothing else.
@@ -30,7 +32,6 @@ SYSTEM_MODELS = [
     ("wagtailcore", "workflow"),
     ("wagtailcore", "task"),
     ("wagtailcore", "locale"),
-    ("sitegroup", "siteprofile"),
     ("pluginregistry", "pluginswitch"),
     ("portal", "portalsettings"),
     ("apiaccess", "sitecorsorigin"),
