@@ -473,6 +473,11 @@ LIANXI_SPREADSHEET_MAX_BYTES = int(
 LIANXI_SPREADSHEET_MAX_UPLOAD_BYTES = int(
     os.environ.get("LIANXI_SPREADSHEET_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024))
 )
+# An admin import whose upload is larger than this runs as a background job with a
+# progress page (cms.services.jobs); smaller ones are imported inside the request.
+LIANXI_IMPORT_INLINE_MAX_BYTES = int(
+    os.environ.get("LIANXI_IMPORT_INLINE_MAX_BYTES", str(256 * 1024))
+)
 
 # --- Lianxi
 LIANXI_DEMO_PASSWORD = os.environ.get("LIANXI_DEMO_PASSWORD", "lianxi-demo-2026")
