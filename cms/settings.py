@@ -291,7 +291,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "worker-src": ["'self'", "blob:"],
         "frame-src": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        "frame-ancestors": ["'none'"],  # the admin's preview: 'self' (cms.middleware)
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

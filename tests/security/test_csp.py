@@ -24,7 +24,7 @@ def test_admin_pages_load_with_the_policy(site_group, make_user, url):
     rules = policy(response)
     assert rules["default-src"] == ["'self'"]
     assert rules["object-src"] == ["'none'"]
-    assert rules["frame-ancestors"] == ["'self'"]
+    assert rules["frame-ancestors"] == ["'none'"]  # as X-Frame-Options: DENY
     for sources in rules.values():
         for source in sources:
             assert not re.match(r"^(https?:|\*|//)", source), source  # no foreign host
@@ -36,3 +36,13 @@ def test_login_and_docs_pages_carry_it_too(db, url):
     response = Client().get(url)
     assert response.status_code == 200
     assert policy(response)["script-src"][0] == "'self'"
+
+
+def test_only_the_admins_own_preview_may_be_framed_and_only_by_the_admin(site_group, make_user):
+    client = Client()
+    client.force_login(make_user("csp-previewer", superuser=True))
+    home = site_group["340123"].site.root_page
+    response = client.get(f"/admin/pages/{home.pk}/edit/preview/")
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert policy(response)["frame-ancestors"] == ["'self'"]
+    assert policy(client.get("/admin/"))["frame-ancestors"] == ["'none'"]
