@@ -51,6 +51,7 @@ OPEN_URL_NAMES = {
     "security_second_factor_enrol",
     "security_second_factor_verify",
     "wagtailadmin_javascript_catalog",
+    "wagtailadmin_sprite",
 }
 
 
