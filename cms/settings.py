@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cms.api",  # REST API v1; its management commands (export_openapi, export_api_examples)
     "cms.apiaccess",  # API tokens, per-site CORS origins, API cache invalidation
     "cms.portal",  # REST API v1: micro-portal site settings (PortalSettings)
+    "cms.security",  # 等保: password rules, session timeouts, 2FA, admin roles (docs/security.md)
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",  # CDN purge of changed API URLs (cms.apiaccess)
     "wagtail.api.v3",  # only for its admin screen of wagtailcore.APIToken (用户 → API tokens)
@@ -83,6 +84,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",  # two-factor login (cms.security)
+    "django_otp.plugins.otp_totp",
+    "axes",  # login lockout per account and per address (cms.security)
+    "csp",  # Content-Security-Policy header
 ]
 
 # --- Plugins (see docs/plugins.md). This repository's plugins by package path
@@ -123,9 +128,17 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 等保 (docs/security.md): idle and absolute session limits, the address of the
+    # audit log, the second factor, the Content-Security-Policy (login lockout: axes, last).
+    "cms.security.middleware.SessionTimeoutMiddleware",
+    "cms.review.audit.AuditAddressMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cms.security.middleware.SecondFactorMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.middleware.PreviewFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -219,12 +232,72 @@ LIANXI_SEARCH_TIMEOUT = float(os.environ.get("LIANXI_SEARCH_TIMEOUT", "10"))  # 
 LIANXI_SEARCH_RETRY_SECONDS = float(os.environ.get("LIANXI_SEARCH_RETRY_SECONDS", "10"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
+# --- 等保 2.0 level 3 (cms.security, docs/security.md)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out accounts and addresses
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Password complexity and history.
+LIANXI_PASSWORD_MIN_LENGTH = int(os.environ.get("LIANXI_PASSWORD_MIN_LENGTH", "10"))
+LIANXI_PASSWORD_MIN_CLASSES = int(os.environ.get("LIANXI_PASSWORD_MIN_CLASSES", "3"))
+LIANXI_PASSWORD_HISTORY = int(os.environ.get("LIANXI_PASSWORD_HISTORY", "5"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": LIANXI_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "cms.security.validators.CharacterClassValidator"},
+    {"NAME": "cms.security.validators.PasswordHistoryValidator"},
 ]
+# Login lockout (django-axes): after LIANXI_LOGIN_FAILURE_LIMIT failures an account, and
+# separately an address, is refused for LIANXI_LOGIN_LOCKOUT_MINUTES. The address is the
+# one cms.services.clients.client_ip trusts.
+AXES_FAILURE_LIMIT = int(os.environ.get("LIANXI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("LIANXI_LOGIN_LOCKOUT_MINUTES", "30")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "cms.services.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit log (cms.review.audit)
+AXES_VERBOSE = False
+# Sessions: logged out after LIANXI_SESSION_IDLE_MINUTES without a request, and
+# LIANXI_SESSION_MAX_HOURS after logging in whatever happens ("remember me" included).
+LIANXI_SESSION_IDLE_MINUTES = int(os.environ.get("LIANXI_SESSION_IDLE_MINUTES", "30"))
+LIANXI_SESSION_MAX_HOURS = int(os.environ.get("LIANXI_SESSION_MAX_HOURS", "8"))
+SESSION_COOKIE_AGE = LIANXI_SESSION_MAX_HOURS * 3600
+# Two factors (django-otp TOTP) for superusers and every group with the permission
+# security.requires_second_factor (the three admin roles, the reviewers).
+OTP_TOTP_ISSUER = os.environ.get("LIANXI_TOTP_ISSUER", "联系人大网站群")
+LIANXI_DEMO_TOTP_SEED = os.environ.get("LIANXI_DEMO_TOTP_SEED", "JBSWY3DPEHPK3PXPLIANXIDEMO234567")
+# The audit log (cms.review.audit): HMAC hash chain keyed from SECRET_KEY unless set,
+# entries kept at least LIANXI_AUDIT_RETENTION_DAYS (never fewer than 180).
+LIANXI_AUDIT_HMAC_KEY = os.environ.get("LIANXI_AUDIT_HMAC_KEY", "")
+LIANXI_AUDIT_RETENTION_DAYS = int(os.environ.get("LIANXI_AUDIT_RETENTION_DAYS", "180"))
+if LIANXI_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("LIANXI_AUDIT_RETENTION_DAYS: 网络安全法要求日志至少留存 180 天。")
+# Content-Security-Policy (django-csp) on every response: no foreign host anywhere.
+# Wagtail's admin still has inline <script> blocks and style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],  # the admin's preview: 'self' (cms.middleware)
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar requests to a foreign host
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -400,6 +473,11 @@ LIANXI_SPREADSHEET_MAX_BYTES = int(
 )
 LIANXI_SPREADSHEET_MAX_UPLOAD_BYTES = int(
     os.environ.get("LIANXI_SPREADSHEET_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024))
+)
+# An admin import whose upload is larger than this runs as a background job with a
+# progress page (cms.services.jobs); smaller ones are imported inside the request.
+LIANXI_IMPORT_INLINE_MAX_BYTES = int(
+    os.environ.get("LIANXI_IMPORT_INLINE_MAX_BYTES", str(256 * 1024))
 )
 
 # --- Lianxi

@@ -19,9 +19,10 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        # Documents only through /documents/<id>/<name> (cms.content.documents decides).
+        # Documents only through /documents/<id>/<name> (cms.content.documents decides);
+        # private/ (uploads waiting for a background job) is never served.
         re_path(
-            r"^{}(?P<path>(?!documents/).*)$".format(settings.MEDIA_URL.lstrip("/")),
+            r"^{}(?P<path>(?!documents/|private/).*)$".format(settings.MEDIA_URL.lstrip("/")),
             serve_static,
             {"document_root": settings.MEDIA_ROOT},
         )

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from cms.sitegroup.models import SiteProfile
 from cms.sitegroup.provisioning import SiteSpec, provision_site, provision_township
@@ -27,6 +28,43 @@ def _test_settings(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()
+
+
+# --- Logging in to the admin with two factors (cms.security) ------------------------
+
+_force_login_without_second_factor = Client.force_login
+
+
+def verified_login(client, user, backend=None):
+    """Log ``user`` in as after the password *and* a TOTP code.
+
+    The user gets a confirmed TOTP device if they have none, and the session
+    carries django-otp's verified-device key, exactly as the verification
+    screen leaves it. Every test's ``client.force_login`` does this (see
+    ``_second_factor_in_force_login``), so admin tests written before two
+    factors keep working; ``unverified_login`` logs in with the password only.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _force_login_without_second_factor(client, user, backend)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="测试", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_in_force_login(monkeypatch):
+    monkeypatch.setattr(Client, "force_login", verified_login)
+
+
+@pytest.fixture
+def unverified_login():
+    """``unverified_login(client, user)``: a session after the password, before the code."""
+    return _force_login_without_second_factor
 
 
 def build_site_group() -> dict:

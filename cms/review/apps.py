@@ -23,3 +23,9 @@ class ReviewConfig(AppConfig):
         post_delete.connect(checks.clear_cache, sender=SensitiveWord, dispatch_uid="review.words")
         site_provisioned.connect(workflows.on_site_provisioned, dispatch_uid="review.workflow")
         audit.connect()
+
+        from cms.services.schedule import register_sweep
+
+        from .audit_chain import purge_expired_audit_log
+
+        register_sweep("review.purge_audit_log", purge_expired_audit_log, every="daily at 03:30")

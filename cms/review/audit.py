@@ -8,9 +8,17 @@ group membership and page/collection permissions are logged here with the
 actions ``lianxi.login``, ``lianxi.login_failed`` and
 ``lianxi.permission_change``. Who made a change comes from Wagtail's
 ``LogContext``, which the admin sets for every request.
+
+等保 level 3 (docs/security.md): every entry also gets ``data["ip"]``, the
+client's address as ``cms.services.clients.client_ip`` knows it (set for the
+request by :class:`AuditAddressMiddleware`; empty for commands and background
+tasks), and a link in the HMAC hash chain of ``cms.review.audit_chain``
+(tamper evidence, ``verify_audit_log``, retention and export).
 """
 
 from __future__ import annotations
+
+import contextvars
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -23,12 +31,44 @@ from wagtail.models import (
     PageLogEntry,
 )
 
+from cms.services.clients import client_ip
 from cms.sitegroup.tree import site_values_for_path as profile_values_for_path
 
 LOGIN = "lianxi.login"
 LOGIN_FAILED = "lianxi.login_failed"
 PERMISSION_CHANGE = "lianxi.permission_change"
 PUBLICATION_REFUSED = "lianxi.publication_refused"
+
+
+# --- The source address on every log entry ------------------------------------
+
+_address: contextvars.ContextVar[str] = contextvars.ContextVar("lianxi_audit_ip", default="")
+
+
+class AuditAddressMiddleware:
+    """Remember the client's address for the log entries written during the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _address.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _address.reset(token)
+
+
+def current_address() -> str:
+    return _address.get()
+
+
+def add_address_to_entry(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk:
+        return
+    data = instance.data if isinstance(instance.data, dict) else {}
+    if "ip" not in data:
+        instance.data = {**data, "ip": current_address()}
 
 
 # --- The site on every log entry --------------------------------------------
@@ -121,8 +161,8 @@ def add_site_to_model_entry(sender, instance, **kwargs):
 
 def _client_ip(request) -> str:
     if request is None:
-        return ""
-    return request.META.get("REMOTE_ADDR", "")
+        return current_address()
+    return client_ip(request)
 
 
 def _sites_of_user(user) -> list[dict]:
@@ -329,6 +369,11 @@ def connect() -> None:
 
     User = get_user_model()
     uid = "lianxi.review.audit"
+    from . import audit_chain
+
+    pre_save.connect(add_address_to_entry, sender=PageLogEntry, dispatch_uid=f"{uid}.page_ip")
+    pre_save.connect(add_address_to_entry, sender=ModelLogEntry, dispatch_uid=f"{uid}.model_ip")
+    audit_chain.connect()
     pre_save.connect(add_site_to_page_entry, sender=PageLogEntry, dispatch_uid=f"{uid}.page")
     pre_save.connect(add_site_to_model_entry, sender=ModelLogEntry, dispatch_uid=f"{uid}.model")
     user_logged_in.connect(on_user_logged_in, dispatch_uid=f"{uid}.login")

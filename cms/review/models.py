@@ -103,3 +103,35 @@ class AutomaticCheckTask(Task):
     class Meta:
         verbose_name = _("自动检查")
         verbose_name_plural = _("自动检查")
+
+
+class AuditSeal(models.Model):
+    """One link of the audit log's hash chain (cms.review.audit).
+
+    ``digest`` is the HMAC of the log entry's content and of the link before
+    it (``previous``), so an entry changed, removed or slipped in later breaks
+    the chain from that point; ``manage.py verify_audit_log`` names the first
+    broken link. The permission ``view_audit_log`` is the audit
+    administrator's: reading and exporting the audit log.
+    """
+
+    kind = models.CharField(
+        _("记录表"), max_length=8, choices=[("page", "页面"), ("model", "对象")]
+    )
+    entry_id = models.BigIntegerField(_("记录编号"))
+    previous = models.CharField(_("前一环摘要"), max_length=64, blank=True)
+    digest = models.CharField(_("摘要"), max_length=64)
+    sealed_at = models.DateTimeField(_("封存时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        default_permissions = ()
+        permissions = [("view_audit_log", _("查看与导出审计日志"))]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "entry_id"], name="review_auditseal_entry")
+        ]
+        verbose_name = _("审计日志封存")
+        verbose_name_plural = _("审计日志封存")
+
+    def __str__(self):
+        return f"{self.kind}:{self.entry_id}"

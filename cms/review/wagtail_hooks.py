@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import log
 from wagtail.models import Page
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
@@ -110,3 +111,27 @@ def refuse_withdrawing_by_reviewers(request, page):
             raise PermissionDenied(
                 gettext("只有提交人可以撤回审核流程；审核人请“退回修改”并说明理由。")
             )
+
+
+# --- The audit administrator's audit log (cms.review.audit_admin) ------------------
+
+
+@hooks.register("register_admin_urls")
+def register_audit_log_urls():
+    from django.urls import path
+
+    from .audit_admin import audit_log_view
+
+    return [path("audit-log/", audit_log_view, name="review_audit_log")]
+
+
+class AuditLogMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("review.view_audit_log")
+
+
+@hooks.register("register_menu_item")
+def register_audit_log_menu_item():
+    return AuditLogMenuItem(
+        _("审计日志"), reverse("review_audit_log"), icon_name="history", order=9000
+    )

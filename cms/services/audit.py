@@ -27,10 +27,22 @@ def registered_actions() -> dict[str, tuple[str, str]]:
     return dict(_actions)
 
 
+def _unwrap(value):
+    """``request.user`` is a lazy proxy; Wagtail's log finds its log model by the real type."""
+    from django.utils.functional import SimpleLazyObject, empty
+
+    if isinstance(value, SimpleLazyObject):
+        if value._wrapped is empty:
+            value._setup()
+        return value._wrapped
+    return value
+
+
 def audit(instance, action: str, user=None, data: dict[str, Any] | None = None, **kwargs):
     """Record ``action`` on ``instance`` by ``user`` (or the current request's user)."""
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
+    instance, user = _unwrap(instance), _unwrap(user)
     return log(instance=instance, action=action, user=user, data=data or {}, **kwargs)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -234,3 +235,59 @@ class DeadlineSetting(models.Model):
         from .deadlines import validate_setting
 
         validate_setting(self)
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class BackgroundJob(models.Model):
+    """A long piece of admin work (a large import) run by a worker, with its progress.
+
+    Made by ``cms.services.jobs.start``; the task moves it through the
+    statuses and writes ``done``/``total`` as it goes, so the admin's status
+    page (refreshing itself) shows how far it got; ``result`` is what the
+    work reports at the end (the import report). The uploaded file is kept
+    under ``private/`` of the default storage (never served) until the work ends.
+    """
+
+    kind = models.CharField(_("类型"), max_length=64, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    stage = models.CharField(_("阶段"), max_length=32, blank=True)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    result = models.JSONField(_("结果"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    error = models.TextField(_("错误"), blank=True)
+    file = models.FileField(_("文件"), upload_to="private/jobs/", blank=True, max_length=255)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return int(self.done * 100 / self.total) if self.total else 0

@@ -169,6 +169,9 @@ def provision_site(spec: SiteSpec) -> tuple[SiteProfile, bool]:
         f"{code} {spec.name} · 终审"
     )
     profile.save()
+    # 等保: reviewers log in with two factors (cms.security).
+    for group in (profile.first_reviewers_group, profile.final_reviewers_group):
+        group.permissions.add(_perm("security", "requires_second_factor"))
 
     grant_staff_access(profile, home, profile.collection)
 

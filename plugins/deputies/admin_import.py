@@ -7,31 +7,42 @@ links the screen from the plugin's menu. Wagtail's admin URLs already refuse
 anonymous users (login redirect); these views also require the deputies
 permission and at least one site the user manages that has a congress and
 the plugin on.
+
+An upload larger than ``LIANXI_IMPORT_INLINE_MAX_BYTES`` is imported by a
+worker (``cms.services.jobs``): the user lands on ``deputies_import_status``,
+which reloads itself showing the stage and rows done, then shows the same
+report as an inline import (errors by row, counts).
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.models import Site
 
-from cms.services import spreadsheets
+from cms.services import jobs, spreadsheets
 from cms.services.sites import UnknownDivisionCode, get_site_profile
+from cms.services.tasks import task
 
 from . import exporter, popolo
-from .importer import COUNT_LABELS, import_workbook, importable_congresses
+from .importer import COUNT_LABELS, ImportReport, import_workbook, importable_congresses
 
 #: Row errors shown on the report page; the rest are counted.
 SHOWN_ERRORS = 1000
+JOB_KIND = "deputies.import"
+STAGES = {"check": "逐行校验", "plan": "比对已有数据", "write": "写入"}
 
 
 class ImportForm(forms.Form):
@@ -76,30 +87,86 @@ def import_view(request):
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
+            upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
+            if upload.size > settings.LIANXI_IMPORT_INLINE_MAX_BYTES:
+                # A large register: checked and written by a worker, watched on a status page.
+                job = jobs.start(
+                    JOB_KIND, request.user, import_workbook_job, upload=upload, dry_run=dry_run
+                )
+                return redirect("deputies_import_status", job.pk)
             # The upload is read where Django put it (memory or a temporary
             # file): openpyxl streams it in read-only mode.
-            report = import_workbook(
-                form.cleaned_data["file"],
-                user=request.user,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-            return TemplateResponse(
-                request,
-                "deputies/admin/import_report.html",
-                {
-                    "report": report,
-                    "errors": report.errors[:SHOWN_ERRORS],
-                    "hidden_errors": max(len(report.errors) - SHOWN_ERRORS, 0),
-                    "counts": [
-                        (label, report.counts[key])
-                        for key, label in COUNT_LABELS
-                        if report.counts[key]
-                    ],
-                },
-            )
+            report = import_workbook(upload, user=request.user, dry_run=dry_run)
+            return _report_response(request, report)
     else:
         form = ImportForm()
     return TemplateResponse(request, "deputies/admin/import.html", {"form": form, "sites": sites})
+
+
+def _report_response(request, report: ImportReport):
+    return TemplateResponse(
+        request,
+        "deputies/admin/import_report.html",
+        {
+            "report": report,
+            "errors": report.errors[:SHOWN_ERRORS],
+            "hidden_errors": max(len(report.errors) - SHOWN_ERRORS, 0),
+            "counts": [
+                (label, report.counts[key]) for key, label in COUNT_LABELS if report.counts[key]
+            ],
+        },
+    )
+
+
+def _report_data(report: ImportReport) -> dict:
+    return {
+        "errors": [list(error) for error in report.errors],
+        "rows": report.rows,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "counts": dict(report.counts),
+        "congresses": list(report.congresses),
+        "dry_run": report.dry_run,
+    }
+
+
+def _report_from(data: dict) -> ImportReport:
+    return ImportReport(
+        errors=[tuple(error) for error in data.get("errors", [])],
+        rows=data.get("rows", 0),
+        created=data.get("created", 0),
+        updated=data.get("updated", 0),
+        unchanged=data.get("unchanged", 0),
+        counts=Counter(data.get("counts", {})),
+        congresses=data.get("congresses", []),
+        dry_run=data.get("dry_run", False),
+    )
+
+
+@task()
+def import_workbook_job(job_id: int, dry_run: bool = False) -> None:
+    """A large workbook uploaded in the admin, imported by a worker (cms.services.jobs)."""
+
+    def work(job, progress):
+        with job.file.open("rb") as upload:
+            report = import_workbook(upload, user=job.user, dry_run=dry_run, progress=progress)
+        return _report_data(report)
+
+    jobs.run(job_id, work)
+
+
+def import_status_view(request, job_id: int):
+    """How far a background import got; its report once finished (the uploader's only)."""
+    _require(request, "deputies.add_person")
+    job = get_object_or_404(jobs.BackgroundJob, pk=job_id, kind=JOB_KIND)
+    if job.user_id != request.user.pk and not request.user.is_superuser:
+        raise PermissionDenied
+    if job.status == jobs.JobStatus.DONE:
+        return _report_response(request, _report_from(job.result))
+    return jobs.status_response(
+        request, job, title=_("代表名册导入"), back_url=reverse("deputies_import"), stages=STAGES
+    )
 
 
 def template_view(request):
@@ -144,6 +211,7 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
 def register_import_urls():
     return [
         path("deputies/import/", import_view, name="deputies_import"),
+        path("deputies/import/<int:job_id>/", import_status_view, name="deputies_import_status"),
         path("deputies/import/template/", template_view, name="deputies_import_template"),
         path("deputies/export/xlsx/", export_xlsx_view, name="deputies_export_xlsx"),
         path("deputies/export/popolo/", export_popolo_view, name="deputies_export_popolo"),

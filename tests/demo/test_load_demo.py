@@ -150,6 +150,36 @@ def test_demo_users_and_their_groups(demo):
     assert list(shangpai.groups.all()) == [township_staff_group(township)]
 
 
+def test_demo_admin_roles_log_in_with_the_printed_totp_key(demo, settings):
+    """A newcomer logs in as each admin role with the printed password and demo key."""
+    from django.test import Client
+
+    from cms.security import roles
+
+    assert settings.LIANXI_DEMO_TOTP_SEED in demo and "demo_totp_code" in demo
+    for username, group in (
+        ("sysadmin", roles.SYSTEM),
+        ("secadmin", roles.SECURITY),
+        ("auditadmin", roles.AUDIT),
+    ):
+        assert username in demo
+        user = get_user_model().objects.get(username=username)
+        assert [g.name for g in user.groups.all()] == [group] and not user.is_superuser
+        client = Client()
+        response = client.post(
+            "/admin/login/", {"username": username, "password": "demo-pass-for-tests"}
+        )
+        assert response.status_code == 302
+        verify = client.get("/admin/")["Location"]
+        assert verify.startswith("/admin/security/second-factor/verify/")
+        out = io.StringIO()
+        call_command("demo_totp_code", stdout=out)
+        code = out.getvalue().split("当前动态口令:")[1][:6]
+        response = client.post(verify, {"code": code})  # each user has their own device
+        assert response.status_code == 302
+        assert client.get("/admin/").status_code == 200
+
+
 def test_second_run_creates_nothing(demo):
     User = get_user_model()
     editor = User.objects.get(username="feixi_editor")

@@ -20,12 +20,16 @@ def entries_for(obj, action):
 def test_login_and_failed_login_are_logged_with_the_site(site_group, make_user):
     feixi = site_group[FEIXI]
     user = make_user("fx-login", feixi.editors_group)
-    client = Client()
-    assert not client.login(username="fx-login", password="wrong")
-    assert client.login(username="fx-login", password="pw-lianxi-test")
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    url = reverse("wagtailadmin_login")
+    response = client.post(url, {"username": "fx-login", "password": "wrong"})
+    assert response.status_code == 200  # the form again, with an error
+    response = client.post(url, {"username": "fx-login", "password": "pw-lianxi-test"})
+    assert response.status_code == 302
     failed = entries_for(user, "lianxi.login_failed").get()
     login = entries_for(user, "lianxi.login").get()
     assert login.user_id == user.pk
+    assert login.data["ip"] == failed.data["ip"] == "203.0.113.7"
     assert login.data["site"] == FEIXI and login.data["sites"] == [FEIXI]
     assert failed.data["site"] == FEIXI and failed.data["username"] == "fx-login"
 

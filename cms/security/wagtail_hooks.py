@@ -1,0 +1,33 @@
+"""Admin URLs of the second factor, and the security administrator's menu item."""
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import views
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    return [
+        path("security/second-factor/enrol/", views.enrol, name="security_second_factor_enrol"),
+        path("security/second-factor/verify/", views.verify, name="security_second_factor_verify"),
+        path("security/second-factor/", views.devices, name="security_second_factor_devices"),
+        path(
+            "security/second-factor/<int:user_id>/reset/",
+            views.reset,
+            name="security_second_factor_reset",
+        ),
+    ]
+
+
+class ManagerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("security.manage_second_factor")
+
+
+@hooks.register("register_settings_menu_item")
+def register_devices_menu_item():
+    return ManagerMenuItem(
+        "动态口令管理", reverse("security_second_factor_devices"), icon_name="lock", order=610
+    )
