@@ -324,6 +324,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No validator badge: it would send the schema's URL to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # REST API v1 content endpoints: name the shared choice sets once (docs/api.md).
     "ENUM_NAME_OVERRIDES": {
         "PageTypeEnum": "cms.api.scope.PAGE_TYPE_CHOICES",
