@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cms.sitegroup",
     "cms.content",
     "cms.review",
+    "cms.people",  # staff accounts' names and units (StaffProfile)
     "cms.plugins",  # plugin framework (app label "pluginregistry")
     "cms.services",  # shared core services (working-day calendar...)
     "search",  # site-group search, app label "search_index" (docs/search.md)

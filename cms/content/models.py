@@ -98,7 +98,11 @@ class LianxiPage(Page):
     def _set_core_field_defaults(self):
         # Wagtail's own default slug is the ASCII slugify of the title, empty for
         # Chinese: pages built in code (imports, fixtures) get the pinyin instead.
-        if not self.slug and self.title and (self.path or getattr(self, "_cached_parent_obj", None)):
+        if (
+            not self.slug
+            and self.title
+            and (self.path or getattr(self, "_cached_parent_obj", None))
+        ):
             from .slugs import pinyin_slug
 
             base = pinyin_slug(self.title)
