@@ -42,7 +42,9 @@ def chinese_query(query):
             # The compilers treat the last plain-text term as a prefix in autocomplete.
             parts.append(PlainText(" ".join(phrase.tokens)) if len(phrase.tokens) == 1 else None)
             if parts[-1] is None:
-                parts[-1] = And([Phrase(" ".join(phrase.tokens[:-1])), PlainText(phrase.tokens[-1])])
+                parts[-1] = And(
+                    [Phrase(" ".join(phrase.tokens[:-1])), PlainText(phrase.tokens[-1])]
+                )
         else:
             parts.append(Phrase(" ".join(phrase.tokens)))
     if not parts:
