@@ -21,7 +21,7 @@ from wagtail.admin.panels import (
     PageChooserPanel,
 )
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager, Site
 from wagtail.search import index
 
 from cms.sitegroup.models import township_code_validator
@@ -138,6 +138,20 @@ class LianxiPage(Page):
     def get_template(self, request, *args, **kwargs):
         # Lianxi is headless: one plain template serves editors' previews.
         return "content/page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["site_name"] = self._site_name(request)
+        return context
+
+    def _site_name(self, request) -> str:
+        """The portal's name for the preview header (a new page: its parent's site)."""
+        profile = self.get_site_profile() if self.path else None
+        if profile is None:
+            parent = getattr(self, "_cached_parent_obj", None)
+            site = parent.get_site() if parent is not None else Site.find_for_request(request)
+            profile = getattr(site, "profile", None) if site else None
+        return profile.name if profile is not None else ""
 
     def get_site_profile(self):
         site = self.get_site()

@@ -222,3 +222,12 @@ def test_demo_has_a_submission_the_automatic_check_stopped(demo):
     assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
     assert "演示敏感词" in state.current_task_state.comment
     assert page.owner.username == "feixi_editor" and not page.live
+
+
+def test_api_urls_keep_the_demo_port(demo, client):
+    response = client.get("/api/v1/pages/", {"site": "340123", "limit": 1})
+    assert response.status_code == 200
+    url = response.json()["results"][0]["url"]
+    assert url.startswith("http://340123.localhost:8000/"), url
+    site = client.get("/api/v1/sites/340123/").json()
+    assert site["url"].startswith("http://340123.localhost:8000/")
