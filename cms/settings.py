@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cms.content",
     "cms.review",
     "cms.people",  # staff accounts' names and units (StaffProfile)
+    "cms.dashboard",  # the admin's home screen (cockpit)
     "cms.plugins",  # plugin framework (app label "pluginregistry")
     "cms.services",  # shared core services (working-day calendar...)
     "search",  # site-group search, app label "search_index" (docs/search.md)
