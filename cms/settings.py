@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cms.sitegroup",
     "cms.content",
     "cms.review",
+    "django.contrib.humanize",  # its zh_Hans catalogue: "3 分钟前" in Wagtail's status lines
     "cms.people",  # staff accounts' names and units (StaffProfile)
     "cms.dashboard",  # the admin's home screen (cockpit)
     "cms.plugins",  # plugin framework (app label "pluginregistry")

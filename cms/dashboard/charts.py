@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import escape
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -41,7 +42,7 @@ def weekly_chart(weeks: list[dt.date], counts: list[int], title: str) -> str:
     # pygal still writes an inline config script and credits in comments: neither is
     # needed to read the chart, and a Content-Security-Policy would refuse the script.
     svg = _SCRIPT.sub("", svg)
-    svg = _COMMENT.sub("", svg)
+    svg = _COMMENT.sub("", svg).replace("<title>Pygal</title>", f"<title>{escape(title)}</title>")
     # An accessible name for screen readers; the values are printed on the bars.
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1)
     return mark_safe(svg)  # noqa: S308 (pygal escapes the labels it writes)

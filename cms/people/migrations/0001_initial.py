@@ -5,12 +5,37 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+#: Wagtail's migrations create two groups and a workflow with English names; a
+#: Chinese office sees them in 用户组 and 工作流. Renamed only if still untouched.
+DEFAULT_NAMES = (
+    ("auth", "Group", "Editors", "编辑(默认组)"),
+    ("auth", "Group", "Moderators", "审核员(默认组)"),
+    ("wagtailcore", "Workflow", "Moderators approval", "默认审核流程"),
+    ("wagtailcore", "Task", "Moderators approval", "审核员审批(默认)"),
+)
+
+
+def chinese_default_names(apps, schema_editor):
+    for app, model, english, chinese in DEFAULT_NAMES:
+        apps.get_model(app, model).objects.filter(name=english).update(name=chinese)
+
+
+def english_default_names(apps, schema_editor):
+    for app, model, english, chinese in DEFAULT_NAMES:
+        apps.get_model(app, model).objects.filter(name=chinese).update(name=english)
+
+
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        # After Wagtail's own data migrations, which look these groups up by name.
+        ('wagtailcore', '0098_apitoken'),
+        ('wagtailimages', '0027_image_description'),
+        ('wagtaildocs', '0014_alter_document_file_size'),
+        ('wagtailadmin', '0006_formstate'),
     ]
 
     operations = [
@@ -28,4 +53,5 @@ class Migration(migrations.Migration):
                 'ordering': ['unit', 'name'],
             },
         ),
+        migrations.RunPython(chinese_default_names, english_default_names),
     ]
