@@ -54,26 +54,21 @@ def chinese_query(query):
 
 def _tokenizing_indexer(base):
     class ChineseObjectIndexer(base):
-        """The stock indexer; with our backend its texts are stored as tokens."""
+        """The stock indexer; with our backend every text value is stored as tokens.
 
-        def _tokens(self, text):
-            return index_text(text) if getattr(self, "_chinese", False) else text
+        ``prepare_value`` is where both vendors' indexers turn a field's value
+        into text (SQLite stores it, PostgreSQL turns it into a ``tsvector``).
+        """
 
         def __init__(self, obj, backend):
             super().__init__(obj, backend)
             self._chinese = getattr(backend, "chinese_tokens", False)
 
-        @property
-        def title(self):
-            return self._tokens(base.title.func(self))
-
-        @property
-        def body(self):
-            return self._tokens(base.body.func(self))
-
-        @property
-        def autocomplete(self):
-            return self._tokens(base.autocomplete.func(self))
+        def prepare_value(self, value):
+            text = super().prepare_value(value)
+            if self._chinese and isinstance(value, str):
+                return index_text(text)
+            return text
 
     ChineseObjectIndexer.__name__ = base.__name__
     return ChineseObjectIndexer

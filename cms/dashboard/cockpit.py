@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.models import Page, TaskState, WorkflowState
 
@@ -196,13 +197,17 @@ class Cockpit:
             Page.objects.filter(self._in_sites(), owner=self.user)
             .filter(Q(live=False) | Q(has_unpublished_changes=True))
             .exclude(
-                pk__in=WorkflowState.objects.filter(
-                    status__in=(
-                        WorkflowState.STATUS_IN_PROGRESS,
-                        WorkflowState.STATUS_NEEDS_CHANGES,
-                    ),
-                    base_content_type=ContentType.objects.get_for_model(Page),
-                ).values("object_id")
+                # In review or sent back: listed under 待我审核/被退回, not as a draft.
+                Exists(
+                    WorkflowState.objects.filter(
+                        status__in=(
+                            WorkflowState.STATUS_IN_PROGRESS,
+                            WorkflowState.STATUS_NEEDS_CHANGES,
+                        ),
+                        base_content_type=ContentType.objects.get_for_model(Page),
+                        object_id=Cast(OuterRef("pk"), CharField()),
+                    )
+                )
             )
             .order_by("-latest_revision_created_at")
             .values_list("pk", "draft_title", "path", "latest_revision_created_at")
