@@ -37,6 +37,8 @@ def weekly_chart(weeks: list[dt.date], counts: list[int], title: str) -> str:
         x_label_rotation=0, min_scale=2, max_scale=6,
     )  # fmt: skip
     chart.x_labels = [f"{d.month}/{d.day}" for d in weeks]
+    step = max(1, -(-max(counts, default=0) // 5))  # whole pages on the y axis
+    chart.y_labels = list(range(0, max(counts, default=0) + step + 1, step))
     chart.add(title, counts)
     svg = chart.render(is_unicode=True)
     # pygal still writes an inline config script and credits in comments: neither is
