@@ -29,6 +29,12 @@ PASSWORD = os.environ.get("LIANXI_DEMO_PASSWORD", "lianxi-demo-2026")
 SHOTS = [
     # (file, user, path)
     ("admin-dashboard.png", "feixi_editor", "/admin/"),
+    # The home screen (cockpit) of a county editor, a city and the province.
+    ("admin-cockpit-feixi.png", "feixi_editor", "/admin/"),
+    ("admin-cockpit-hefei.png", "hefei_editor", "/admin/"),
+    ("admin-cockpit-province.png", "anhui_editor", "/admin/"),
+    # The admin's own search finds Chinese words, drafts included.
+    ("admin-search-chinese.png", "feixi_editor", "/admin/pages/search/?q=联络站"),
     ("admin-explorer-feixi.png", "feixi_editor", "/admin/pages/"),
     ("admin-site-group.png", "admin", "/admin/sitegroup/siteprofile/"),
     ("admin-workflow-tasks.png", "admin", "/admin/workflows/list/"),
@@ -36,6 +42,10 @@ SHOTS = [
     ("admin-plugin-switches.png", "admin", "/admin/pluginregistry/pluginswitch/"),
     ("admin-deputies-list.png", "feixi_editor", "/admin/deputies/person/"),
 ]
+
+#: A submission the automatic check stopped: the demo's article of 肥西县 with a
+#: misspelt "联洛站" in its title (fixtures/demo.py), opened by its editor.
+REJECTED_SHOT = ("admin-rejected-submission.png", "feixi_editor", "联洛站")
 
 #: The deputies import report: (file, user, import page) — a workbook with
 #: mistakes is uploaded and the row-by-row report photographed.
@@ -101,8 +111,8 @@ def bad_import_workbook(path: Path) -> Path:
     return path
 
 
-def login(browser, base: str, user: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+def login(browser, base: str, user: str, height: int = 900):
+    context = browser.new_context(viewport={"width": 1400, "height": height}, locale="zh-CN")
     page = context.new_page()
     page.goto(f"{base}/admin/login/")
     page.fill("input[name=username]", user)
@@ -110,6 +120,14 @@ def login(browser, base: str, user: str):
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
     return page
+
+
+def rejected_edit_path(base: str, page, words: str) -> str:
+    """The edit URL of the page whose title holds ``words``, found with the admin's search."""
+    page.goto(f"{base}/admin/pages/search/?q={words}")
+    page.wait_for_load_state("networkidle")
+    link = page.locator("a[href*='/edit/']", has_text=words).first
+    return link.get_attribute("href")
 
 
 def take(base: str, out: Path) -> None:
@@ -129,8 +147,19 @@ def take(base: str, out: Path) -> None:
             page = sessions[user]
             page.goto(f"{base}{path}")
             page.wait_for_load_state("networkidle")
+            if filename.startswith("admin-cockpit"):
+                page.set_viewport_size({"width": 1400, "height": 2200})
             page.screenshot(path=str(out / filename))
+            page.set_viewport_size({"width": 1400, "height": 900})
             print("saved", out / filename)
+
+        # The stopped submission: its edit form, where the editor lands after submitting.
+        filename, user, words = REJECTED_SHOT
+        page = sessions.get(user) or login(browser, base, user)
+        page.goto(f"{base}{rejected_edit_path(base, page, words)}")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(out / filename))
+        print("saved", out / filename)
 
         # The import report: upload the workbook with mistakes (nothing is stored).
         filename, user, path = IMPORT_SHOT

@@ -24,8 +24,41 @@ def admin_search(request):
             )
         except EngineUnavailable:
             unavailable = True
+    rows = []
+    if result is not None:
+        names, types = site_names(), type_labels()
+        rows = [
+            {"hit": hit, "site": names.get(hit.site_code, hit.site_code),
+             "type": types.get(hit.type, hit.type)}
+            for hit in result.hits
+        ]  # fmt: skip
     return TemplateResponse(
         request,
         "search_index/admin_search.html",
-        {"q": q, "result": result, "unavailable": unavailable},
+        {"q": q, "result": result, "rows": rows, "unavailable": unavailable},
     )
+
+
+def site_names() -> dict[str, str]:
+    from cms.sitegroup.models import SiteProfile
+
+    return dict(SiteProfile.objects.values_list("division_code", "name"))
+
+
+def type_labels() -> dict[str, str]:
+    """Result types in Chinese: page types by their verbose name, plugin records by theirs."""
+    from django.apps import apps
+
+    from cms.content.models import LianxiPage
+
+    from .documents import page_type
+    from .registry import get_providers
+
+    labels = {
+        page_type(model): str(model._meta.verbose_name)
+        for model in apps.get_models()
+        if issubclass(model, LianxiPage)
+    }
+    for provider in get_providers():
+        labels[provider.kind] = str(provider.verbose_name or provider.model._meta.verbose_name)
+    return labels

@@ -13,6 +13,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from cms.plugins.api import plugin_urlpatterns
 from cms.plugins.registry import get_plugins
 
+from .docs import redoc_bundle
 from .me import MeView
 from .pages import PageDetailView, PageFindView, PageListView
 from .sites import ColumnListView, SiteDetailView, SiteTreeView
@@ -40,6 +41,7 @@ urlpatterns = [
     # Offline documentation: Swagger UI and Redoc served from our static files
     # (drf-spectacular-sidecar), never from a CDN.
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("me/", MeView.as_view(), name="api-me"),  # token auth (cms/api/me.py)
     path("sites/", SiteTreeView.as_view(), name="api-sites"),

@@ -62,3 +62,7 @@ class PluginSwitch(models.Model):
         if profile is not None:
             return f"{profile.name}({profile.division_code})"
         return self.site.site_name or self.site.hostname
+
+    # Column headings of the 插件启用 list.
+    plugin_name.fget.short_description = _("插件")
+    site_label.fget.short_description = _("站点")

@@ -83,10 +83,15 @@ class PluginSwitchAdmin(ModelAdmin):
     add_to_settings_menu = True
     permission_helper_class = PluginSwitchPermissionHelper
     edit_view_class = PluginSwitchEditView
-    list_display = ("plugin_name", "site_label", "enabled", "updated_at", "updated_by")
+    list_display = ("plugin_name", "site_label", "state", "updated_at", "updated_by")
     list_filter = (PluginListFilter, "enabled")
     search_fields = ("site__profile__name", "site__profile__division_code", "plugin")
     panels = [FieldPanel("enabled")]
+
+    def state(self, obj):
+        return _("启用") if obj.enabled else _("停用")
+
+    state.short_description = _("状态")
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("site__profile", "updated_by")

@@ -78,6 +78,82 @@ def refuse_publication_with_reason(request, page):
     return redirect(reverse("wagtailadmin_pages:edit", args=[quote(page.pk)]))
 
 
+# --- A submission the automatic check stopped: said at once, in red ----------------
+
+
+def _stopped_by_automatic_check(page):
+    """The rejected automatic-check task state of the page's latest submission, if any."""
+    from wagtail.models import TaskState, WorkflowState
+
+    from .models import AutomaticCheckTask
+
+    state = (
+        WorkflowState.objects.for_instance(page)
+        .filter(status=WorkflowState.STATUS_NEEDS_CHANGES)
+        .select_related("current_task_state__task")
+        .first()
+    )
+    task_state = state.current_task_state if state else None
+    if (
+        task_state is None
+        or task_state.status != TaskState.STATUS_REJECTED
+        or not isinstance(task_state.task.specific, AutomaticCheckTask)
+    ):
+        return None
+    return task_state
+
+
+def _problems_message(page, task_state):
+    from django.utils.html import format_html, format_html_join
+
+    from cms.content.publication import find_problems
+
+    problems = [p.message for p in find_problems(page.get_latest_revision_as_object())]
+    if not problems:  # the word list changed since: fall back on what the check said
+        problems = [task_state.comment]
+    return format_html(
+        '<strong>{}</strong><ul class="lianxi-problems">{}</ul>{}',
+        gettext("自动检查未通过,“%(title)s”没有进入审核。")
+        % {"title": page.get_admin_display_title()},
+        format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
+        gettext("请修改上述内容后重新提交审核。"),
+    )
+
+
+def _drop_success_messages(request):
+    from django.contrib import messages as django_messages
+
+    storage = django_messages.get_messages(request)
+    kept = [m for m in storage if m.level != django_messages.SUCCESS]  # marks all as read
+    for m in kept:
+        django_messages.add_message(request, m.level, m.message, extra_tags=m.extra_tags)
+
+
+def _after_submit(request, page):
+    if "action-submit" not in request.POST:
+        return None
+    task_state = _stopped_by_automatic_check(page)
+    if task_state is None:
+        return None
+    # Wagtail said "submitted for moderation" in green; it was not. The edit
+    # form it goes back to says why (``remind_what_the_check_found``).
+    _drop_success_messages(request)
+    return redirect(reverse("wagtailadmin_pages:edit", args=[quote(page.pk)]))
+
+
+hooks.register("after_create_page", _after_submit)
+hooks.register("after_edit_page", _after_submit)
+
+
+@hooks.register("before_edit_page")
+def remind_what_the_check_found(request, page):
+    """Opening a page the check stopped shows the words again, until it is resubmitted."""
+    if request.method == "GET":
+        task_state = _stopped_by_automatic_check(page)
+        if task_state is not None:
+            messages.error(request, _problems_message(page, task_state))
+
+
 @hooks.register("register_log_actions")
 def register_review_log_actions(actions):
     actions.register_action(LOGIN, _("登录"), _("登录后台"))

@@ -170,6 +170,10 @@ class SiteFormMixin:
             if not user.is_superuser:
                 field.required = True
                 field.empty_label = None if len(sites) == 1 else field.empty_label
+                if self.model_admin.include_global:
+                    # The model's help says "empty: the whole group", which only
+                    # superusers may choose; say what this user can do instead.
+                    field.help_text = _("选择您负责的站点。全网站群通用的条目由系统管理员维护。")
                 if not form.is_bound and not getattr(form.instance, f"{field_name}_id", None):
                     only = list(sites[:2])
                     if len(only) == 1:

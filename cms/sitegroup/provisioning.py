@@ -288,7 +288,7 @@ def grant_tree_root_access(profile: SiteProfile) -> None:
 
     Grants the staff groups their usual page permissions on the page tree's
     root and their collection permissions on the root collection, so sites
-    created later are covered too. ``site_ids_for_user`` then returns every
+    created later are covered too. ``site_access(user).site_ids`` then holds every
     site, and the whole-tree reports open up.
     """
     grant_staff_access(profile, Page.get_first_root_node(), Collection.get_first_root_node())

@@ -17,7 +17,27 @@ def test_viewers_are_served_without_any_cdn(client, path):
         if url.startswith(("http://", "https://", "//"))
     ]
     assert external == []
-    assert "/static/drf_spectacular_sidecar/" in html
+    assert "/static/drf_spectacular_sidecar/" in html or "/api/v1/redoc/redoc.standalone.js" in html
+
+
+def test_redoc_bundle_loads_no_image_from_a_cdn(client):
+    html = client.get("/api/v1/redoc/").content.decode()
+    scripts = re.findall(r"""<script src=["']([^"']+)["']""", html)
+    assert scripts == ["/api/v1/redoc/redoc.standalone.js"]
+    response = client.get(scripts[0])
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    bundle = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"Redoc" in bundle and len(bundle) > 100_000
+    # The stock bundle's footer logo came from cdn.redoc.ly.
+    assert b"cdn.redoc.ly" not in bundle
+    assert not re.search(rb'src:"https?://', bundle)
+
+
+def test_swagger_ui_has_no_validator_badge(client):
+    html = client.get("/api/v1/docs/").content.decode()
+    assert "validator.swagger.io" not in html
+    assert '"validatorUrl": null' in html
 
 
 def test_schema_is_openapi_3(client):

@@ -225,3 +225,43 @@ def test_second_run_keeps_an_editors_portal_settings(demo):
         "0551-12345678",
         "#123456",
     )
+
+
+def test_demo_users_are_people_with_a_name_and_unit(demo):
+    User = get_user_model()
+    names = {u.username: u.get_full_name() for u in User.objects.all()}
+    assert names["feixi_editor"] != names["feixi_reviewer1"] != names["feixi_reviewer2"]
+    for username in ("feixi_editor", "feixi_reviewer1", "feixi_reviewer2"):
+        assert "(肥西县人大常委会" in names[username], names[username]
+        assert not names[username].startswith("肥西县")  # a person's name first
+
+
+def test_demo_word_list_has_fictional_sensitive_words_and_misspellings(demo):
+    from cms.review.models import SensitiveWord, WordKind
+
+    sensitive = SensitiveWord.objects.filter(kind=WordKind.SENSITIVE)
+    wrong = SensitiveWord.objects.filter(kind=WordKind.WRONG)
+    assert sensitive.count() >= 2 and wrong.filter(note="演示用虚构词语").count() >= 2
+    assert all(w.note == "演示用虚构词语" for w in sensitive)
+    assert wrong.filter(site__profile__division_code="340123").exists()
+
+
+def test_demo_has_a_submission_the_automatic_check_stopped(demo):
+    from wagtail.models import WorkflowState
+
+    from cms.content.models import ArticlePage
+
+    page = ArticlePage.objects.get(slug="demo-rejected-submission")
+    state = WorkflowState.objects.for_instance(page).get()
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert "演示敏感词" in state.current_task_state.comment
+    assert page.owner.username == "feixi_editor" and not page.live
+
+
+def test_api_urls_keep_the_demo_port(demo, client):
+    response = client.get("/api/v1/pages/", {"site": "340123", "limit": 1})
+    assert response.status_code == 200
+    url = response.json()["results"][0]["url"]
+    assert url.startswith("http://340123.localhost:8000/"), url
+    site = client.get("/api/v1/sites/340123/").json()
+    assert site["url"].startswith("http://340123.localhost:8000/")

@@ -1,0 +1,1 @@
+"""The admin's home screen as a cockpit: what needs the user, on the sites they manage."""

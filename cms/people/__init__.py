@@ -1,0 +1,1 @@
+"""People in the core: who a staff account belongs to (name and unit)."""
