@@ -214,8 +214,14 @@ class Recorder:
                             "路径不存在"))  # fmt: skip
         plan += self.deputies_examples(township)
         if token:
-            plan.append(Example("me", "me", "/api/v1/me/", "带令牌:当前用户",
-                                headers={"Authorization": f"Token {token}"}))  # fmt: skip
+            auth = {"Authorization": f"Token {token}"}
+            plan += [
+                Example("me", "me", "/api/v1/me/", "带令牌:当前用户", headers=auth),
+                Example("me_notifications", "me_notifications", "/api/v1/me/notifications/?limit=3",
+                        "带令牌:我的通知(每页 3 条)", headers=auth),
+                Example("me_devices", "me_devices", "/api/v1/me/devices/",
+                        "带令牌:我已登录的设备", headers=auth),
+            ]  # fmt: skip
         documented = {op.get("operationId") for _m, _p, op in operations(self.document)}
         return [example for example in plan if example.operation_id in documented]
 
