@@ -491,7 +491,7 @@ LIANXI_DEADLINE_LONG_OVERDUE_DAYS = int(os.environ.get("LIANXI_DEADLINE_LONG_OVE
 
 # === Accounts beyond staff (cms.accounts, cms.services.accounts): deputies, citizens,
 # handling units; SMS-code and WeChat logins from the mini-programs, per-device tokens.
-INSTALLED_APPS += ["cms.accounts"]
+INSTALLED_APPS += ["cms.accounts", "cms.moderation", "cms.feedback"]
 # Key for personal data at rest (cms.services.privacy); SECRET_KEY when empty.
 LIANXI_PRIVATE_DATA_KEY = os.environ.get("LIANXI_PRIVATE_DATA_KEY", "")
 # SMS login codes: lifetime and resend interval in seconds, codes per number a day,
@@ -505,4 +505,11 @@ LIANXI_ACCESS_TOKEN_TTL = int(os.environ.get("LIANXI_ACCESS_TOKEN_TTL", str(2 * 
 LIANXI_REFRESH_TOKEN_TTL = int(os.environ.get("LIANXI_REFRESH_TOKEN_TTL", str(30 * 86400)))
 # Login attempts per client address (SMS codes, code and WeChat logins, refreshes).
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].setdefault("login", "30/hour")
+# Writes (docs/plugins.md "Writes"): attachments' types and size; how long an
+# Idempotency-Key is remembered.
+LIANXI_UPLOAD_MAX_BYTES = int(os.environ.get("LIANXI_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+LIANXI_UPLOAD_TYPES = env_list("LIANXI_UPLOAD_TYPES") or [
+    "image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf",
+]  # fmt: skip
+LIANXI_IDEMPOTENCY_KEEP_HOURS = int(os.environ.get("LIANXI_IDEMPOTENCY_KEEP_HOURS", "24"))
 # === end of accounts ===

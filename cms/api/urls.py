@@ -14,6 +14,7 @@ from cms.plugins.api import plugin_urlpatterns
 from cms.plugins.registry import get_plugins
 
 from .auth import LogoutView, RefreshView, SmsCodeView, SmsLoginView, WeChatLoginView
+from .feedback import FeedbackView, UploadFileView, UploadView
 from .me import (
     DeviceDetailView,
     DeviceListView,
@@ -27,7 +28,19 @@ from .sites import ColumnListView, SiteDetailView, SiteTreeView
 
 #: First path segments the core owns (or will own) under /api/v1/.
 CORE_ROUTES = frozenset(
-    {"sites", "pages", "columns", "search", "schema", "docs", "redoc", "auth", "me"}
+    {
+        "sites",
+        "pages",
+        "columns",
+        "search",
+        "schema",
+        "docs",
+        "redoc",
+        "auth",
+        "me",
+        "feedback",
+        "uploads",
+    }
 )
 
 
@@ -63,6 +76,10 @@ urlpatterns = [
     path("me/devices/", DeviceListView.as_view(), name="api-me-devices"),
     path("me/devices/<int:device_id>/", DeviceDetailView.as_view(), name="api-me-device"),
     path("me/wechat/", WeChatBindView.as_view(), name="api-me-wechat"),
+    # User writes the core itself takes (cms/api/feedback.py): 找错 and attachments
+    path("feedback/", FeedbackView.as_view(), name="api-feedback"),
+    path("uploads/", UploadView.as_view(), name="api-uploads"),
+    path("uploads/<str:token>/", UploadFileView.as_view(), name="api-upload-file"),
     path("sites/", SiteTreeView.as_view(), name="api-sites"),
     path("sites/<str:code>/", SiteDetailView.as_view(), name="api-site-detail"),
     path("columns/", ColumnListView.as_view(), name="api-columns"),
