@@ -574,3 +574,28 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 LIANXI_DEADLINE_DUE_SOON_DAYS = int(os.environ.get("LIANXI_DEADLINE_DUE_SOON_DAYS", "3"))
 LIANXI_DEADLINE_LONG_OVERDUE_DAYS = int(os.environ.get("LIANXI_DEADLINE_LONG_OVERDUE_DAYS", "30"))
 # === end of issue 11, platform ===
+
+# === Accounts beyond staff (cms.accounts, cms.services.accounts): deputies, citizens,
+# handling units; SMS-code and WeChat logins from the mini-programs, per-device tokens.
+INSTALLED_APPS += ["cms.accounts", "cms.moderation", "cms.feedback"]
+# Key for personal data at rest (cms.services.privacy); SECRET_KEY when empty.
+LIANXI_PRIVATE_DATA_KEY = os.environ.get("LIANXI_PRIVATE_DATA_KEY", "")
+# SMS login codes: lifetime and resend interval in seconds, codes per number a day,
+# wrong tries before a code is spent.
+LIANXI_LOGIN_CODE_TTL = int(os.environ.get("LIANXI_LOGIN_CODE_TTL", "300"))
+LIANXI_LOGIN_CODE_RESEND = int(os.environ.get("LIANXI_LOGIN_CODE_RESEND", "60"))
+LIANXI_LOGIN_CODE_DAILY = int(os.environ.get("LIANXI_LOGIN_CODE_DAILY", "10"))
+LIANXI_LOGIN_CODE_ATTEMPTS = int(os.environ.get("LIANXI_LOGIN_CODE_ATTEMPTS", "5"))
+# A device's access token lives this many seconds; its refresh token this many.
+LIANXI_ACCESS_TOKEN_TTL = int(os.environ.get("LIANXI_ACCESS_TOKEN_TTL", str(2 * 3600)))
+LIANXI_REFRESH_TOKEN_TTL = int(os.environ.get("LIANXI_REFRESH_TOKEN_TTL", str(30 * 86400)))
+# Login attempts per client address (SMS codes, code and WeChat logins, refreshes).
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].setdefault("login", "30/hour")
+# Writes (docs/plugins.md "Writes"): attachments' types and size; how long an
+# Idempotency-Key is remembered.
+LIANXI_UPLOAD_MAX_BYTES = int(os.environ.get("LIANXI_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+LIANXI_UPLOAD_TYPES = env_list("LIANXI_UPLOAD_TYPES") or [
+    "image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf",
+]  # fmt: skip
+LIANXI_IDEMPOTENCY_KEEP_HOURS = int(os.environ.get("LIANXI_IDEMPOTENCY_KEEP_HOURS", "24"))
+# === end of accounts ===

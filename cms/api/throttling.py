@@ -99,3 +99,15 @@ class SearchRateThrottle(_SettingsRates, SimpleRateThrottle):
         else:
             ident = self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class LoginRateThrottle(_SettingsRates, SimpleRateThrottle):
+    """Every login request (SMS codes, code and WeChat logins, refreshes), per IP address.
+
+    Per mobile number, ``cms.services.accounts`` limits codes (resend interval,
+    daily cap) and wrong tries (a code is spent after a few)."""
+
+    scope = "login"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -13,14 +13,35 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from cms.plugins.api import plugin_urlpatterns
 from cms.plugins.registry import get_plugins
 
+from .auth import LogoutView, RefreshView, SmsCodeView, SmsLoginView, WeChatLoginView
 from .docs import redoc_bundle
-from .me import MeView
+from .feedback import FeedbackView, UploadFileView, UploadView
+from .me import (
+    DeviceDetailView,
+    DeviceListView,
+    MeView,
+    NotificationListView,
+    NotificationReadView,
+    WeChatBindView,
+)
 from .pages import PageDetailView, PageFindView, PageListView
 from .sites import ColumnListView, SiteDetailView, SiteTreeView
 
 #: First path segments the core owns (or will own) under /api/v1/.
 CORE_ROUTES = frozenset(
-    {"sites", "pages", "columns", "search", "schema", "docs", "redoc", "auth", "me"}
+    {
+        "sites",
+        "pages",
+        "columns",
+        "search",
+        "schema",
+        "docs",
+        "redoc",
+        "auth",
+        "me",
+        "feedback",
+        "uploads",
+    }
 )
 
 
@@ -43,7 +64,24 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    path("me/", MeView.as_view(), name="api-me"),  # token auth (cms/api/me.py)
+    # Mini-program logins and the account behind a token (cms/api/auth.py, cms/api/me.py)
+    path("auth/sms-code/", SmsCodeView.as_view(), name="api-auth-sms-code"),
+    path("auth/sms-login/", SmsLoginView.as_view(), name="api-auth-sms-login"),
+    path("auth/wechat-login/", WeChatLoginView.as_view(), name="api-auth-wechat-login"),
+    path("auth/refresh/", RefreshView.as_view(), name="api-auth-refresh"),
+    path("auth/logout/", LogoutView.as_view(), name="api-auth-logout"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("me/notifications/", NotificationListView.as_view(), name="api-me-notifications"),
+    path(
+        "me/notifications/read/", NotificationReadView.as_view(), name="api-me-notifications-read"
+    ),
+    path("me/devices/", DeviceListView.as_view(), name="api-me-devices"),
+    path("me/devices/<int:device_id>/", DeviceDetailView.as_view(), name="api-me-device"),
+    path("me/wechat/", WeChatBindView.as_view(), name="api-me-wechat"),
+    # User writes the core itself takes (cms/api/feedback.py): 找错 and attachments
+    path("feedback/", FeedbackView.as_view(), name="api-feedback"),
+    path("uploads/", UploadView.as_view(), name="api-uploads"),
+    path("uploads/<str:token>/", UploadFileView.as_view(), name="api-upload-file"),
     path("sites/", SiteTreeView.as_view(), name="api-sites"),
     path("sites/<str:code>/", SiteDetailView.as_view(), name="api-site-detail"),
     path("columns/", ColumnListView.as_view(), name="api-columns"),

@@ -9,10 +9,15 @@ class ApiAccessConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cms.api.idempotency import forget_idempotency_keys
+        from cms.services.schedule import register_sweep
         from cms.sitegroup.signals import site_provisioned
 
         from . import cors, invalidation
 
+        register_sweep(
+            "api.forget_idempotency_keys", forget_idempotency_keys, every="daily at 03:50"
+        )
         invalidation.connect_receivers()
         cors.connect_receivers()
         site_provisioned.connect(grant_cors_permissions, dispatch_uid="apiaccess.cors-perms")

@@ -4,7 +4,9 @@ Wagtail 8 keeps API tokens as a keyed hash (HMAC-SHA-256 over ``SECRET_KEY``
 and its fallbacks), shows the key once when it is created and revokes it in
 the admin (用户 → API tokens, registered by the ``wagtail.api.v3`` app); its
 own authentication is django-ninja's, so this is the DRF equivalent. A token
-older than ``LIANXI_API_TOKEN_MAX_AGE_DAYS`` (if set) is refused as expired.
+older than ``LIANXI_API_TOKEN_MAX_AGE_DAYS`` (if set) is refused as expired, and
+a mini-program device's token past its lifetime or logged out
+(``cms.services.accounts``) likewise.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from wagtail.models import APIToken
+
+from cms.services import accounts
 
 KEYWORDS = (b"token", b"bearer")
 
@@ -39,11 +43,16 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         token = None
         if APIToken.validate_token_format(key):  # checksum: no query for garbage
             token = (
-                APIToken.objects.select_related("user")
+                APIToken.objects.select_related("user", "device")
                 .filter(key_hash__in=APIToken.candidate_key_hashes(key), revoked_at__isnull=True)
                 .first()
             )
-        if token is None or not token.user.is_active or self._expired(token):
+        if (
+            token is None
+            or not token.user.is_active
+            or self._expired(token)
+            or accounts.device_expired(token)
+        ):
             raise exceptions.AuthenticationFailed(_("令牌无效、已过期或已被吊销。"))
         self._touch_last_used(token)
         return token.user, token

@@ -7,6 +7,7 @@ revocable in 用户 → API tokens); see ``cms.apiaccess.authentication``.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
@@ -45,3 +46,24 @@ class SiteCorsOrigin(SiteOwnedModel):
         parts = urlsplit(self.origin)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
             raise ValidationError({"origin": _("请填写形如 https://example.gov.cn 的来源。")})
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an ``Idempotency-Key`` (cms/api/idempotency.py)."""
+
+    #: Who sent it: ``u<user id>`` or ``a<client address>``, then the key.
+    scope = models.CharField(max_length=80)
+    key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(default=0)  # 0: still being answered
+    body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="apiaccess_idempotency_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -3,6 +3,7 @@
 ``make demo`` runs ``manage.py load_plugin_demo`` after the core demo site
 group exists; the core demo loader may call :func:`load_plugin_demo` directly.
 A plugin's loader must be idempotent (running the demo twice changes nothing).
+A plugin may also offer ``demo_logins()``: lines naming demo logins to print.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from django.db import transaction
 
 from cms.api.caching import invalidate_site
 
-from .registry import enabled_plugins
+from .registry import enabled_plugins, get_plugin
 
 
 def load_plugin_demo(profiles=None, stdout=None) -> dict[str, int]:
@@ -34,4 +35,8 @@ def load_plugin_demo(profiles=None, stdout=None) -> dict[str, int]:
     if stdout is not None:
         for label, count in sorted(loaded.items()):
             stdout.write(f"  plugin {label}: demo data on {count} site(s)\n")
+            # A plugin's demo logins (``demo_logins() -> [line]``), e.g. deputies' mobiles.
+            module = get_plugin(label).contribution(get_plugin(label).demo_module)
+            for line in getattr(module, "demo_logins", list)():
+                stdout.write(f"    {line}\n")
     return loaded

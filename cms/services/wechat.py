@@ -1,4 +1,5 @@
-"""The WeChat mini-program server API: access token and subscription messages.
+"""The WeChat mini-program server API: login (``code`` → openid), access token and
+subscription messages.
 
 ``LIANXI_WECHAT_APP_ID`` / ``LIANXI_WECHAT_APP_SECRET`` select the HTTP client
 (``LIANXI_WECHAT_API_BASE``, default WeChat's own host; tests point it at a
@@ -8,10 +9,15 @@ before it expires and fetched again when WeChat says it is invalid.
 
     from cms.services.wechat import get_client
     get_client().send_subscribe_message(openid, template_id, data, page="pages/inbox/index")
+    openid = get_client().code_to_session(code)   # wx.login()'s code, once
+
+The console client (no app id) turns a login ``code`` into a made-up openid
+derived from it, so the demo's mini-program login works without WeChat.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from typing import Any
 
@@ -24,7 +30,7 @@ __all__ = ["ConsoleWeChat", "WeChatClient", "WeChatError", "get_client", "subscr
 #: errcodes that mean "the token is stale: get a new one and try again".
 TOKEN_ERRORS = {40001, 40014, 42001}
 #: errcodes that no retry can fix (the user did not subscribe, bad openid or template).
-PERMANENT_ERRORS = {40003, 40013, 40037, 41030, 43101, 47003}
+PERMANENT_ERRORS = {40029, 40163, 40003, 40013, 40037, 41030, 43101, 47003}
 
 
 class WeChatError(Exception):
@@ -64,6 +70,21 @@ class WeChatClient:
                 permanent=errcode in PERMANENT_ERRORS,
             )
         return answer
+
+    def code_to_session(self, code: str) -> str:
+        """``jscode2session``: the openid behind a mini-program's ``wx.login()`` code.
+
+        The session key WeChat also returns is not kept (we decrypt no user data)."""
+        answer = self._call(
+            "GET",
+            "/sns/jscode2session",
+            params={"appid": self.app_id, "secret": self.secret, "js_code": code,
+                    "grant_type": "authorization_code"},
+        )  # fmt: skip
+        openid = answer.get("openid")
+        if not openid:
+            raise WeChatError("WeChat gave no openid", permanent=True)
+        return openid
 
     def access_token(self, *, refresh: bool = False) -> str:
         """The app's access token, from the cache unless ``refresh``."""
@@ -111,6 +132,11 @@ class ConsoleWeChat:
 
     def __init__(self, stream=None):
         self.stream = stream
+
+    def code_to_session(self, code: str) -> str:
+        if not code or code.startswith("invalid"):
+            raise WeChatError("WeChat errcode 40029: invalid code", errcode=40029, permanent=True)
+        return "demo-" + hashlib.sha256(code.encode()).hexdigest()[:24]
 
     def send_subscribe_message(
         self, openid: str, template_id: str, data: dict[str, Any], page: str = ""

@@ -70,9 +70,12 @@ class DeputiesConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
-        from . import performance, signals  # noqa: F401  (signals: congresses for new sites)
+        from . import accounts, directory, performance, signals  # noqa: F401  (signals: congresses)
 
         performance.install()
+        directory.install()
+        accounts.connect()
         from cms.services.audit import register_action
 
         register_action("deputies.imported", "导入代表名册", "从 Excel 导入代表名册")
+        register_action("deputies.accounts_opened", "开通代表账号", "为在任代表开通账号")

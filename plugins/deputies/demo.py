@@ -38,6 +38,7 @@ from django.utils import timezone
 from cms.services.idnumbers import with_check_digit
 from cms.services.workdays import Calendar
 
+from .accounts import open_accounts
 from .congresses import NATIONAL_CODE, congress_name, ensure_site_congresses, township_columns
 from .models import (
     DIRECT_LEVELS,
@@ -766,4 +767,25 @@ def load_demo(profile) -> dict[str, int]:
         people.update(builder.seated)
     if people:
         reindex_people(sorted(people))
+    if people and profile.division_code in ACCOUNT_SITES:  # a second run opens nothing
+        totals["accounts"] = open_accounts([profile.site_id]).counts["created"]
     return totals
+
+
+#: 开通账号 in the demo: the sitting deputies of these sites get accounts.
+ACCOUNT_SITES = ("340123",)
+
+
+def demo_logins() -> list[str]:
+    """A few deputies who can log in to the mini-program, for ``load_plugin_demo`` to print."""
+    from cms.accounts.models import Account
+
+    refs = list(
+        Account.objects.filter(directory_ref__isnull=False, closed_at__isnull=True)
+        .order_by("pk")
+        .values_list("directory_ref", flat=True)[:3]
+    )
+    lines = []
+    for person in Person.objects.filter(pk__in=[int(r) for r in refs]).order_by("pk"):
+        lines.append(f"代表 {person.name}:手机号 {person.mobile}(短信验证码登录)")
+    return lines

@@ -42,7 +42,7 @@ from cms.plugins.admin import (
     SiteListFilter,
 )
 
-from . import admin_import  # noqa: F401  (registers the import/export admin URLs)
+from . import admin_accounts, admin_import  # noqa: F401  (register their admin URLs)
 from . import models as m
 from .forms import CongressForm, LiaisonStationForm, PersonForm
 from .pinyin import normalise_query
@@ -509,6 +509,18 @@ class ImportMenuItem(MenuItem):
         return self.person_admin.permission_helper.user_can_create(request.user)
 
 
+class AccountsMenuItem(ImportMenuItem):
+    """代表账号: for the same staff, who may also change people (开通账号)."""
+
+    def __init__(self, url, order, person_admin):
+        MenuItem.__init__(self, _("代表账号"), url, name="deputies-accounts", icon_name="user",
+                          order=order)  # fmt: skip
+        self.person_admin = person_admin
+
+    def is_shown(self, request):
+        return super().is_shown(request) and request.user.has_perm("deputies.change_person")
+
+
 #: Menu order: the daily work first, then the import, then the set-up of each term.
 DAILY = (PersonAdmin, MembershipAdmin, PerformanceEntryAdmin, LiaisonStationAdmin, ReceptionAdmin)
 STRUCTURE = (CongressAdmin, TermAdmin, DelegationAdmin, DeputyGroupAdmin, ConstituencyAdmin,
@@ -527,7 +539,9 @@ class DeputiesAdminGroup(PluginModelAdminGroup):
             url = reverse("deputies_import")
         except NoReverseMatch:  # the import screen is not installed
             return items
-        import_item = ImportMenuItem(url, len(DAILY) + 1, self.modeladmin_instances[0])
+        person_admin = self.modeladmin_instances[0]
+        import_item = ImportMenuItem(url, len(DAILY) + 1, person_admin)
+        accounts_item = AccountsMenuItem(reverse("deputies_accounts"), len(DAILY) + 2, person_admin)
         for item in items[len(DAILY) :]:
-            item.order += 1
-        return [*items[: len(DAILY)], import_item, *items[len(DAILY) :]]
+            item.order += 2
+        return [*items[: len(DAILY)], import_item, accounts_item, *items[len(DAILY) :]]

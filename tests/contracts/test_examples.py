@@ -15,11 +15,19 @@ DOCUMENT = load(DOCUMENT_PATH)
 FILES = sorted(EXAMPLES_DIR.glob("*.json"))
 
 
+def _answers_json(operation) -> bool:
+    ok = operation["responses"].get("200", {}).get("content", {})
+    return "application/json" in ok
+
+
 def test_every_get_operation_has_a_successful_example():
+    """Every JSON GET has a successful example (a file download, e.g. an attachment, has none)."""
     recorded = [json.loads(f.read_text(encoding="utf-8")) for f in FILES]
     covered = {r["operationId"] for r in recorded if 200 <= r["response"]["status"] < 300}
     documented = {
-        op["operationId"] for method, _path, op in examples.operations(DOCUMENT) if method == "get"
+        op["operationId"]
+        for method, _path, op in examples.operations(DOCUMENT)
+        if method == "get" and _answers_json(op)
     }
     missing = sorted(documented - covered)
     assert not missing, f"no example for {missing}; run `python manage.py export_api_examples`"

@@ -85,7 +85,7 @@ def test_no_breaking_change_against_the_last_released_contract():
 
 
 #: Operations that need a token; every other read is anonymous (architecture: "Anonymous reads").
-TOKEN_ONLY = {"me"}
+TOKEN_ONLY = {"me", "me_notifications", "me_devices", "feedback_mine"}
 
 
 GET_OPERATIONS = [

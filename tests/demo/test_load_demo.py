@@ -265,3 +265,25 @@ def test_api_urls_keep_the_demo_port(demo, client):
     assert url.startswith("http://340123.localhost:8000/"), url
     site = client.get("/api/v1/sites/340123/").json()
     assert site["url"].startswith("http://340123.localhost:8000/")
+
+
+def test_demo_handling_units_unit_staff_and_citizens(demo):
+    from cms.accounts.models import Account, HandlingUnit
+    from cms.services import accounts
+
+    counties = SiteProfile.objects.filter(level="county")
+    assert HandlingUnit.objects.count() == 2 * counties.count()
+    for county in counties:
+        assert HandlingUnit.objects.filter(site=county.site).count() == 2
+    unit_staff = get_user_model().objects.get(username="feixi_unit")
+    assert unit_staff.check_password("demo-pass-for-tests")
+    assert [u.name for u in HandlingUnit.objects.filter(members=unit_staff)] == ["肥西县交通运输局"]
+    assert accounts.roles_of(unit_staff) == ["handling_unit"]
+    mobiles = {
+        a.mobile
+        for a in Account.objects.filter(
+            directory_ref__isnull=True, mobile_verified_at__isnull=False
+        )
+    }
+    assert {"13700000001", "13700000002", "13700000003"} <= mobiles
+    assert "/api/v1/auth/sms-login/" in demo and "13700000001" in demo and "feixi_unit" in demo

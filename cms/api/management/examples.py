@@ -173,6 +173,10 @@ class Recorder:
             Example("search_suggest", "search_suggest",
                     _url("/api/v1/search/suggest/", site=SITE, q=word[:1]), "搜索联想词"),
             Example("me.401", "me", "/api/v1/me/", "未带令牌"),
+            Example("feedback_mine.401", "feedback_mine", _url("/api/v1/feedback/", site=SITE),
+                    "查看自己提交的纠错需要登录"),
+            Example("uploads_retrieve.404", "uploads_retrieve", "/api/v1/uploads/0123456789abcdef/",
+                    "不存在、或不是本人上传且尚未公开的附件"),
         ]  # fmt: skip
         if township:
             plan.insert(2, Example("sites_retrieve.township", "sites_retrieve",
@@ -194,8 +198,16 @@ class Recorder:
                             "路径不存在"))  # fmt: skip
         plan += self.plugin_examples()
         if token:
-            plan.append(Example("me", "me", "/api/v1/me/", "带令牌:当前用户",
-                                headers={"Authorization": f"Token {token}"}))  # fmt: skip
+            auth = {"Authorization": f"Token {token}"}
+            plan += [
+                Example("me", "me", "/api/v1/me/", "带令牌:当前用户", headers=auth),
+                Example("me_notifications", "me_notifications", "/api/v1/me/notifications/?limit=3",
+                        "带令牌:我的通知(每页 3 条)", headers=auth),
+                Example("me_devices", "me_devices", "/api/v1/me/devices/",
+                        "带令牌:我已登录的设备", headers=auth),
+                Example("feedback_mine", "feedback_mine", _url("/api/v1/feedback/", site=SITE),
+                        "带令牌:我在本站提交的纠错及处理状态", headers=auth),
+            ]  # fmt: skip
         documented = {op.get("operationId") for _m, _p, op in operations(self.document)}
         return [example for example in plan if example.operation_id in documented]
 

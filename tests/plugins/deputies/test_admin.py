@@ -107,7 +107,15 @@ def deputies_menu(client, user) -> list[str]:
 
 def test_menu_group_lists_the_daily_screens_first(client, register, users):
     labels = deputies_menu(client, users["feixi"])
-    assert labels[:6] == ["代表", "代表资格", "履职记录", "联络站", "接待安排", "导入与导出"]
+    assert labels[:7] == [
+        "代表",
+        "代表资格",
+        "履职记录",
+        "联络站",
+        "接待安排",
+        "导入与导出",
+        "代表账号",
+    ]
     assert {"人民代表大会", "届次", "代表团", "代表小组", "选区", "职务", "任职"} <= set(labels)
     assert deputies_menu(client, users["root"]) == labels
 

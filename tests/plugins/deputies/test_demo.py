@@ -351,3 +351,24 @@ def test_running_again_creates_nothing_and_is_fast(loaded):
     call_command("load_plugin_demo", stdout=io.StringIO())
     assert counts() == before
     assert loaded["seconds"] < 20
+
+
+def test_the_demo_opens_feixis_sitting_deputies_accounts(loaded):
+    from cms.accounts.models import Account
+
+    feixi = [t.get("accounts", 0) for t in loaded["totals"]]
+    assert sum(feixi) > 0
+    sitting = (
+        m.Membership.objects.filter(
+            site__profile__division_code="340123",
+            end_date__isnull=True,
+            term__end_date__isnull=True,
+        )  # fmt: skip
+        .values("person_id")
+        .distinct()
+        .count()
+    )
+    opened = Account.objects.filter(directory_ref__isnull=False).count()
+    assert opened == sum(feixi) and opened >= sitting * 0.9  # a shared demo mobile may refuse a few
+    lines = demo.demo_logins()
+    assert len(lines) == 3 and all("手机号 1390000" in line for line in lines)

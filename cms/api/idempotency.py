@@ -1,0 +1,126 @@
+"""``Idempotency-Key``: a retried POST returns the first answer instead of writing twice.
+
+Mobile networks drop answers; a mini-program that retries a POST with the
+same ``Idempotency-Key`` header (any string of 8–100 characters, e.g. a UUID
+made once per submission) gets the first answer again, with
+``Idempotent-Replayed: true``, and nothing is created twice. The same key
+with a different body is a ``422`` problem (``idempotency-key-reused``);
+while the first request is still being answered, a retry gets ``409``
+(``idempotency-in-progress``) and should wait. Keys are per account (or per
+client address when anonymous) and forgotten after
+``LIANXI_IDEMPOTENCY_KEEP_HOURS`` (24).
+
+Every write view of the API uses it through :class:`IdempotentMixin` (the
+plugin viewsets include it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework.response import Response
+
+from cms.services.clients import client_ip
+from cms.services.tasks import task
+
+from .conventions import ApiProblem
+
+HEADER = "HTTP_IDEMPOTENCY_KEY"
+REPLAYED_HEADERS = ("Location", "Content-Type")
+
+
+#: An answer still "in progress" after this long was abandoned (the worker died): retry it.
+ABANDONED_AFTER = dt.timedelta(seconds=60)
+
+
+class _Replay(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def _scope(request) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"u{user.pk}"
+    return f"a{client_ip(request)}"[:80]
+
+
+def _request_hash(request) -> str:
+    try:
+        body = json.dumps(request.data, sort_keys=True, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        body = repr(request.data)
+    return hashlib.sha256(f"{request.method} {request.get_full_path()} {body}".encode()).hexdigest()
+
+
+class IdempotentMixin:
+    """For DRF views: honour ``Idempotency-Key`` on POST (wraps the view's handler)."""
+
+    _idempotency = None  # the record this request is answering
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authenticated, permitted, throttled
+        key = request.META.get(HEADER, "").strip()
+        if request.method != "POST" or not key:
+            return
+        if not 8 <= len(key) <= 100:
+            raise ApiProblem(400, "invalid-idempotency-key", "Idempotency-Key 无效",
+                             "Idempotency-Key 应为 8–100 个字符(如一个 UUID)。")  # fmt: skip
+        from cms.apiaccess.models import IdempotencyRecord
+
+        scope, digest = _scope(request), _request_hash(request)
+        IdempotencyRecord.objects.filter(
+            scope=scope, key=key, status=0, created_at__lt=timezone.now() - ABANDONED_AFTER
+        ).delete()
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(scope=scope, key=key, request_hash=digest)
+        except IntegrityError:
+            record = IdempotencyRecord.objects.get(scope=scope, key=key)
+            if record.request_hash != digest:
+                raise ApiProblem(422, "idempotency-key-reused", "Idempotency-Key 已用于另一个请求",
+                                 "同一个 Idempotency-Key 只能用于同一个请求;新的提交请换一个。") from None  # fmt: skip
+            if not record.status:
+                raise ApiProblem(409, "idempotency-in-progress", "请求正在处理",
+                                 "相同的请求正在处理,请稍后重试。") from None  # fmt: skip
+            response = Response(record.body, status=record.status)
+            for name, value in record.headers.items():
+                if name != "Content-Type":
+                    response[name] = value
+            response["Idempotent-Replayed"] = "true"
+            raise _Replay(response) from None
+        self._idempotency = record
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _Replay):
+            return exc.response
+        if self._idempotency is not None:
+            self._idempotency.delete()  # the request failed: the key may be used again
+            self._idempotency = None
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        record, self._idempotency = self._idempotency, None
+        if record is not None and isinstance(response, Response) and response.status_code < 500:
+            record.status = response.status_code
+            record.body = response.data
+            record.headers = {h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)}
+            record.save(update_fields=["status", "body", "headers"])
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+@task()
+def forget_idempotency_keys() -> int:
+    """The sweep: keys older than ``LIANXI_IDEMPOTENCY_KEEP_HOURS`` are forgotten."""
+    from cms.apiaccess.models import IdempotencyRecord
+
+    hours = int(getattr(settings, "LIANXI_IDEMPOTENCY_KEEP_HOURS", 24))
+    deleted, _ = IdempotencyRecord.objects.filter(
+        created_at__lt=timezone.now() - dt.timedelta(hours=hours)
+    ).delete()
+    return deleted
