@@ -49,6 +49,7 @@ __all__ = [
     "login_with_code",
     "login_with_wechat",
     "open_deputy_account",
+    "open_deputy_refs",
     "refresh_tokens",
     "revoke_device",
     "roles_of",
@@ -427,6 +428,14 @@ def open_deputy_account(ref: str) -> tuple[object, bool]:
                 account.user.is_active = True
                 account.user.save(update_fields=["is_active"])
     return account.user, created
+
+
+def open_deputy_refs() -> list[str]:
+    """The directory references of deputies whose accounts are open, oldest account first."""
+    return list(
+        _models().Account.objects.filter(directory_ref__isnull=False, closed_at__isnull=True)
+        .order_by("pk").values_list("directory_ref", flat=True)
+    )  # fmt: skip
 
 
 def close_deputy_account(ref: str) -> bool:

@@ -60,12 +60,7 @@ def open_accounts(site_ids) -> OpenReport:
 @task()
 def close_ended_accounts() -> int:
     """The daily sweep: close the accounts of people with no current seat left."""
-    from cms.accounts.models import Account
-
-    refs = list(
-        Account.objects.filter(directory_ref__isnull=False, closed_at__isnull=True)
-        .values_list("directory_ref", flat=True)
-    )  # fmt: skip
+    refs = accounts.open_deputy_refs()
     return sum(accounts.close_deputy_account(ref) for ref in refs)
 
 

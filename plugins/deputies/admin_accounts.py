@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.models import Site
 
+from cms.services import accounts
 from cms.services.audit import audit
 
 from .accounts import current_memberships, open_accounts
@@ -21,12 +22,7 @@ from .admin_import import _require
 
 
 def _account_counts(site_ids) -> dict[int, dict[str, int]]:
-    from cms.accounts.models import Account
-
-    open_refs = set(
-        Account.objects.filter(directory_ref__isnull=False, closed_at__isnull=True)
-        .values_list("directory_ref", flat=True)
-    )  # fmt: skip
+    open_refs = set(accounts.open_deputy_refs())
     counts: dict[int, dict[str, int]] = {}
     for site_id, person_id in (
         current_memberships(site_ids).values_list("site_id", "person_id").distinct()

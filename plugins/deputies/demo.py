@@ -778,13 +778,9 @@ ACCOUNT_SITES = ("340123",)
 
 def demo_logins() -> list[str]:
     """A few deputies who can log in to the mini-program, for ``load_plugin_demo`` to print."""
-    from cms.accounts.models import Account
+    from cms.services import accounts
 
-    refs = list(
-        Account.objects.filter(directory_ref__isnull=False, closed_at__isnull=True)
-        .order_by("pk")
-        .values_list("directory_ref", flat=True)[:3]
-    )
+    refs = accounts.open_deputy_refs()[:3]
     lines = []
     for person in Person.objects.filter(pk__in=[int(r) for r in refs]).order_by("pk"):
         lines.append(f"代表 {person.name}:手机号 {person.mobile}(短信验证码登录)")

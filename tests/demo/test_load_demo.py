@@ -49,6 +49,10 @@ def _counts():
     }
 
 
+#: Where the demo's images are (the renditions the API makes need the originals).
+DEMO_MEDIA: dict = {}
+
+
 @pytest.fixture(scope="module")
 def _demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
     overrides = override_settings(
@@ -56,6 +60,7 @@ def _demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
         MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
+    DEMO_MEDIA["root"] = overrides.options["MEDIA_ROOT"]
     with overrides, django_db_blocker.unblock(), transaction.atomic():
         out = io.StringIO()
         call_command("load_demo", "--small", stdout=out)
@@ -66,6 +71,7 @@ def _demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture
 def demo(_demo_loaded, db, settings):
     settings.LIANXI_DEMO_PASSWORD = "demo-pass-for-tests"
+    settings.MEDIA_ROOT = DEMO_MEDIA["root"]
     return _demo_loaded
 
 
