@@ -10,8 +10,9 @@ while the first request is still being answered, a retry gets ``409``
 client address when anonymous) and forgotten after
 ``LIANXI_IDEMPOTENCY_KEEP_HOURS`` (24).
 
-Every write view of the API uses it through :class:`IdempotentMixin` (the
-plugin viewsets include it).
+Write views use it through :class:`IdempotentMixin`: the core's
+``/api/v1/feedback/`` and the plugins' ``SiteScopedModelViewSet`` include it, a
+plugin's own write view mixes it in (``cms.plugins.api.IdempotentMixin``).
 """
 
 from __future__ import annotations

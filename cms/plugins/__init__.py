@@ -14,7 +14,8 @@ plugins from importing it):
   ``PluginModelForm`` (every plugin form's base: choices limited to the user's
   records), ``PluginPermissionHelper``, ``SiteListFilter``;
 * ``cms.plugins.api``: ``SiteScopedMixin``, ``SiteScopedReadOnlyViewSet``,
-  ``SiteScopedModelViewSet``, ``SiteStaffWritePermission``, and the API's
+  ``SiteScopedModelViewSet`` (with ``Idempotency-Key``), ``IdempotentMixin`` (for a
+  plugin's own write views), ``SiteStaffWritePermission``, and the API's
   conventions (``cms.api.conventions``): ``Level``, ``level_field``,
   ``LimitOffsetParams``, ``EnvelopePagination``, ``envelope_serializer``,
   ``list_envelope``, ``ImageSerializer``, ``image_payloads``, ``ApiProblem``,

@@ -50,6 +50,7 @@ from cms.api.conventions import (
     problem_responses,
     resolve_site,
 )
+from cms.api.idempotency import IdempotentMixin
 from cms.sitegroup.access import site_access
 
 from .registry import get_plugins, is_enabled
@@ -59,6 +60,7 @@ __all__ = [
     "SITE_PARAMETER",
     "ApiProblem",
     "EnvelopePagination",
+    "IdempotentMixin",
     "ImageSerializer",
     "Level",
     "LimitOffsetParams",
@@ -259,7 +261,10 @@ class SiteScopedReadOnlyViewSet(SiteScopedMixin, viewsets.ReadOnlyModelViewSet):
     """List and detail of one site's rows, for anyone."""
 
 
-class SiteScopedModelViewSet(SiteScopedMixin, viewsets.ModelViewSet):
-    """Read for anyone; create, change and delete for the site's staff with model permissions."""
+class SiteScopedModelViewSet(IdempotentMixin, SiteScopedMixin, viewsets.ModelViewSet):
+    """Read for anyone; create, change and delete for the site's staff with model permissions.
+
+    A retried POST with the same ``Idempotency-Key`` answers the first response
+    (``cms.api.idempotency``)."""
 
     permission_classes = [SiteStaffWritePermission]

@@ -185,6 +185,21 @@ class PluginAPITests(PluginTestBase):
         )
         assert response.status_code == 403
 
+    def test_a_retried_post_with_its_idempotency_key_creates_one_row(self, client, sites):
+        if not self.create_payload:
+            pytest.skip("read-only API")
+        site_a, _ = sites
+        client.force_login(self.make_staff(site_a, "add", "change", "view"))
+        url, before = self.url(self.list_url, site_a), self.model_class.objects.count()
+        key = "retry-0123456789"
+        first = client.post(url, self.create_payload, content_type="application/json",
+                            HTTP_IDEMPOTENCY_KEY=key)  # fmt: skip
+        again = client.post(url, self.create_payload, content_type="application/json",
+                            HTTP_IDEMPOTENCY_KEY=key)  # fmt: skip
+        assert first.status_code == again.status_code == 201, first.content
+        assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+        assert self.model_class.objects.count() == before + 1
+
     def test_list_query_count_does_not_grow_with_rows(self, client, sites):
         site_a, _ = sites
         self.make_object(site_a)
