@@ -333,7 +333,9 @@ def refresh_tokens(refresh_token: str) -> Tokens:
         raise invalid
     with transaction.atomic():
         device = (
-            models.Device.objects.select_for_update().select_related("user", "access_token")
+            # Lock the device row only (PostgreSQL refuses FOR UPDATE on an outer join's
+            # nullable side: the access token may be gone).
+            models.Device.objects.select_for_update(of=("self",)).select_related("user", "access_token")
             .filter(refresh_hash=_refresh_hash(refresh_token)).first()
         )  # fmt: skip
         if device is None:
