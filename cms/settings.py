@@ -410,6 +410,8 @@ SPECTACULAR_SETTINGS = {
         "ColumnTypeEnum": "cms.api.scope.COLUMN_TYPE_CHOICES",
         "SiteLevelEnum": "cms.api.conventions.SITE_LEVEL_CHOICES",
         "LevelEnum": "cms.api.conventions.LEVEL_CHOICES",
+        "StatusEnum": ["in_force", "amended", "repealed"],  # regulations (contract v1.0 name)
+        "FeedbackStatusEnum": "cms.api.feedback.FEEDBACK_STATUS_CHOICES",
     },
     "PREPROCESSING_HOOKS": ["cms.api.schema.only_public_api"],
     "POSTPROCESSING_HOOKS": [

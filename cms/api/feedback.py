@@ -70,13 +70,18 @@ class FeedbackInput(serializers.Serializer):
     )  # fmt: skip
 
 
+#: A report's state as its author sees it (OpenAPI: FeedbackStatusEnum).
+FEEDBACK_STATUS_CHOICES = [
+    ("pending", "待审核"), ("rejected", "已退回"), ("new", "待处理"), ("handled", "已处理"),
+]  # fmt: skip
+
 FEEDBACK_FIELDS = {
     "id": serializers.IntegerField(),
     "page": serializers.IntegerField(allow_null=True),
     "category": serializers.CharField(),
     "description": serializers.CharField(),
     "status": serializers.ChoiceField(
-        ["pending", "rejected", "new", "handled"],
+        FEEDBACK_STATUS_CHOICES,
         help_text="pending 待审核(含敏感词,审核前不公开)、rejected 已退回(见 reason)、new 待处理、handled 已处理",
     ),
     "reason": serializers.CharField(help_text="退回理由"),
