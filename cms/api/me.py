@@ -14,7 +14,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.services import accounts, directory, notifications
+from cms.services import accounts, directory, notifications, sms
 from cms.sitegroup.models import SiteProfile
 
 from .auth import NO_STORE, account_problem
@@ -127,7 +127,7 @@ class MeView(_MeView):
                     {"id": u.pk, "name": u.name, "site": u.site.profile.division_code}
                     for u in units
                 ],
-                "mobile": mobile[:3] + "****" + mobile[-4:] if mobile else "",
+                "mobile": sms.mask_mobile(mobile) if mobile else "",
                 "wechat_bound": bool(account and account.wechat_openid_digest),
                 "unread_notifications": notifications.unread_count(user),
             },
