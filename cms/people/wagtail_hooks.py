@@ -1,29 +1,15 @@
 """Admin integration of staff accounts' people.
 
-* 设置 → 工作人员: each account's name and unit (superusers, or anyone given the
-  model permissions);
+* each account's name and unit are edited in Wagtail's own user forms
+  (设置 → 用户, ``cms.people.views``);
 * the 较早的页面 report (aging pages) names who published last as "姓名(单位)", or 系统.
 """
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports.aging_pages import AgingPagesView
-from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
-from .models import StaffProfile, display_name
-
-
-@modeladmin_register
-class StaffProfileAdmin(ModelAdmin):
-    model = StaffProfile
-    menu_label = _("工作人员姓名与单位")
-    menu_icon = "user"
-    add_to_settings_menu = True
-    menu_order = 610
-    list_display = ("name", "unit", "user")
-    search_fields = ("name", "unit", "user__username")
-    list_select_related = ("user",)
-
+from .models import display_name
 
 # --- 较早的页面 (reports/aging-pages): who published last -------------------------
 # Wagtail's report names the last publisher by user name, and a page published by

@@ -106,6 +106,7 @@ def screens(site_group, make_user):
             "/admin/groups/", "/admin/workflows/list/", "/admin/workflows/tasks/index/",
             "/admin/collections/", "/admin/reports/site-history/",
             "/admin/sites/", "/admin/users/", "/admin/reports/aging-pages/",
+            reverse("wagtailusers_users:add"), reverse("wagtailusers_users:edit", args=(editor.pk,)),
         ],
     }  # fmt: skip
 
