@@ -50,6 +50,8 @@ def test_creating_an_account_saves_its_person(admins):
 
     listing = client.get(INDEX, {"q": "李晓梅"}).content.decode()
     assert "李晓梅(肥西县人大常委会办公室)" in listing
+    by_name = client.get(INDEX, {"ordering": "-name"})  # by the profile's name
+    assert by_name.status_code == 200 and "李晓梅(" in by_name.content.decode()
 
 
 def test_a_name_is_required_for_a_new_account(admins):
