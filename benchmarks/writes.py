@@ -60,7 +60,7 @@ TEXTS = (
 def env(args) -> dict[str, str]:
     return common.base_env(
         args.database_url, MEDIA, STATIC,
-        LIANXI_THROTTLE_RATES="anon_write=1000000/min,user_write=1000000/min",
+        LIANXI_THROTTLE_RATES="anon_write=1000000/min,user_write=1000000/min,mobile_write=1000000/min",
         LIANXI_TASK_BACKEND="immediate",
     )  # fmt: skip
 

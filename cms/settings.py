@@ -385,10 +385,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "cms.api.throttling.AnonWriteRateThrottle",
         "cms.api.throttling.UserWriteRateThrottle",
+        "cms.api.throttling.MobileWriteRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon_write": "20/min",
         "user_write": "120/min",
+        "mobile_write": "1000/day",
         "search": "60/min",
         "search_user": "240/min",
         # LIANXI_THROTTLE_RATES="anon_write=10/min,search=30/min" overrides any of them.
