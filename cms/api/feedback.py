@@ -30,9 +30,16 @@ from rest_framework.views import APIView
 
 from cms.services import moderation, uploads
 
-from .conventions import ApiProblem, ProblemSerializer, list_envelope, not_found
+from .conventions import (
+    ApiProblem,
+    LimitOffsetParams,
+    ProblemSerializer,
+    list_envelope,
+    not_found,
+)
 from .idempotency import IdempotentMixin
 from .scope import resolve_scope
+from .submissions import NO_STORE, AttachmentsField, status_of
 
 SITE_PARAM = OpenApiParameter(
     "site", str, required=True, description="站点的行政区划代码(乡镇 9 位)"
@@ -54,7 +61,6 @@ PROBLEMS = {
         ProblemSerializer, description="请求过于频繁"
     ),
 }
-NO_STORE = {"Cache-Control": "private, no-store"}
 
 
 class FeedbackInput(serializers.Serializer):
@@ -64,10 +70,7 @@ class FeedbackInput(serializers.Serializer):
         ["typo", "link", "content", "other"], help_text="错别字、链接失效、内容有误、其他"
     )
     description = serializers.CharField(max_length=2000, help_text="问题描述")
-    attachments = serializers.ListField(
-        child=serializers.CharField(max_length=32), required=False, max_length=5,
-        help_text="先用 /api/v1/uploads/ 上传得到的附件编号,最多 5 个",
-    )  # fmt: skip
+    attachments = AttachmentsField()
 
 
 #: A report's state as its author sees it (OpenAPI: FeedbackStatusEnum).
@@ -92,7 +95,7 @@ FEEDBACK_FIELDS = {
 
 
 def feedback_payload(item) -> dict:
-    status = item.moderation_status if item.moderation_status != "approved" else item.state
+    status = status_of(item)
     return {
         "id": item.pk,
         "page": item.page_id,
@@ -120,10 +123,11 @@ class FeedbackView(IdempotentMixin, APIView):
     )  # fmt: skip
     def post(self, request):
         from cms.feedback.models import Feedback
-        from cms.moderation.models import Upload
 
         scope = resolve_scope(request.query_params.get("site"))
-        data = FeedbackInput(data=request.data)
+        data = FeedbackInput(
+            data=request.data, context={"request": request, "site_id": scope.site.pk}
+        )
         data.is_valid(raise_exception=True)
         values = data.validated_data
         page = None
@@ -132,14 +136,8 @@ class FeedbackView(IdempotentMixin, APIView):
             if page is None:
                 raise ApiProblem(400, "invalid-parameters", "请求参数有误", "页面不存在或不属于本站点。",
                                  errors=[{"field": "page", "code": "not_found", "detail": "页面不存在或不属于本站点。"}])  # fmt: skip
-        tokens = values.get("attachments") or []
-        files = list(Upload.objects.filter(token__in=tokens, site=scope.site))
+        files = values.get("attachments") or []
         mine = request.user if request.user.is_authenticated else None
-        if len(files) != len(set(tokens)) or any(
-            f.owner_id != getattr(mine, "pk", None) for f in files
-        ):
-            raise ApiProblem(400, "invalid-parameters", "请求参数有误", "附件不存在。",
-                             errors=[{"field": "attachments", "code": "not_found", "detail": "附件不存在或不是本人上传的。"}])  # fmt: skip
         with transaction.atomic():
             item = Feedback.objects.create(
                 site=scope.site, page=page, category=values["category"],
@@ -150,25 +148,23 @@ class FeedbackView(IdempotentMixin, APIView):
         return Response(feedback_payload(item), status=201, headers=NO_STORE)
 
     @extend_schema(
-        operation_id="feedback_mine", parameters=[SITE_PARAM],
+        operation_id="feedback_mine", parameters=[SITE_PARAM, LimitOffsetParams],
         responses={200: inline_serializer("FeedbackList", {
             "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
             "previous": serializers.URLField(allow_null=True),
             "results": inline_serializer("FeedbackItem", FEEDBACK_FIELDS, many=True)}),
-            (401, "application/problem+json"): OpenApiResponse(ProblemSerializer)},
+            (401, "application/problem+json"): OpenApiResponse(ProblemSerializer),
+            (400, "application/problem+json"): PROBLEMS[(400, "application/problem+json")],
+            (404, "application/problem+json"): PROBLEMS[(404, "application/problem+json")]},
     )  # fmt: skip
     def get(self, request):
         """My reports on this site, newest first, with their states (needs a login)."""
         from cms.feedback.models import Feedback
 
         scope = resolve_scope(request.query_params.get("site"))
-        try:
-            limit = min(max(int(request.query_params.get("limit", 20)), 1), 100)
-            offset = max(int(request.query_params.get("offset", 0)), 0)
-        except ValueError:
-            raise ApiProblem(
-                400, "invalid-parameters", "请求参数有误", "limit 和 offset 应为整数。"
-            ) from None
+        params = LimitOffsetParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        limit, offset = params.validated_data["limit"], params.validated_data["offset"]
         rows = Feedback.objects.filter(site=scope.site, author=request.user).prefetch_related(
             "attachments"
         )

@@ -18,17 +18,27 @@ from cms.services import accounts, directory, notifications, sms
 from cms.sitegroup.models import SiteProfile
 
 from .auth import NO_STORE, account_problem
-from .conventions import ApiProblem, ProblemSerializer, list_envelope
+from .conventions import ApiProblem, LimitOffsetParams, ProblemSerializer, list_envelope
+from .throttling import UserWriteRateThrottle
 
 UNAUTHENTICATED = {
     (401, "application/problem+json"): OpenApiResponse(
         ProblemSerializer, description="未提供或无效的令牌"
     )
 }
+INVALID = {
+    (400, "application/problem+json"): OpenApiResponse(
+        ProblemSerializer, description="参数有误(见 errors)"
+    )
+}
 
 
 class _MeView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    #: Managing one's own account (reading notifications, logging a device out,
+    #: erasing one's data) is never held back by the daily per-mobile write
+    #: allowance that submissions spend; the per-account throttle still applies.
+    throttle_classes = [UserWriteRateThrottle]
 
     def handle_exception(self, exc):
         if isinstance(exc, accounts.AccountError):
@@ -146,10 +156,8 @@ class MeView(_MeView):
         return Response(status=204, headers=NO_STORE)
 
 
-class NotificationParams(serializers.Serializer):
+class NotificationParams(LimitOffsetParams):
     unread = serializers.BooleanField(required=False, default=False, help_text="只列未读")
-    limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)
-    offset = serializers.IntegerField(required=False, default=0, min_value=0)
 
 
 class NotificationListView(_MeView):
@@ -161,7 +169,8 @@ class NotificationListView(_MeView):
         responses={200: inline_serializer("NotificationList", {
             "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
             "previous": serializers.URLField(allow_null=True), "unread": serializers.IntegerField(),
-            "results": inline_serializer("Notification", NOTIFICATION_FIELDS, many=True)}), **UNAUTHENTICATED},
+            "results": inline_serializer("Notification", NOTIFICATION_FIELDS, many=True)}),
+            **INVALID, **UNAUTHENTICATED},
     )  # fmt: skip
     def get(self, request):
         params = NotificationParams(data=request.query_params)
@@ -195,6 +204,12 @@ class MarkReadSerializer(serializers.Serializer):
                                 max_length=500, help_text="要标为已读的通知编号")  # fmt: skip
     all = serializers.BooleanField(required=False, default=False, help_text="全部标为已读")
 
+    def validate_ids(self, ids):
+        # Beyond a database id's range nothing can match: a field error, never a 500.
+        if any(i > 2**63 - 1 for i in ids):
+            raise serializers.ValidationError("通知编号超出范围。", code="max_value")
+        return ids
+
     def validate(self, data):
         if not data.get("all") and not data.get("ids"):
             raise serializers.ValidationError({"ids": "请给出通知编号,或 all=true。"})
@@ -207,7 +222,7 @@ class NotificationReadView(_MeView):
     @extend_schema(operation_id="me_notifications_read", request=MarkReadSerializer,
                    responses={200: inline_serializer("MarkedRead", {
                        "marked": serializers.IntegerField(), "unread": serializers.IntegerField()}),
-                       **UNAUTHENTICATED})  # fmt: skip
+                       **INVALID, **UNAUTHENTICATED})  # fmt: skip
     def post(self, request):
         data = MarkReadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -267,7 +282,7 @@ class WeChatBindSerializer(serializers.Serializer):
 
 class WeChatBindView(_MeView):
     @extend_schema(operation_id="me_wechat_bind", request=WeChatBindSerializer,
-                   responses={204: None, **UNAUTHENTICATED,
+                   responses={204: None, **INVALID, **UNAUTHENTICATED,
                               (409, "application/problem+json"): OpenApiResponse(ProblemSerializer)})  # fmt: skip
     def post(self, request):
         """Bind my WeChat so the mini-program can log in with ``wx.login()`` next time."""

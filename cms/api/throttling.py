@@ -1,6 +1,6 @@
 """Throttling of writes and search (DRF), rates from ``LIANXI_THROTTLE_RATES``.
 
-* ``AnonWriteRateThrottle`` / ``UserWriteRateThrottle`` are the global
+* ``AnonWriteRateThrottle`` / ``UserWriteRateThrottle`` / ``MobileWriteRateThrottle`` are the global
   ``DEFAULT_THROTTLE_CLASSES``: they count only unsafe methods (POST, PUT,
   PATCH, DELETE), so reads are never throttled here (anonymous reads are
   served from the cache anyway).
@@ -9,7 +9,8 @@
   ``api_settings.DEFAULT_THROTTLE_CLASSES + [...]`` if the view also writes).
 
 Scopes and defaults (``settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``):
-``anon_write`` 20/min, ``user_write`` 120/min, ``search`` 60/min (anonymous),
+``anon_write`` 20/min per address, ``user_write`` 120/min per account,
+``mobile_write`` 1000/day per verified mobile number, ``search`` 60/min (anonymous),
 ``search_user`` 240/min. A refused request answers ``429`` as
 ``application/problem+json`` with ``Retry-After`` (``cms.api.conventions``).
 
@@ -79,6 +80,30 @@ class UserWriteRateThrottle(_WriteThrottle):
         if not (request.user and request.user.is_authenticated):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+class MobileWriteRateThrottle(_WriteThrottle):
+    """Writes by an account with a verified mobile number, per number: erasing an
+    account and logging in again with the same number gives no fresh allowance,
+    and one number never writes more than ``mobile_write`` however many devices
+    and accounts it is used from."""
+
+    scope = "mobile_write"
+
+    def get_cache_key(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return None
+        from cms.accounts.models import Account
+
+        digest = (
+            Account.objects.filter(user_id=user.pk, mobile_digest__isnull=False)
+            .values_list("mobile_digest", flat=True)
+            .first()
+        )
+        if not digest:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": digest[:32]}
 
 
 class SearchRateThrottle(_SettingsRates, SimpleRateThrottle):

@@ -7,13 +7,15 @@ label may not take a core route's name (checked here, at start-up).
 """
 
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from cms.plugins.api import plugin_urlpatterns
 from cms.plugins.registry import get_plugins
 
 from .auth import LogoutView, RefreshView, SmsCodeView, SmsLoginView, WeChatLoginView
+from .conventions import not_found
 from .docs import redoc_bundle
 from .feedback import FeedbackView, UploadFileView, UploadView
 from .me import (
@@ -90,4 +92,7 @@ urlpatterns = [
     path("pages/<int:page_id>/", PageDetailView.as_view(), name="api-page-detail"),
     path("search/", include("search.urls")),  # search + suggest (search/api.py)
     *plugin_urlpatterns(),
+    # Anything else under /api/v1/, whatever the method: the API's 404 problem, never
+    # the site's HTML page (or, for a write, the CSRF page) a path outside the API gets.
+    re_path(r"^", csrf_exempt(lambda request, *args, **kwargs: not_found().as_response())),
 ]

@@ -29,7 +29,7 @@ import functools
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import URLPattern, URLResolver, include, path
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.response import Response
 
 from cms.api.conventions import (
@@ -51,6 +51,12 @@ from cms.api.conventions import (
     resolve_site,
 )
 from cms.api.idempotency import IdempotentMixin
+from cms.api.submissions import (
+    AttachmentsField,
+    OwnSubmissionsPermission,
+    SubmissionMixin,
+    status_of,
+)
 from cms.sitegroup.access import site_access
 
 from .registry import get_plugins, is_enabled
@@ -59,15 +65,18 @@ __all__ = [
     "LEVEL_ORDER",
     "SITE_PARAMETER",
     "ApiProblem",
+    "AttachmentsField",
     "EnvelopePagination",
     "IdempotentMixin",
     "ImageSerializer",
     "Level",
     "LimitOffsetParams",
+    "OwnSubmissionsPermission",
     "SiteScopedMixin",
     "SiteScopedModelViewSet",
     "SiteScopedReadOnlyViewSet",
     "SiteStaffWritePermission",
+    "SubmissionViewSet",
     "WholeListPagination",
     "envelope_serializer",
     "image_payloads",
@@ -77,6 +86,7 @@ __all__ = [
     "plugin_urlpatterns",
     "problem_responses",
     "site_scoped",
+    "status_of",
 ]
 
 
@@ -268,3 +278,23 @@ class SiteScopedModelViewSet(IdempotentMixin, SiteScopedMixin, viewsets.ModelVie
     (``cms.api.idempotency``)."""
 
     permission_classes = [SiteStaffWritePermission]
+
+
+class SubmissionViewSet(
+    SubmissionMixin,
+    SiteScopedMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """What users submit to one site (a suggestion, a message, a comment): a logged-in
+    account posts one and lists or reads back its own, never anyone else's.
+
+    A POST is throttled (per account, per mobile number), idempotent
+    (``Idempotency-Key``), and screened: a listed word holds the record for the
+    site's moderation queue (``moderation_status`` ``pending``), never published
+    and never dropped (``cms.services.moderation``). Attachments are upload ids
+    (:class:`AttachmentsField`). The model subclasses ``cms.plugins.db.Moderated``
+    and ``SiteOwnedModel`` with an ``author`` foreign key; see the scaffold's
+    ``Submission`` and docs/plugins.md, "Writes"."""

@@ -11,8 +11,14 @@ the field and the words (``cms.services.sensitive``)::
 
     class Notice(SiteOwnedModel):
         public_text_fields = ("title", "body")
+
+What users write (a suggestion, a message, a comment) is not refused but held
+for moderation: subclass :class:`Moderated` too and list ``moderated_fields``
+(``cms.plugins.api.SubmissionViewSet`` screens them on every POST).
 """
 
+from cms.moderation.models import Moderated
+from cms.moderation.models import Status as ModerationStatus
 from cms.services.sensitive import PublicTextMixin
 from cms.sitegroup.models import SiteOwnedModel as _SiteOwnedModel
 from cms.sitegroup.models import SiteOwnedQuerySet
@@ -25,4 +31,10 @@ class SiteOwnedModel(PublicTextMixin, _SiteOwnedModel):
         abstract = True
 
 
-__all__ = ["PublicTextMixin", "SiteOwnedModel", "SiteOwnedQuerySet"]
+__all__ = [
+    "Moderated",
+    "ModerationStatus",
+    "PublicTextMixin",
+    "SiteOwnedModel",
+    "SiteOwnedQuerySet",
+]

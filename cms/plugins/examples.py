@@ -19,7 +19,10 @@ contributes its routes' examples from a module named by
 
 ``recorder`` calls the API on the small demo (``load_demo --small`` and each
 plugin's ``load_demo``): ``recorder.get_json(url)`` (a 200 answer's body) and
-``recorder.township`` (a nine-digit township code of ``SITE``, or ``None``).
+``recorder.township`` (a nine-digit township code of ``SITE``, or ``None``)
+and ``recorder.auth`` (the ``Authorization`` header of a demo account, for
+"my submissions" routes: ``Example(..., headers=recorder.auth)``; empty when
+the demo has none).
 An ``Example``'s name is its operationId, with ``.<variant>`` or
 ``.<status>`` for an error (``notices_entries_list.404``).
 """

@@ -247,3 +247,145 @@ class PluginAdminTests(PluginTestBase):
 
         set_enabled(self.plugin_label, site_a, True)
         assert mine in list(client.get(index).context["object_list"])
+
+
+class PluginSubmissionTests(PluginTestBase):
+    """For a ``cms.plugins.api.SubmissionViewSet`` route: what users submit.
+
+    Declare the route, a valid payload and the payload's moderated text field::
+
+        class TestHelloSubmissions(PluginSubmissionTests):
+            plugin_label = "hello"
+            model = "hello.Submission"
+            submissions_url = "/api/v1/hello/submissions/"
+            submission_payload = {"text": "建议在村口增设路灯。"}
+            text_field = "text"
+
+    They cover: a login is required; an account posts to the site and reads back
+    its own submissions, never another account's; a listed word holds the
+    submission (``pending``, in the site's moderation queue) and a rejection's
+    reason reaches its author; a retried POST with its ``Idempotency-Key``
+    creates one row; attachments must be the author's own uploads on the site;
+    a bad payload is a 400 problem that stores nothing; and the route follows
+    the site's plugin switch.
+    """
+
+    submissions_url: ClassVar[str] = ""
+    submission_payload: ClassVar[dict[str, Any]] = {}
+    text_field: ClassVar[str] = ""
+
+    def url(self, profile_or_code, path: str = "") -> str:
+        code = getattr(profile_or_code, "division_code", profile_or_code)
+        return f"{self.submissions_url}{path}?site={code}"
+
+    @staticmethod
+    def login(mobile: str) -> dict[str, str]:
+        """A citizen's account logged in as a mini-program is: the ``Authorization`` header."""
+        from cms.services import accounts
+
+        user = accounts.citizen_account(mobile).user
+        tokens = accounts.issue_tokens(user, device_id=f"test-{mobile}")
+        return {"HTTP_AUTHORIZATION": f"Bearer {tokens.access_token}"}
+
+    def post(self, client, profile, auth, payload=None, **headers):
+        return client.post(
+            self.url(profile), payload if payload is not None else self.submission_payload,
+            content_type="application/json", **auth, **headers,
+        )  # fmt: skip
+
+    def test_a_login_is_required(self, client, sites):
+        site_a, _ = sites
+        before = self.model_class.objects.count()
+        assert self.post(client, site_a, {}).status_code == 401
+        assert client.get(self.url(site_a)).status_code == 401
+        assert self.model_class.objects.count() == before
+
+    def test_an_account_reads_back_its_own_and_nobody_elses(self, client, sites):
+        site_a, site_b = sites
+        alice, bob = self.login("13900000001"), self.login("13900000002")
+        response = self.post(client, site_a, alice)
+        assert response.status_code == 201, response.content
+        assert response["Cache-Control"] == "private, no-store"
+        mine = response.json()
+        row = self.model_class.objects.get(pk=mine["id"])
+        assert row.site_id == site_a.site_id and row.moderation_status == "approved"
+        listed = client.get(self.url(site_a), **alice).json()
+        assert [item["id"] for item in listed["results"]] == [mine["id"]]
+        assert client.get(self.url(site_a), **bob).json()["count"] == 0
+        assert client.get(self.url(site_a, f"{row.pk}/"), **bob).status_code == 404
+        assert client.get(self.url(site_a, f"{row.pk}/"), **alice).json()["id"] == row.pk
+        # On another site of the group the same account has nothing there.
+        assert client.get(self.url(site_b), **alice).json()["count"] == 0
+
+    def test_a_listed_word_holds_it_for_moderation(self, client, sites):
+        from cms.moderation.models import ModerationItem
+        from cms.review.models import SensitiveWord
+        from cms.services import moderation
+
+        site_a, _ = sites
+        SensitiveWord.objects.create(word="测试违禁词", site=site_a.site)
+        payload = {**self.submission_payload, self.text_field: "这一段含有测试违禁词。"}
+        alice = self.login("13900000003")
+        response = self.post(client, site_a, alice, payload)
+        assert response.status_code == 201, response.content
+        row = self.model_class.objects.get(pk=response.json()["id"])
+        assert row.moderation_status == "pending"
+        item = ModerationItem.objects.get(object_id=str(row.pk), site=site_a.site)
+        assert item.original[self.text_field] == "这一段含有测试违禁词。"
+        staff = self.make_staff(site_a, "view", username="plugin-moderator")
+        moderation.reject(item, staff, "请修改后重新提交")
+        row.refresh_from_db()
+        assert row.moderation_status == "rejected" and row.moderation_reason == "请修改后重新提交"
+
+    def test_a_retried_post_creates_one_row(self, client, sites):
+        site_a, _ = sites
+        alice, before = self.login("13900000004"), self.model_class.objects.count()
+        key = {"HTTP_IDEMPOTENCY_KEY": "retry-submission-0001"}
+        first = self.post(client, site_a, alice, **key)
+        again = self.post(client, site_a, alice, **key)
+        assert first.status_code == again.status_code == 201, first.content
+        assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+        assert self.model_class.objects.count() == before + 1
+
+    def test_attachments_are_the_authors_own_uploads(self, client, sites):
+        import io
+
+        from PIL import Image
+
+        site_a, _ = sites
+        alice, bob = self.login("13900000005"), self.login("13900000006")
+        image = io.BytesIO()
+        Image.new("RGB", (8, 8), "red").save(image, "PNG")
+        image.name = "photo.png"
+        image.seek(0)
+        upload = client.post(f"/api/v1/uploads/?site={site_a.division_code}", {"file": image},
+                             **alice)  # fmt: skip
+        assert upload.status_code == 201, upload.content
+        token = upload.json()["id"]
+        before = self.model_class.objects.count()
+        theirs = self.post(client, site_a, bob, {**self.submission_payload, "attachments": [token]})
+        assert theirs.status_code == 400
+        assert theirs.json()["errors"][0]["field"] == "attachments"
+        assert self.model_class.objects.count() == before
+        mine = self.post(client, site_a, alice, {**self.submission_payload, "attachments": [token]})
+        assert mine.status_code == 201, mine.content
+        assert mine.json()["attachments"] == [token]
+
+    def test_a_bad_payload_is_a_problem_and_stores_nothing(self, client, sites):
+        site_a, _ = sites
+        alice, before = self.login("13900000007"), self.model_class.objects.count()
+        response = self.post(
+            client, site_a, alice, {**self.submission_payload, self.text_field: ""}
+        )
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("application/problem+json")
+        assert any(e["field"] == self.text_field for e in response.json()["errors"])
+        assert self.model_class.objects.count() == before
+
+    def test_the_route_follows_the_sites_switch(self, client, sites):
+        site_a, _ = sites
+        alice = self.login("13900000008")
+        set_enabled(self.plugin_label, site_a, False)
+        assert self.post(client, site_a, alice).status_code == 404
+        assert client.get(self.url(site_a), **alice).status_code == 404
+        assert client.get(self.url(UNKNOWN_CODE), **alice).status_code == 404

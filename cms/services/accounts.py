@@ -470,28 +470,20 @@ def close_deputy_account(ref: str) -> bool:
 
 
 def units_of(user) -> list[int]:
-    """Ids of the active handling units ``user`` works for (plugins filter items by them)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    cached = getattr(user, "_handling_unit_ids", None)
-    if cached is None:
-        models = _models()
-        cached = list(
-            models.HandlingUnit.objects.filter(members=user, active=True).values_list(
-                "pk", flat=True
-            )
-        )
-        user._handling_unit_ids = cached
-    return cached
+    """Ids of the active handling units ``user`` works for (plugins filter items by them);
+    asked of the request's access policy (``cms.sitegroup.access``), once per request."""
+    from cms.sitegroup.access import site_access
+
+    return list(site_access(user).handling_unit_ids)
 
 
 def roles_of(user) -> list[str]:
     """``staff`` (manages a site), ``deputy``, ``handling_unit``, ``citizen``: what ``user``
     may act as."""
-    from cms.sitegroup.models import SiteProfile
+    from cms.sitegroup.access import site_access
 
     roles = []
-    if user.is_staff or user.is_superuser or SiteProfile.objects.for_user(user).exists():
+    if user.is_staff or site_access(user).whole_tree or site_access(user).site_ids:
         roles.append("staff")
     if any(seat.current for seat in directory.seats_of(user)):
         roles.append("deputy")

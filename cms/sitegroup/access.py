@@ -178,6 +178,19 @@ class SiteAccess:
         return bool(self.townships)
 
     @cached_property
+    def handling_unit_ids(self) -> tuple[int, ...]:
+        """The active handling units (承办单位) the user works for: the items assigned to
+        them are what the user may see (``cms.services.accounts.units_of``)."""
+        if not getattr(self.user, "is_authenticated", False):
+            return ()
+        from django.apps import apps
+
+        units = apps.get_model("accounts", "HandlingUnit").objects
+        return tuple(
+            units.filter(members=self.user, active=True).order_by("pk").values_list("pk", flat=True)
+        )
+
+    @cached_property
     def record_site_ids(self) -> frozenset[int]:
         """Sites the user may hold records of: managed sites and their townships' counties."""
         return self.site_ids | frozenset(self.townships)

@@ -38,10 +38,3 @@ def decrypt(token: str) -> str:
 
 def digest(id_number: str) -> str:
     return privacy.digest(id_number, purpose=_PURPOSE, secret=_secret())
-
-
-def mask_mobile(value: str) -> str:
-    """``13912345678`` → ``139****5678``."""
-    if len(value) < 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]

@@ -264,3 +264,43 @@ def test_anonymous_writes_are_throttled_per_address(api, content, settings):
         api_settings.reload()
     assert statuses == [201, 201, 429] and forged.status_code == 429
     assert Feedback.objects.count() == 2
+
+
+def test_writes_are_throttled_per_mobile_number_across_accounts(api, content, settings):
+    """Per account, and per verified mobile number: erasing the account and logging
+    in again with the same number gives no fresh allowance."""
+    from cms.services import accounts
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "user_write": "100/min",
+            "mobile_write": "2/day",
+        },
+    }
+
+    def post(auth):
+        body = {"category": "typo", "description": "标题有错别字"}
+        return api.post(URL, body, format="json", **auth)
+
+    def bearer(user):
+        return {
+            "HTTP_AUTHORIZATION": f"Bearer {accounts.issue_tokens(user, device_id='d1').access_token}"
+        }
+
+    first = accounts.citizen_account("13911112222").user
+    auth = bearer(first)
+    for _ in range(2):
+        assert post(auth).status_code == 201
+    throttled = post(auth)
+    assert throttled.status_code == 429
+    assert throttled.json()["type"] == "urn:lianxi:problem:throttled"
+
+    assert api.delete("/api/v1/me/", **auth).status_code == 204  # erase, then come back
+    again = accounts.citizen_account("13911112222").user
+    assert again.pk != first.pk
+    assert post(bearer(again)).status_code == 429
+    # Another number has its own allowance.
+    assert post(bearer(accounts.citizen_account("13911113333").user)).status_code == 201
+    assert Feedback.objects.count() == 3

@@ -105,6 +105,8 @@ class Recorder:
         self.client = client
         self.document = document
         self.township: str | None = None  # a township code of SITE, once planned
+        #: ``Authorization`` of a demo account, for examples of "my …" routes (empty without one).
+        self.auth: dict[str, str] = {}
 
     def get(self, url: str, headers: dict[str, str] | None = None):
         return self.client.get(url, HTTP_HOST=HOST, headers=headers or {})
@@ -196,9 +198,10 @@ class Recorder:
         plan.append(Example("pages_find.404", "pages_find",
                             _url("/api/v1/pages/find/", site=SITE, path="/no-such-page/"),
                             "路径不存在"))  # fmt: skip
+        self.auth = {"Authorization": f"Token {token}"} if token else {}
         plan += self.plugin_examples()
         if token:
-            auth = {"Authorization": f"Token {token}"}
+            auth = self.auth
             plan += [
                 Example("me", "me", "/api/v1/me/", "带令牌:当前用户", headers=auth),
                 Example("me_notifications", "me_notifications", "/api/v1/me/notifications/?limit=3",

@@ -39,9 +39,10 @@ def core_version_range() -> str:
     return f">={version.major}.{version.minor},<{version.major + 1}"
 
 
-def wagtailcore_migration() -> str:
+def leaf_migration(app_label: str) -> str:
+    """The latest migration of an installed app (a new plugin's 0001 depends on it)."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    leaves = loader.graph.leaf_nodes("wagtailcore")
+    leaves = loader.graph.leaf_nodes(app_label)
     return leaves[0][1]
 
 
@@ -107,7 +108,8 @@ def scaffold(
         "verbose_name": verbose_name or label,
         "english_name": english_name or camel,
         "core_version": core_version_range(),
-        "wagtailcore_migration": wagtailcore_migration(),
+        "wagtailcore_migration": leaf_migration("wagtailcore"),
+        "moderation_migration": leaf_migration("moderation"),
     }
     written = []
     plan = {

@@ -3,6 +3,7 @@
 from cms.plugins.examples import SITE, Example, url
 
 API = "/api/v1/${label}/entries/"
+SUBMISSIONS = "/api/v1/${label}/submissions/"
 
 
 def api_examples(recorder) -> list[Example]:
@@ -15,4 +16,8 @@ def api_examples(recorder) -> list[Example]:
     if entries:
         plan.append(Example("${label}_entries_retrieve", "${label}_entries_retrieve",
                             url(f"{API}{entries[0]['id']}/", site=SITE), "条目详情"))  # fmt: skip
+    if recorder.auth:
+        plan.append(Example("${label}_submissions_list", "${label}_submissions_list",
+                            url(SUBMISSIONS, site=SITE), "带令牌:我发给本站的来信及其状态",
+                            headers=recorder.auth))  # fmt: skip
     return plan

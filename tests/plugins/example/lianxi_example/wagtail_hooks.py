@@ -5,7 +5,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
 
-from .models import Entry
+from .models import Entry, Submission
 
 
 class EntryAdmin(PluginModelAdmin):
@@ -17,6 +17,18 @@ class EntryAdmin(PluginModelAdmin):
     search_fields = ("title",)
 
 
+class SubmissionAdmin(PluginModelAdmin):
+    """What users sent the site; a held one is decided in 待审核内容 (the core's queue)."""
+
+    model = Submission
+    menu_label = _("来信")
+    menu_icon = "mail"
+    list_display = ("__str__", "moderation_status", "site", "created_at")
+    list_filter = (SiteListFilter, "moderation_status")
+    search_fields = ("text",)
+    inspect_view_enabled = True
+
+
 @modeladmin_register
 class ExampleAdminGroup(PluginModelAdminGroup):
-    items = (EntryAdmin,)
+    items = (EntryAdmin, SubmissionAdmin)
