@@ -4,7 +4,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import views
+from . import views, webauthn
 
 
 @hooks.register("register_admin_urls")
@@ -18,6 +18,7 @@ def register_urls():
             views.reset,
             name="security_second_factor_reset",
         ),
+        *webauthn.admin_urls(),
     ]
 
 
