@@ -1,6 +1,8 @@
 """Admin URLs of the second factor, and the security administrator's menu item."""
 
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -32,3 +34,9 @@ def register_devices_menu_item():
     return ManagerMenuItem(
         "动态口令管理", reverse("security_second_factor_devices"), icon_name="lock", order=610
     )
+
+
+@hooks.register("insert_global_admin_js")
+def csp_init_js():
+    """Starts what Wagtail would start with inline scripts in HTML inserted later (the CSP)."""
+    return format_html('<script src="{}"></script>', static("security/csp-init.js"))
