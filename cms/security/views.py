@@ -25,7 +25,7 @@ VERIFY_FAILED = "lianxi.second_factor_failed"
 RESET = "lianxi.second_factor_reset"
 register_action(ENROLLED, "绑定动态口令", "绑定了动态口令")
 register_action(VERIFY_FAILED, "动态口令错误", "动态口令校验失败")
-register_action(RESET, "重置动态口令", "重置了用户的动态口令")
+register_action(RESET, "重置第二因素", "重置了用户的动态口令和安全密钥")
 
 
 class CodeForm(forms.Form):

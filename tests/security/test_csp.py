@@ -104,6 +104,7 @@ def test_admin_pages_need_no_unsafe_inline_script(site_group, make_user, article
         "/admin/sitegroup/siteprofile/create/",
         "/admin/security/second-factor/enrol/",
         "/admin/workflows/add/",  # the task chooser
+        "/admin/users/new/",
     ]:
         response = client.get(url, follow=True)
         assert response.status_code == 200, url
