@@ -40,3 +40,18 @@ def register_devices_menu_item():
 def csp_init_js():
     """Starts what Wagtail would start with inline scripts in HTML inserted later (the CSP)."""
     return format_html('<script src="{}"></script>', static("security/csp-init.js"))
+
+
+@hooks.register("register_account_menu_item")
+def security_key_account_item(request):
+    """账号设置 → 安全密钥: where a user who gave the second factor adds a security key."""
+    from .twofactor import has_device, requires_second_factor
+
+    user = request.user
+    if not (requires_second_factor(user) or has_device(user)):
+        return None
+    return {
+        "url": f"{reverse('security_second_factor_enrol')}?next={reverse('wagtailadmin_account')}",
+        "label": "安全密钥",
+        "help_text": "添加安全密钥(USB/NFC 密钥或设备的指纹、面容识别),登录时可代替动态口令。",
+    }

@@ -222,6 +222,8 @@ def test_with_an_authenticator_bound_the_code_comes_first_then_a_key_may_be_adde
     assert not WebAuthnCredential.objects.filter(user=reviewer).exists()
 
     client.force_login(reviewer)  # password and code
+    account = client.get("/admin/account/").content.decode()
+    assert "安全密钥" in account and "/admin/security/second-factor/enrol/" in account
     page = client.get("/admin/security/second-factor/enrol/")
     assert page.status_code == 200 and "添加安全密钥" in page.content.decode()
     assert register(client, SoftKey()).status_code == 200
