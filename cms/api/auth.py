@@ -36,6 +36,9 @@ def account_problem(exc: accounts.AccountError) -> ApiProblem:
 
 
 class _LoginView(APIView):
+    #: No public answer changes (cms.api.caching keeps the site's cached answers).
+    affects_public_api = False
+
     authentication_classes: list = []  # a stale token must not stop a new login
     permission_classes = [permissions.AllowAny]
     throttle_classes = [LoginRateThrottle]
@@ -165,6 +168,9 @@ class RefreshView(_LoginView):
 
 class LogoutView(APIView):
     """Log this device out: its access and refresh tokens stop working."""
+
+    #: No public answer changes (cms.api.caching keeps the site's cached answers).
+    affects_public_api = False
 
     authentication_classes = [ApiTokenAuthentication]
     permission_classes = [permissions.IsAuthenticated]

@@ -245,6 +245,14 @@ def _not_modified(headers: dict) -> HttpResponseNotModified:
     return response
 
 
+def _write_affects_public_api(response) -> bool:
+    """Did a successful write change what the public reads? Yes, unless its view says
+    ``affects_public_api = False`` (logins, /me, what users submit before anything of it
+    is published): a citizen's report must not empty the site's cached answers."""
+    view = (getattr(response, "renderer_context", None) or {}).get("view")
+    return getattr(view, "affects_public_api", True)
+
+
 class ApiCacheMiddleware:
     """Cache headers on every ``/api/v1/`` response, and the server-side cache of anonymous GETs."""
 
@@ -256,7 +264,11 @@ class ApiCacheMiddleware:
             return self.get_response(request)
         if request.method not in ("GET", "HEAD"):
             response = self.get_response(request)
-            if 200 <= response.status_code < 300 and request.method != "OPTIONS":
+            if (
+                200 <= response.status_code < 300
+                and request.method != "OPTIONS"
+                and _write_affects_public_api(response)
+            ):
                 # An API write changed something of the site it names (plugins'
                 # records); models with their own receivers are invalidated too.
                 site = _request_site(request)

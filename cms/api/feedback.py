@@ -112,6 +112,9 @@ def feedback_payload(item) -> dict:
 class FeedbackView(IdempotentMixin, APIView):
     """Report an error on a site's page (anyone); list my own reports (logged in)."""
 
+    #: No public answer changes (cms.api.caching keeps the site's cached answers).
+    affects_public_api = False
+
     def get_permissions(self):
         if self.request is not None and self.request.method == "GET":
             return [permissions.IsAuthenticated()]
@@ -190,6 +193,9 @@ UPLOAD_FIELDS = {
 
 class UploadView(APIView):
     """Upload an attachment for a later submission (private until it is published)."""
+
+    #: No public answer changes (cms.api.caching keeps the site's cached answers).
+    affects_public_api = False
 
     permission_classes = [permissions.AllowAny]
     parser_classes = [MultiPartParser, FormParser]

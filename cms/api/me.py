@@ -34,6 +34,9 @@ INVALID = {
 
 
 class _MeView(APIView):
+    #: No public answer changes (cms.api.caching keeps the site's cached answers).
+    affects_public_api = False
+
     permission_classes = [permissions.IsAuthenticated]
     #: Managing one's own account (reading notifications, logging a device out,
     #: erasing one's data) is never held back by the daily per-mobile write

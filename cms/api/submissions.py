@@ -93,6 +93,9 @@ class SubmissionMixin(IdempotentMixin):
     permission_classes = [OwnSubmissionsPermission]
     #: The model's foreign key to the account that posted the record.
     author_field = "author"
+    #: A new submission changes no public answer (cms.api.caching keeps the site's
+    #: cached answers); set True on a view whose writes the public sees at once.
+    affects_public_api = False
 
     def get_queryset(self):
         rows = super().get_queryset()

@@ -17,7 +17,11 @@ image / document saved or deleted           the site owning its collection, else
 ==========================================  =========================================
 
 Plugins whose data is not reachable through a ``site`` FK call
-``cms.api.caching.invalidate_site(code)`` themselves.
+``cms.api.caching.invalidate_site(code)`` themselves. A model with a ``site``
+FK that no public answer ever shows (what users submit before anything of it
+is published, uploads, the moderation queue) says so with
+``affects_public_api = False``: otherwise every citizen's write would empty
+the site's cache of public answers.
 """
 
 from __future__ import annotations
@@ -215,7 +219,11 @@ def connect_receivers() -> None:
         if issubclass(model, Page):
             post_save.connect(on_page_saved, sender=model, dispatch_uid=uid)
             post_delete.connect(on_page_deleted, sender=model, dispatch_uid=uid)
-        elif _has_site_fk(model) and model is not SiteProfile:
+        elif (
+            _has_site_fk(model)
+            and model is not SiteProfile
+            and getattr(model, "affects_public_api", True)
+        ):
             post_save.connect(on_site_owned_changed, sender=model, dispatch_uid=uid)
             post_delete.connect(on_site_owned_changed, sender=model, dispatch_uid=uid)
         elif (

@@ -31,6 +31,8 @@ class State(models.TextChoices):
 
 class Feedback(Moderated, SiteOwnedModel):
     moderated_fields = ("description",)
+    #: 找错 reports are never in a public answer: a report does not empty the site's API cache.
+    affects_public_api = False
 
     page = models.ForeignKey(
         "wagtailcore.Page", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",

@@ -50,6 +50,8 @@ class Moderated(models.Model):
 
 
 class ModerationItem(SiteOwnedModel):
+    affects_public_api = False  # the queue is staff-only (cms.apiaccess.invalidation)
+
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.CharField(max_length=64)
     record = GenericForeignKey("content_type", "object_id")
@@ -91,6 +93,9 @@ def upload_path(instance, filename: str) -> str:
 
 class Upload(SiteOwnedModel):
     """An attachment a user sent; served only to its owner and the site's staff until public."""
+
+    #: Served by its own view with its own cache headers, never in a cached public answer.
+    affects_public_api = False
 
     token = models.CharField(max_length=32, unique=True, editable=False)
     owner = models.ForeignKey(

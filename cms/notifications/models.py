@@ -46,6 +46,8 @@ FINAL_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.GAVE_UP, DeliveryStatus.NO
 class Notification(models.Model):
     """One message in one account's inbox (the in-app channel)."""
 
+    affects_public_api = False  # an inbox is private: no cached public answer shows it
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
         verbose_name=_("接收人"),
@@ -126,6 +128,8 @@ class Delivery(models.Model):
     e-mail address (no user). Failed sends are retried with backoff until
     ``LIANXI_NOTIFICATION_MAX_ATTEMPTS``; the final outcome stays here.
     """
+
+    affects_public_api = False  # the delivery log is staff-only: no cached public answer shows it
 
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries",

@@ -114,6 +114,8 @@ class Deadline(models.Model):
     functions of ``cms.services.deadlines``, not the fields.
     """
 
+    affects_public_api = False  # a statutory clock is internal: no cached public answer shows it
+
     content_type = models.ForeignKey(
         "contenttypes.ContentType", on_delete=models.CASCADE, verbose_name=_("记录类型")
     )

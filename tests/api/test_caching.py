@@ -339,3 +339,37 @@ def test_load_plugin_demo_invalidates_the_plugins_cached_answers(client, site_gr
     assert response[CACHE_HEADER] == "miss"
     terms = sum(len(c["terms"]) for c in response.json()["results"])
     assert terms > sum(len(c["terms"]) for c in before["results"])
+
+
+def test_user_submissions_leave_the_sites_cached_public_answers_alone(
+    client, site_group, django_assert_num_queries
+):
+    """A citizen's 找错 report, its upload, the moderation queue and the inbox are never in
+    a public answer: writing them keeps the site's cache; a record the public sees
+    (a handling unit of the site) still empties it."""
+    from django.test import Client
+
+    from cms.accounts.models import HandlingUnit
+    from cms.feedback.models import Feedback
+    from cms.moderation.models import ModerationItem
+    from cms.services import accounts
+
+    profile = site_group["340123"]
+    url = pages_url("340123")
+    assert client.get(url)[CACHE_HEADER] == "miss"
+    assert_hit(client, url, django_assert_num_queries)
+
+    user = accounts.citizen_account("13912340000").user
+    token = accounts.issue_tokens(user, device_id="cache-test").access_token
+    phone = Client()  # the citizen's mini-program, not the reader whose answers are cached
+    response = phone.post(
+        "/api/v1/feedback/?site=340123", {"category": "typo", "description": "有错别字"},
+        content_type="application/json", headers={"Authorization": f"Bearer {token}"},
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+    assert Feedback.objects.filter(site=profile.site).count() == 1
+    assert not ModerationItem.objects.exists()
+    assert_hit(client, url, django_assert_num_queries)
+
+    HandlingUnit.objects.create(site=profile.site, name="县交通运输局")
+    assert client.get(url)[CACHE_HEADER] == "miss"
