@@ -36,6 +36,9 @@ class Submission(Moderated, SiteOwnedModel):
 
     #: Text users write: screened on every POST; a listed word holds it for moderation.
     moderated_fields = ("text",)
+    #: No public answer shows submissions (only their authors read them), so a new one
+    #: leaves the site's cached public answers alone. Set True once the plugin publishes them.
+    affects_public_api = False
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
