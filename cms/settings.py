@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "wagtail_modeladmin",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "cms.people.apps.StaffUsersConfig",  # wagtail.users, with 姓名 and 单位 in its user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
