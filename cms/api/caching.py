@@ -25,7 +25,9 @@ which every site bump also changes). ``invalidate_site()`` and
 entry becomes unreachable at once and expires by its timeout.
 ``cms.apiaccess.invalidation`` calls them on publish, unpublish, move,
 delete and the other changes listed there; management commands that write
-in bulk call them too.
+in bulk call them too. ``cached_by_tree()`` keeps values derived from the
+whole page tree (the hidden subtrees of ``cms.sitegroup.visibility``) under
+the global and group generations, so the same invalidations renew them.
 
 With ``REDIS_URL`` every process shares the generations. With the default
 local-memory cache each process has its own, so a change made in another
@@ -174,6 +176,51 @@ def invalidate_site(*codes: str) -> None:
 def invalidate_all() -> None:
     """Forget every cached API response (site set, settings, anything shared)."""
     _bump([GLOBAL_GEN, GROUP_GEN])
+
+
+def tree_generation() -> str:
+    """A token that changes with every invalidation above (any site's, or all).
+
+    Every change that can alter what the public sees of the page tree (publish,
+    unpublish, save, move, delete, view restriction: ``cms.apiaccess.invalidation``)
+    calls ``invalidate_site`` or ``invalidate_all``, and both bump the group's
+    generation. When the cache does not answer, the token is new each time.
+    """
+    cache = _cache()
+    _forget_foreign_changes(cache)
+    gens = _generations(cache, [GLOBAL_GEN, GROUP_GEN])
+    return f"{gens[GLOBAL_GEN]}.{gens[GROUP_GEN]}"
+
+
+def _in_open_transaction() -> bool:
+    """Inside a transaction that may still roll back (a test case's own does not count)."""
+    from django.db import connection
+
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def cached_by_tree(name: str, compute):
+    """``compute()``, kept in the cache until the page tree changes (``tree_generation``).
+
+    For values every request needs and few writes change (the hidden subtrees of
+    ``cms.sitegroup.visibility``). Without a cache (Redis down) it is ``compute()``
+    each time. A value read inside a transaction that may still roll back is not
+    kept: it may show rows that will never be committed.
+    """
+    try:
+        cache = _cache()
+        key = f"lxapi:tree:{name}:{tree_generation()}"
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache that fails: the answer straight from the database
+        return compute()
+    if value is None:
+        value = compute()
+        if not _in_open_transaction():
+            try:
+                cache.set(key, value, _conf("LIANXI_API_CACHE_TIMEOUT", 300))
+            except Exception:  # noqa: BLE001
+                logger.warning("Cannot keep %s in the cache", name)
+    return value
 
 
 # --- the middleware ------------------------------------------------------------

@@ -7,11 +7,17 @@ class ApiAccessConfig(AppConfig):
     label = "apiaccess"
     verbose_name = _("接口访问")
     default_auto_field = "django.db.models.BigAutoField"
+    #: A site's final reviewers (its senior staff) edit the site's CORS origins
+    #: (``cms.sitegroup.role_permissions``).
+    group_permissions = {
+        "final_reviewers": tuple(
+            f"apiaccess.{a}_sitecorsorigin" for a in ("add", "change", "delete", "view")
+        ),
+    }
 
     def ready(self):
         from cms.api.idempotency import forget_idempotency_keys
         from cms.services.schedule import register_sweep
-        from cms.sitegroup.signals import site_provisioned
 
         from . import cors, invalidation
 
@@ -20,21 +26,3 @@ class ApiAccessConfig(AppConfig):
         )
         invalidation.connect_receivers()
         cors.connect_receivers()
-        site_provisioned.connect(grant_cors_permissions, dispatch_uid="apiaccess.cors-perms")
-
-
-CORS_PERMISSIONS = ("add_sitecorsorigin", "change_sitecorsorigin", "delete_sitecorsorigin",
-                    "view_sitecorsorigin")  # fmt: skip
-
-
-def grant_cors_permissions(sender, profile, **kwargs):
-    """A site's final reviewers (its senior staff) edit the site's CORS origins."""
-    from django.contrib.auth.models import Permission
-
-    group = profile.final_reviewers_group
-    if group is None:
-        return
-    perms = Permission.objects.filter(
-        content_type__app_label="apiaccess", codename__in=CORS_PERMISSIONS
-    )
-    group.permissions.add(*perms)

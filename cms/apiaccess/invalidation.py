@@ -6,6 +6,7 @@ Receivers (connected in ``ApiAccessConfig.ready``):
 change                                      invalidates
 ==========================================  =========================================
 page published / unpublished / saved live   the page's site (+ CDN purge of its URLs)
+page created, or saved whole while not live the page's site
 page deleted                                the page's site (+ CDN purge)
 page view restriction saved or deleted      the page's site
 page moved                                  the old and the new site (+ CDN purge)
@@ -112,10 +113,14 @@ def on_page_published(sender, instance, **kwargs):
     page_changed(instance)
 
 
-def on_page_saved(sender, instance, created=False, raw=False, **kwargs):
-    if raw or not instance.live:
+def on_page_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
+    if raw:
         return
-    # Pages saved live outside publish() (imports, scripts): invalidate only.
+    if not instance.live and not created and update_fields is not None:
+        return  # a draft's revision fields (``save_revision``): nothing public changed
+    # Pages saved live outside publish() (imports, scripts), new pages (their parent
+    # now has children) and whole saves of pages not live (``live = False`` in a
+    # script): invalidate only.
     code = site_code_for_path(instance.path)
     invalidate_site(code) if code else invalidate_all()
 

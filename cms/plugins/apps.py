@@ -13,12 +13,9 @@ class PluginRegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cms.sitegroup.signals import site_provisioned, township_provisioned
+        from cms.sitegroup.signals import site_provisioned
 
         from . import registry
 
         site_provisioned.connect(registry.on_site_provisioned, dispatch_uid="pluginregistry")
-        township_provisioned.connect(
-            registry.on_township_provisioned, dispatch_uid="pluginregistry"
-        )
         post_migrate.connect(registry.on_post_migrate, dispatch_uid="pluginregistry")

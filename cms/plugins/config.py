@@ -21,14 +21,10 @@ from packaging.version import InvalidVersion, Version
 
 import cms
 
-#: Staff roles of a site whose groups a plugin may grant permissions to
-#: (``PluginConfig.group_permissions``); the groups are created with the site.
-SITE_ROLES = ("editors", "first_reviewers", "final_reviewers")
-#: The staff group of a township column (``cms.sitegroup.provisioning.ensure_township_staff``):
-#: a fourth role a plugin may grant model permissions to. Its rows are limited to
-#: the township's own by the model's ``township_field`` (``cms.sitegroup.access``).
-TOWNSHIP_ROLE = "township_staff"
-ROLES = (*SITE_ROLES, TOWNSHIP_ROLE)
+# Staff roles a plugin may grant model permissions to (``PluginConfig.group_permissions``):
+# a site's three groups and a township column's staff group. Owned and applied by
+# ``cms.sitegroup.role_permissions``, for the core apps and the plugins alike.
+from cms.sitegroup.role_permissions import ROLES, SITE_ROLES, TOWNSHIP_ROLE  # noqa: F401
 
 
 class PluginError(ImproperlyConfigured):
@@ -86,7 +82,8 @@ class PluginConfig(AppConfig):
     #: routes in ``frontend_contracts/examples/`` (see ``cms.plugins.examples``).
     examples_module: ClassVar[str | None] = "examples"
     #: Model permissions each staff role holds: ``{"editors": ("app.add_thing", ...)}``;
-    #: roles are ``ROLES`` (a site's editors and reviewers, a township's staff). Kept
+    #: roles are ``ROLES`` (a site's editors and reviewers, a township's staff). Applied
+    #: by ``cms.sitegroup.role_permissions`` like the core apps' own declarations, kept
     #: exact: on every ``migrate`` and provisioning a role's groups get these and lose
     #: the plugin's permissions that are not listed.
     group_permissions: ClassVar[dict[str, tuple[str, ...]]] = {}

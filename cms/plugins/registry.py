@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.db import transaction
 
-from .config import ROLES, SITE_ROLES, TOWNSHIP_ROLE, PluginConfig
+from .config import PluginConfig
 
 
 def get_plugins() -> list[PluginConfig]:
@@ -135,89 +135,12 @@ def sync_switches(site_ids: Iterable[int] | None = None) -> int:
     return len(missing)
 
 
-# --- permissions the plugins' screens need --------------------------------------
-
-
-def _role_groups(profiles=None, township_groups=None) -> dict[str, list]:
-    """The staff groups of each role: the given sites' (all by default) and townships'."""
-    from django.contrib.auth.models import Group
-
-    from cms.sitegroup.models import SiteProfile
-
-    if profiles is None:
-        profiles = list(SiteProfile.objects.select_related(*(f"{r}_group" for r in SITE_ROLES)))
-    groups = {
-        role: [g for p in profiles if (g := getattr(p, f"{role}_group", None)) is not None]
-        for role in SITE_ROLES
-    }
-    if township_groups is None:
-        from cms.content.models import TownshipPage
-
-        site_group_ids = {
-            pk
-            for row in SiteProfile.objects.values_list(*(f"{r}_group" for r in SITE_ROLES))
-            for pk in row
-            if pk is not None
-        }
-        township_groups = list(
-            Group.objects.filter(page_permissions__page__in=TownshipPage.objects.values("pk"))
-            .exclude(pk__in=site_group_ids)
-            .distinct()
-        )
-    groups[TOWNSHIP_ROLE] = list(township_groups)
-    return groups
-
-
-def grant_group_permissions(
-    profiles=None, plugins: Iterable[PluginConfig] | None = None, township_groups=None
-) -> None:
-    """Give each staff role's groups exactly the model permissions plugins declare.
-
-    ``profiles`` (default: every site) and ``township_groups`` (default: every
-    township column's group) choose the groups. A group keeps what it holds of
-    other apps; of each plugin's own permissions it holds exactly its role's.
-    """
-    from django.contrib.auth.models import Permission
-
-    plugins = list(plugins) if plugins is not None else get_plugins()
-    if not plugins:
-        return
-    wanted = {role: set() for role in ROLES}
-    for plugin in plugins:
-        for role, perms in plugin.group_permissions.items():
-            if role not in wanted:
-                raise plugin.fail(f"group_permissions: unknown role {role!r} ({ROLES}).")
-            wanted[role].update(perms)
-    labels = [p.label for p in plugins]
-    owned = {
-        f"{app}.{codename}": pk
-        for pk, app, codename in Permission.objects.filter(
-            content_type__app_label__in=labels
-        ).values_list("pk", "content_type__app_label", "codename")
-    }
-    if not owned:
-        return
-    groups = _role_groups(profiles, township_groups)
-    for role, perms in wanted.items():
-        keep = {owned[p] for p in perms if p in owned}
-        drop = set(owned.values()) - keep
-        for group in groups[role]:
-            if keep:
-                group.permissions.add(*keep)
-            if drop:
-                group.permissions.remove(*drop)
-
-
 # --- signal receivers (connected in PluginRegistryConfig.ready) -------------------
 
 
 def on_site_provisioned(sender, profile, created, **kwargs) -> None:
+    # The site's groups got the plugins' permissions from provision_site itself.
     sync_switches([profile.site_id])
-    grant_group_permissions([profile], township_groups=[])
-
-
-def on_township_provisioned(sender, page, group, **kwargs) -> None:
-    grant_group_permissions([], township_groups=[group])
 
 
 def on_post_migrate(sender, using="default", **kwargs) -> None:
@@ -231,14 +154,4 @@ def on_post_migrate(sender, using="default", **kwargs) -> None:
     if PluginSwitch._meta.db_table not in connections[using].introspection.table_names():
         return
     sync_switches()
-    if isinstance(sender, PluginConfig):
-        # This receiver may run before Django's own (``cms.plugins`` precedes
-        # ``django.contrib.auth`` in INSTALLED_APPS): create the plugin's content
-        # types and permissions first, so one ``migrate`` grants them.
-        from django.contrib.auth.management import create_permissions
-        from django.contrib.contenttypes.management import create_contenttypes
-
-        state = {"apps": kwargs["apps"]} if "apps" in kwargs else {}
-        create_contenttypes(sender, verbosity=0, using=using, **state)
-        create_permissions(sender, verbosity=0, using=using, **state)
-        grant_group_permissions(plugins=[sender])
+    # The plugins' group_permissions: cms.sitegroup.role_permissions, after the last app.

@@ -7,6 +7,17 @@ class ReviewConfig(AppConfig):
     label = "review"
     verbose_name = _("信息发布审查")
     default_auto_field = "django.db.models.BigAutoField"
+    #: Reviewers manage their site's sensitive-word list; editors may read it
+    #: (``cms.sitegroup.role_permissions``).
+    group_permissions = {
+        "editors": ("review.view_sensitiveword",),
+        "first_reviewers": tuple(
+            f"review.{a}_sensitiveword" for a in ("add", "change", "delete", "view")
+        ),
+        "final_reviewers": tuple(
+            f"review.{a}_sensitiveword" for a in ("add", "change", "delete", "view")
+        ),
+    }
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

@@ -8,7 +8,6 @@ loads, so this module imports models lazily, inside functions only.
 from __future__ import annotations
 
 AUTOMATIC_TASK_NAME = "自动检查"
-WORD_ADMIN_PERMS = ("add_sensitiveword", "change_sensitiveword", "delete_sensitiveword")
 
 
 def workflow_name(profile) -> str:
@@ -58,29 +57,8 @@ def ensure_site_workflow(profile):
     return workflow
 
 
-def grant_word_permissions(profile) -> None:
-    """Reviewers manage their site's word list; editors may read it."""
-    from django.contrib.auth.models import Permission
-
-    perms = {
-        p.codename: p
-        for p in Permission.objects.filter(
-            content_type__app_label="review",
-            codename__in=[*WORD_ADMIN_PERMS, "view_sensitiveword"],
-        )
-    }
-    if len(perms) < 4:  # before the review app's migration ran (fresh database)
-        return
-    for group in (profile.first_reviewers_group, profile.final_reviewers_group):
-        if group is not None:
-            group.permissions.add(*perms.values())
-    if profile.editors_group is not None:
-        profile.editors_group.permissions.add(perms["view_sensitiveword"])
-
-
 def on_site_provisioned(sender, profile, created, **kwargs):
     ensure_site_workflow(profile)
-    grant_word_permissions(profile)
 
 
 def publish_workflow_state(workflow_state, user=None):

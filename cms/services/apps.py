@@ -18,6 +18,13 @@ class ServicesConfig(AppConfig):
     label = "services"
     verbose_name = _("公共服务")
     default_auto_field = "django.db.models.BigAutoField"
+    #: A site's final reviewers (its senior staff) set the site's own time limits
+    #: (``cms.services.deadlines``); applied by ``cms.sitegroup.role_permissions``.
+    group_permissions = {
+        "final_reviewers": tuple(
+            f"services.{a}_deadlinesetting" for a in ("add", "change", "delete", "view")
+        ),
+    }
 
     def ready(self):
         from . import deadlines, schedule

@@ -575,27 +575,8 @@ def send_reminders_sweep() -> int:
 
 
 def connect_signals() -> None:
-    """Register the defaults; grant the site staff the per-site settings screen."""
+    """Register the defaults. (The site staff's permissions on the per-site settings
+    screen are ``ServicesConfig.group_permissions``.)"""
     for rule in DEFAULT_RULES:
         if rule.name not in _rules:
             register_rule(rule)
-    from cms.sitegroup.signals import site_provisioned
-
-    site_provisioned.connect(grant_setting_permissions, dispatch_uid="services.deadline-perms")
-
-
-SETTING_PERMISSIONS = ("add_deadlinesetting", "change_deadlinesetting",
-                       "delete_deadlinesetting", "view_deadlinesetting")  # fmt: skip
-
-
-def grant_setting_permissions(sender, profile, **kwargs) -> None:
-    """A site's final reviewers (its senior staff) set the site's own time limits."""
-    from django.contrib.auth.models import Permission
-
-    group = profile.final_reviewers_group
-    if group is not None:
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="services", codename__in=SETTING_PERMISSIONS
-            )
-        )

@@ -13,6 +13,7 @@ class SiteGroupConfig(AppConfig):
         from django.db.models.signals import post_migrate
         from wagtail.signals import page_published
 
+        from . import role_permissions
         from .provisioning import on_post_migrate, on_township_published
 
         page_published.connect(
@@ -21,3 +22,6 @@ class SiteGroupConfig(AppConfig):
             dispatch_uid="sitegroup.township_staff",
         )
         post_migrate.connect(on_post_migrate, dispatch_uid="sitegroup.reconcile_roles")
+        post_migrate.connect(
+            role_permissions.on_post_migrate, dispatch_uid="sitegroup.role_permissions"
+        )

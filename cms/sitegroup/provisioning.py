@@ -19,6 +19,7 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from .columns import columns_for_level
 from .models import Level, SiteProfile, level_for_code
+from .role_permissions import grant_role_permissions
 from .signals import site_provisioned, township_provisioned
 
 # What each role may do to its pages (Wagtail page permissions). Publishing is
@@ -174,6 +175,8 @@ def provision_site(spec: SiteSpec) -> tuple[SiteProfile, bool]:
         group.permissions.add(_perm("security", "requires_second_factor"))
 
     grant_staff_access(profile, home, profile.collection)
+    # What each role may do to models, as the core apps and plugins declare it.
+    grant_role_permissions([profile], township_groups=[])
 
     # Standard columns, matched by slug so a re-run repairs without duplicating.
     existing = {p.slug for p in home.get_children()}
@@ -251,8 +254,8 @@ def ensure_township_staff(page) -> Group | None:
     The group edits the column's pages (submitted to the county's 初审 and 终审),
     keeps its images and documents in a collection of its own inside the
     county's (the county's staff see it too), and holds its congress's records
-    in the plugins (``cms.sitegroup.access``: township staff). Plugins grant it
-    their ``township_staff`` model permissions on ``township_provisioned``.
+    in the plugins (``cms.sitegroup.access``: township staff), with the
+    ``township_staff`` model permissions the apps declare (``cms.sitegroup.role_permissions``).
     Idempotent; a column not (yet) on a site gets nothing.
     """
     site = page.get_site()
@@ -271,6 +274,7 @@ def ensure_township_staff(page) -> Group | None:
             collection = profile.collection.add_child(name=page.title)
         if collection is not None:
             grant_collection_permissions(group, collection)
+        grant_role_permissions([], township_groups=[group])
     township_provisioned.send(sender=type(page), page=page, group=group, profile=profile)
     return group
 

@@ -61,9 +61,21 @@ def not_public_q(models=None) -> Q:
 
 
 def hidden_paths() -> list[str]:
-    """Tree paths under which nothing is public, in one query: pages with a view
-    restriction, and home pages and pages with children that are unpublished or
-    marked not public."""
+    """Tree paths under which nothing is public: pages with a view restriction, and
+    home pages and pages with children that are unpublished or marked not public.
+
+    Asked on every API request, so kept in the Django cache until the page tree
+    changes (``cms.api.caching.cached_by_tree``: the API cache's generations,
+    bumped by every publish, unpublish, save, move, delete and view restriction).
+    Without a cache (Redis down) it is one query.
+    """
+    from cms.api.caching import cached_by_tree
+
+    return cached_by_tree("hidden", query_hidden_paths)
+
+
+def query_hidden_paths() -> list[str]:
+    """``hidden_paths()`` from the database, in one query."""
     from wagtail.models import Page, PageViewRestriction
 
     withheld = (

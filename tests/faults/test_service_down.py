@@ -95,6 +95,17 @@ def test_redis_down_the_api_and_the_admin_still_answer(
     assert client.get("/healthz").json() == {"status": "degraded", "down": ["cache"]}
 
 
+def test_redis_down_the_hidden_subtrees_come_from_the_database(
+    client, site_group, redis_down, publish
+):
+    page = publish("340123", "县人大常委会会议召开")
+    listing = "/api/v1/pages/?site=340123"
+    assert page.pk in [item["id"] for item in client.get(listing).json()["results"]]
+    page.get_parent().specific.unpublish()  # its column: the page under it is hidden
+    assert page.pk not in [item["id"] for item in client.get(listing).json()["results"]]
+    assert client.get(f"/api/v1/pages/{page.pk}/?site=340123").status_code == 404
+
+
 def test_redis_down_writes_and_throttles_do_not_fail(client, site_group, redis_down):
     from django.core.cache import caches
 
