@@ -1,0 +1,242 @@
+"""Admin screens beyond the list: the office's handling page and the units' work queue.
+
+* 办理 (``suggestions_office``, ``/admin/suggestions/office/<id>/``): the office of
+  the suggestion's site (``suggestions.change_suggestion`` on a site it manages,
+  with the plugin on) accepts or returns, assigns the lead and co-handling
+  units with their deadlines, approves a longer reply deadline, closes.
+* 承办件 (``suggestions_queue``, ``/admin/suggestions/units/``): a handling
+  unit's staff see only the items assigned to their units
+  (``cms.services.accounts.units_of``), with deadlines; the lead unit replies
+  (class, text, signed-off by, attachments); a unit returns a wrongly assigned item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.apps import apps
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from cms.plugins import enabled_site_ids, site_access
+from cms.services import accounts, deadlines
+
+from . import workflow
+from .models import CATEGORIES, Assignment, ReplyClass, State, Suggestion
+
+LABEL = "suggestions"
+
+
+def handling_units():
+    return apps.get_model("accounts", "HandlingUnit").objects.filter(active=True)
+
+
+# --- forms -------------------------------------------------------------------------
+
+
+class AcceptForm(forms.Form):
+    category = forms.ChoiceField(label="分类", choices=CATEGORIES, required=False)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="退回理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssignForm(forms.Form):
+    lead = forms.ModelChoiceField(label="主办单位", queryset=None)
+    co_units = forms.ModelMultipleChoiceField(label="协办单位", queryset=None, required=False,
+                                              widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    lead_due = forms.DateField(label="主办单位内部期限", required=False,
+                               help_text="留空:答复期限(交办之日起3个月,按工作日历顺延)")  # fmt: skip
+    co_due = forms.DateField(label="协办单位内部期限", required=False,
+                             help_text="留空:交办之日起1个月")  # fmt: skip
+
+    def __init__(self, *args, site_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = handling_units().filter(site_id=site_id).order_by("name")
+        self.fields["lead"].queryset = units
+        self.fields["co_units"].queryset = units
+
+
+class ExtendForm(forms.Form):
+    months = forms.IntegerField(label="延长至(月)", min_value=1, max_value=12, initial=6)
+    reason = forms.CharField(label="延期理由", max_length=500)
+
+
+class ReplyForm(forms.Form):
+    reply_class = forms.ChoiceField(label="答复类别", choices=ReplyClass.choices)
+    text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 8}))
+    signed_by = forms.CharField(label="签发人", max_length=50, help_text="本单位负责人")
+    attachment = forms.FileField(label="附件", required=False)
+
+
+# --- the office ----------------------------------------------------------------------
+
+
+def _office_suggestion(request, pk: int) -> Suggestion:
+    if not request.user.has_perm("suggestions.change_suggestion"):
+        raise Http404
+    sites = site_access(request).plugin_site_ids(LABEL)
+    suggestion = Suggestion.objects.filter(pk=pk, site_id__in=sites).first()
+    if suggestion is None:
+        raise Http404
+    return suggestion
+
+
+def _clock_context(suggestion) -> dict:
+    clock = workflow.clock_of(suggestion)
+    if clock is None:
+        return {"clock": None}
+    return {"clock": clock, "clock_state": deadlines.DeadlineState(deadlines.state(clock)).label}
+
+
+def office_view(request, pk: int):
+    suggestion = _office_suggestion(request, pk)
+    forms_ = {
+        "accept": AcceptForm(initial={"category": suggestion.category}),
+        "return": ReturnForm(),
+        "assign": AssignForm(site_id=suggestion.site_id),
+        "extend": ExtendForm(),
+    }
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            done = _office_step(request, suggestion, step, forms_)
+        except ValidationError as error:
+            messages.error(request, "".join(error.messages))
+            done = False
+        if done:
+            messages.success(request, done)
+            return redirect("suggestions_office", pk=suggestion.pk)
+    return TemplateResponse(request, "suggestions/admin/office.html", {
+        "suggestion": suggestion, "forms": forms_, "history": suggestion.history.all(),
+        "assignments": suggestion.assignments.select_related("unit"),
+        "ratings": suggestion.ratings.all(), "cosigners": suggestion.cosigners.all(),
+        "State": State, **_clock_context(suggestion),
+    })  # fmt: skip
+
+
+def _office_step(request, suggestion, step, forms_) -> str | bool:
+    user = request.user
+    if step == "accept":
+        form = forms_["accept"] = AcceptForm(request.POST)
+        if form.is_valid():
+            workflow.accept(suggestion, user, form.cleaned_data["category"])
+            return "已立案。"
+    elif step == "return":
+        form = forms_["return"] = ReturnForm(request.POST)
+        if form.is_valid():
+            workflow.return_to_deputy(suggestion, user, form.cleaned_data["reason"])
+            return "已退回代表。"
+    elif step == "assign":
+        form = forms_["assign"] = AssignForm(request.POST, site_id=suggestion.site_id)
+        if form.is_valid():
+            data = form.cleaned_data
+            workflow.assign(suggestion, user, data["lead"], list(data["co_units"]),
+                            lead_due=data["lead_due"], co_due=data["co_due"])  # fmt: skip
+            return f"已交办{data['lead']}。"
+    elif step == "extend":
+        form = forms_["extend"] = ExtendForm(request.POST)
+        if form.is_valid():
+            workflow.extend(
+                suggestion, user, form.cleaned_data["months"], form.cleaned_data["reason"]
+            )
+            return "答复期限已延长。"
+    elif step == "close":
+        workflow.close(suggestion, user)
+        return "已办结。"
+    return False
+
+
+# --- handling units ------------------------------------------------------------------
+
+
+def _unit_assignments(request):
+    units = accounts.units_of(request.user)
+    return Assignment.objects.filter(
+        unit_id__in=units, suggestion__site_id__in=enabled_site_ids(LABEL)
+    ).select_related("suggestion", "unit")
+
+
+def queue_view(request):
+    rows = list(_unit_assignments(request).order_by("returned_at", "due_on", "pk"))
+    if not accounts.units_of(request.user):
+        raise Http404
+    clocks = {}
+    for row in rows:
+        clock = workflow.clock_of(row.suggestion)
+        clocks[row.pk] = deadlines.DeadlineState(deadlines.state(clock)).label if clock else ""
+    today = timezone.localdate()
+    items = [{"row": r, "clock_state": clocks[r.pk], "late": r.due_on < today and r.suggestion.state
+              in (State.ASSIGNED, State.REHANDLING)} for r in rows]  # fmt: skip
+    return TemplateResponse(request, "suggestions/admin/queue.html", {"items": items})
+
+
+def return_window_open(assignment, today: dt.date | None = None) -> bool:
+    """A unit may return an item within the return window (7 working days by default)."""
+    start = timezone.localtime(assignment.assigned_at).date()
+    last = deadlines.due_date("suggestion.return", start, assignment.suggestion.site)
+    return (today or timezone.localdate()) <= last
+
+
+def unit_view(request, pk: int):
+    assignment = _unit_assignments(request).filter(pk=pk).first()
+    if assignment is None:
+        raise Http404
+    suggestion = assignment.suggestion
+    is_lead = assignment.role == Assignment.Role.LEAD and assignment.returned_at is None
+    can_reply = is_lead and suggestion.state in (State.ASSIGNED, State.REHANDLING)
+    can_return = (assignment.returned_at is None and suggestion.state == State.ASSIGNED
+                  and return_window_open(assignment))  # fmt: skip
+    reply_form, return_form = ReplyForm(), ReturnForm()
+    if request.method == "POST":
+        step = request.POST.get("step")
+        try:
+            if step == "reply" and can_reply:
+                reply_form = ReplyForm(request.POST, request.FILES)
+                if reply_form.is_valid():
+                    data = reply_form.cleaned_data
+                    files = [data["attachment"]] if data["attachment"] else []
+                    workflow.reply(suggestion, request.user, reply_class=data["reply_class"],
+                                   text=data["text"], signed_by=data["signed_by"], files=files)  # fmt: skip
+                    messages.success(request, "已答复。")
+                    return redirect("suggestions_unit", pk=assignment.pk)
+            elif step == "return" and can_return:
+                return_form = ReturnForm(request.POST)
+                if return_form.is_valid():
+                    workflow.unit_return(
+                        assignment, request.user, return_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, "已退回办公室,待重新交办。")
+                    return redirect("suggestions_queue")
+            else:
+                messages.error(request, "现在不能进行这项操作。")
+        except ValidationError as error:
+            messages.error(request, "".join(error.messages))
+    return TemplateResponse(request, "suggestions/admin/unit.html", {
+        "assignment": assignment, "suggestion": suggestion, "is_lead": is_lead,
+        "can_reply": can_reply, "can_return": can_return, "reply_form": reply_form,
+        "return_form": return_form, "history": suggestion.history.all(),
+        "others": suggestion.assignments.exclude(pk=assignment.pk).select_related("unit"),
+        **_clock_context(suggestion),
+    })  # fmt: skip
+
+
+def urls() -> list:
+    return [
+        path("suggestions/office/<int:pk>/", office_view, name="suggestions_office"),
+        path("suggestions/units/", queue_view, name="suggestions_queue"),
+        path("suggestions/units/<int:pk>/", unit_view, name="suggestions_unit"),
+    ]
+
+
+def office_url(suggestion) -> str:
+    return reverse("suggestions_office", args=[suggestion.pk])
