@@ -28,7 +28,7 @@ from cms.plugins import enabled_site_ids, site_access
 from cms.services import accounts, deadlines
 
 from . import workflow
-from .models import CATEGORIES, Assignment, ReplyClass, State, Suggestion
+from .models import Assignment, Category, ReplyClass, State, Suggestion
 
 LABEL = "suggestions"
 
@@ -41,7 +41,9 @@ def handling_units():
 
 
 class AcceptForm(forms.Form):
-    category = forms.ChoiceField(label="分类", choices=CATEGORIES, required=False)
+    category = forms.ChoiceField(
+        label="分类", choices=[("", "未分类"), *Category.choices], required=False
+    )
 
 
 class ReturnForm(forms.Form):

@@ -23,6 +23,8 @@ class SuggestionsConfig(PluginConfig):
         "final_reviewers": ("suggestions.view_suggestion", "suggestions.change_suggestion"),
     }
     openapi_enum_names = {
+        "SuggestionUnitRoleEnum": "plugins.suggestions.models.Assignment.Role",
+        "SuggestionClockStateEnum": "cms.services.deadlines.DeadlineState",
         "SuggestionKindEnum": "plugins.suggestions.models.Kind",
         "SuggestionStateEnum": "plugins.suggestions.models.State",
         "SuggestionPeriodEnum": "plugins.suggestions.models.Period",

@@ -56,18 +56,16 @@ class RatingResult(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("不满意")
 
 
-CATEGORIES = (
-    ("", _("未分类")),
-    ("economy", _("经济发展")),
-    ("agriculture", _("农业农村")),
-    ("transport", _("交通建设")),
-    ("education", _("教育科技")),
-    ("health", _("医疗卫生")),
-    ("environment", _("生态环境")),
-    ("social", _("社会保障")),
-    ("governance", _("社会治理")),
-    ("other", _("其他")),
-)
+class Category(models.TextChoices):
+    ECONOMY = "economy", _("经济发展")
+    AGRICULTURE = "agriculture", _("农业农村")
+    TRANSPORT = "transport", _("交通建设")
+    EDUCATION = "education", _("教育科技")
+    HEALTH = "health", _("医疗卫生")
+    ENVIRONMENT = "environment", _("生态环境")
+    SOCIAL = "social", _("社会保障")
+    GOVERNANCE = "governance", _("社会治理")
+    OTHER = "other", _("其他")
 
 
 class Suggestion(Moderated, SiteOwnedModel):
@@ -79,7 +77,7 @@ class Suggestion(Moderated, SiteOwnedModel):
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, default=Kind.SUGGESTION)
     title = models.CharField(_("标题"), max_length=200)
     text = models.TextField(_("内容"), max_length=10000)
-    category = models.CharField(_("分类"), max_length=16, choices=CATEGORIES, blank=True)
+    category = models.CharField(_("分类"), max_length=16, choices=Category.choices, blank=True)
     period = models.CharField(_("提出时间"), max_length=16, choices=Period.choices,
                               default=Period.RECESS)  # fmt: skip
     author = models.ForeignKey(

@@ -111,9 +111,14 @@ def _record(deputy_ref: str, kind: str, date: dt.date, title: str, ref: str, cod
     """A duty-record entry (the deputies plugin keeps the record, when installed)."""
     if not deputy_ref or not performance.is_available():
         return
+    entry = {"deputy_id": int(deputy_ref), "kind": kind, "date": date, "title": title,
+             "source": SOURCE, "source_ref": ref}  # fmt: skip
     try:
-        performance.add_entry(deputy_id=int(deputy_ref), kind=kind, date=date, title=title,
-                              source=SOURCE, source_ref=ref, division_code=code or None)  # fmt: skip
+        try:
+            performance.add_entry(**entry, division_code=code or None)
+        except performance.PerformanceRecordError:
+            # A township deputy's seat is on the county's site but not in its congress.
+            performance.add_entry(**entry)
     except (performance.PerformanceRecordError, ValueError) as error:
         logger.warning("duty record not written for suggestion %s: %s", ref, error)
 

@@ -6,7 +6,14 @@ from rest_framework import serializers
 
 from cms.plugins.api import AttachmentsField, status_of
 from cms.services import deadlines
-from plugins.suggestions.models import Kind, Period, RatingResult, ReplyClass, State, Suggestion
+from plugins.suggestions.models import (
+    Assignment,
+    Category,
+    RatingResult,
+    ReplyClass,
+    State,
+    Suggestion,
+)
 
 _datetime = serializers.DateTimeField().to_representation
 _date = serializers.DateField().to_representation
@@ -24,19 +31,19 @@ STATUS_HELP = (
 )
 
 
-class CoSignerSerializer(serializers.Serializer):
+class SuggestionCoSignerSerializer(serializers.Serializer):
     deputy = serializers.CharField(help_text="代表编号(代表名册 /api/v1/deputies/ 的 id)")
     name = serializers.CharField()
     confirmed = serializers.BooleanField(help_text="是否已由本人确认附议")
 
 
-class UnitSerializer(serializers.Serializer):
+class SuggestionUnitSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="承办单位")
-    role = serializers.ChoiceField(choices=[("lead", "主办"), ("co", "协办")])
+    role = serializers.ChoiceField(choices=Assignment.Role.choices, help_text="lead 主办、co 协办")
     due_on = serializers.DateField(help_text="内部办理期限")
 
 
-class ClockSerializer(serializers.Serializer):
+class SuggestionClockSerializer(serializers.Serializer):
     started_on = serializers.DateField(help_text="起算日(交办之日)")
     due_on = serializers.DateField(help_text="答复期限(工作日历,经批准可延长)")
     limit_months = serializers.IntegerField(help_text="期限(月):默认3个月,经批准最长6个月")
@@ -48,7 +55,7 @@ class ClockSerializer(serializers.Serializer):
     stopped_at = serializers.DateTimeField(allow_null=True, help_text="答复时间(计时停止)")
 
 
-class ReplySerializer(serializers.Serializer):
+class SuggestionReplySerializer(serializers.Serializer):
     reply_class = serializers.ChoiceField(choices=ReplyClass.choices, help_text="答复类别 A/B/C/D")
     text = serializers.CharField()
     signed_by = serializers.CharField(help_text="承办单位签发人")
@@ -57,7 +64,7 @@ class ReplySerializer(serializers.Serializer):
     attachments = serializers.ListField(child=serializers.CharField())
 
 
-class RatingSerializer(serializers.Serializer):
+class SuggestionRatingSerializer(serializers.Serializer):
     deputy = serializers.CharField(help_text="评价代表姓名")
     round = serializers.IntegerField()
     result = serializers.ChoiceField(choices=RatingResult.choices)
@@ -65,7 +72,7 @@ class RatingSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class HistorySerializer(serializers.Serializer):
+class SuggestionHistorySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     actor = serializers.CharField(help_text="操作人(代表、办公室或承办单位)")
     from_state = serializers.CharField(allow_blank=True)
@@ -73,7 +80,7 @@ class HistorySerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
 
 
-class SuggestionSerializer(serializers.ModelSerializer):
+class DeputySuggestionSerializer(serializers.ModelSerializer):
     """A suggestion as its deputies see it; posting one creates a draft or submits it."""
 
     submit = serializers.BooleanField(
@@ -89,6 +96,11 @@ class SuggestionSerializer(serializers.ModelSerializer):
     reason = serializers.CharField(source="moderation_reason", read_only=True,
                                    help_text="审核未通过的理由")  # fmt: skip
     state_label = serializers.SerializerMethodField(help_text="状态的中文名称")
+    category = serializers.CharField(
+        read_only=True,
+        help_text="办公室立案时定的分类(空:未分类):"
+        + "、".join(f"{value} {label}" for value, label in Category.choices),
+    )
     deputy = serializers.CharField(source="deputy_name", read_only=True, help_text="领衔代表")
     my_role = serializers.SerializerMethodField(help_text="lead 领衔代表、cosigner 附议代表")
     cosigned_by = serializers.SerializerMethodField()
@@ -129,11 +141,11 @@ class SuggestionSerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         return "lead" if obj.author_id == user.pk else "cosigner"
 
-    def get_cosigned_by(self, obj) -> list[CoSignerSerializer]:
+    def get_cosigned_by(self, obj) -> SuggestionCoSignerSerializer(many=True):
         return [{"deputy": c.deputy_ref, "name": c.name, "confirmed": c.confirmed_at is not None}
                 for c in obj.cosigners.all()]  # fmt: skip
 
-    def get_clock(self, obj) -> ClockSerializer(allow_null=True):
+    def get_clock(self, obj) -> SuggestionClockSerializer(allow_null=True):
         clock = self.context.get("clocks", {}).get(obj.pk)
         if clock is None:
             return None
@@ -141,41 +153,42 @@ class SuggestionSerializer(serializers.ModelSerializer):
                 "limit_months": clock.limit, "state": deadlines.state(clock).value,
                 "stopped_at": _dt(clock.stopped_at)}  # fmt: skip
 
-    def get_units(self, obj) -> UnitSerializer(many=True):
-        return [{"name": a.unit.name, "role": a.role, "due_on": _date(a.due_on)}
-                for a in obj.assignments.all() if a.returned_at is None]  # fmt: skip
+    def get_units(self, obj) -> SuggestionUnitSerializer(many=True):
+        rows = [a for a in obj.assignments.all() if a.returned_at is None]
+        rows.sort(key=lambda a: (a.role != Assignment.Role.LEAD, a.pk))  # the lead unit first
+        return [{"name": a.unit.name, "role": a.role, "due_on": _date(a.due_on)} for a in rows]
 
-    def get_reply(self, obj) -> ReplySerializer(allow_null=True):
+    def get_reply(self, obj) -> SuggestionReplySerializer(allow_null=True):
         if not obj.replied_at:
             return None
         return {"reply_class": obj.reply_class, "text": obj.reply_text,
                 "signed_by": obj.reply_signed_by, "replied_at": _dt(obj.replied_at), "round": obj.round,
                 "attachments": [u.token for u in obj.reply_attachments.all()]}  # fmt: skip
 
-    def get_ratings(self, obj) -> RatingSerializer(many=True):
+    def get_ratings(self, obj) -> SuggestionRatingSerializer(many=True):
         return [{"deputy": r.deputy_name, "round": r.round, "result": r.result,
                  "comment": r.comment, "created_at": _dt(r.created_at)}
                 for r in obj.ratings.all()]  # fmt: skip
 
-    def get_history(self, obj) -> HistorySerializer(many=True):
+    def get_history(self, obj) -> SuggestionHistorySerializer(many=True):
         return [{"at": _dt(t.at), "actor": t.actor_name, "from_state": t.from_state,
                  "to_state": t.to_state, "note": t.note}
                 for t in obj.history.all()]  # fmt: skip
 
 
-class RateSerializer(serializers.Serializer):
+class SuggestionRateSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=RatingResult.choices,
                                      help_text="satisfied 满意、basically 基本满意、unsatisfied 不满意")  # fmt: skip
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class WithdrawSerializer(serializers.Serializer):
+class SuggestionWithdrawSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
                                  help_text="撤回说明")  # fmt: skip
 
 
-class EmptySerializer(serializers.Serializer):
+class SuggestionMoveSerializer(serializers.Serializer):
     pass
 
 
-__all__ = ["Kind", "Period", "RateSerializer", "SuggestionSerializer", "WithdrawSerializer"]
+__all__ = ["DeputySuggestionSerializer", "SuggestionRateSerializer", "SuggestionWithdrawSerializer"]

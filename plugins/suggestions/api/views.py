@@ -31,7 +31,12 @@ from cms.services import deadlines
 from plugins.suggestions import workflow
 from plugins.suggestions.models import State, Suggestion
 
-from .serializers import EmptySerializer, RateSerializer, SuggestionSerializer, WithdrawSerializer
+from .serializers import (
+    DeputySuggestionSerializer,
+    SuggestionMoveSerializer,
+    SuggestionRateSerializer,
+    SuggestionWithdrawSerializer,
+)
 
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
@@ -64,16 +69,16 @@ MOVE_PROBLEMS = problem_responses(
 
 @extend_schema_view(
     list=extend_schema(summary="我的议案建议", parameters=[SITE_PARAMETER],
-                       responses={200: SuggestionSerializer(many=True),
+                       responses={200: DeputySuggestionSerializer(many=True),
                                   **problem_responses(**{"401": "未登录"})}),
     retrieve=extend_schema(summary="议案建议详情(状态、期限、承办单位、答复、评价、办理记录)",
                            parameters=[SITE_PARAMETER],
-                           responses={200: SuggestionSerializer,
+                           responses={200: DeputySuggestionSerializer,
                                       **problem_responses(**{"401": "未登录"})}),
     create=extend_schema(summary="提出议案建议(草稿或直接提交)",
                          parameters=[SITE_PARAMETER, IDEMPOTENCY],
-                         request=SuggestionSerializer,
-                         responses={201: SuggestionSerializer, **WRITE_PROBLEMS}),
+                         request=DeputySuggestionSerializer,
+                         responses={201: DeputySuggestionSerializer, **WRITE_PROBLEMS}),
 )  # fmt: skip
 class SuggestionViewSet(SubmissionViewSet):
     """The suggestions the account leads or co-signs on the site named by ``?site=``."""
@@ -81,7 +86,7 @@ class SuggestionViewSet(SubmissionViewSet):
     queryset = Suggestion.objects.prefetch_related(
         "attachments", "reply_attachments", "cosigners", "assignments__unit", "ratings", "history"
     ).order_by("-created_at", "-pk")
-    serializer_class = SuggestionSerializer
+    serializer_class = DeputySuggestionSerializer
     params_class = StateParams
 
     def get_queryset(self):
@@ -122,11 +127,11 @@ class SuggestionViewSet(SubmissionViewSet):
         return context
 
     def payloads(self, rows: list) -> list:
-        return SuggestionSerializer(rows, many=True, context=self._context(rows)).data
+        return DeputySuggestionSerializer(rows, many=True, context=self._context(rows)).data
 
     def payload(self, obj) -> dict:
         obj = self.get_queryset().get(pk=obj.pk)  # fresh, with its prefetches
-        return SuggestionSerializer(obj, context=self._context([obj])).data
+        return DeputySuggestionSerializer(obj, context=self._context([obj])).data
 
     def create(self, request, *args, **kwargs):
         if not workflow.current_seat_codes(request.user, self.site_profile.site_id):
@@ -163,7 +168,7 @@ class SuggestionViewSet(SubmissionViewSet):
             raise _refused(error) from error
 
     @extend_schema(summary="提交草稿", parameters=[SITE_PARAMETER, IDEMPOTENCY],
-                   request=EmptySerializer, responses={200: SuggestionSerializer, **MOVE_PROBLEMS})  # fmt: skip
+                   request=SuggestionMoveSerializer, responses={200: DeputySuggestionSerializer, **MOVE_PROBLEMS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def submit(self, request, *args, **kwargs):
         suggestion = self.get_object()
@@ -175,19 +180,19 @@ class SuggestionViewSet(SubmissionViewSet):
         return Response(self.payload(suggestion))
 
     @extend_schema(summary="撤回(交办前)", parameters=[SITE_PARAMETER, IDEMPOTENCY],
-                   request=WithdrawSerializer, responses={200: SuggestionSerializer, **MOVE_PROBLEMS})  # fmt: skip
+                   request=SuggestionWithdrawSerializer, responses={200: DeputySuggestionSerializer, **MOVE_PROBLEMS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def withdraw(self, request, *args, **kwargs):
         suggestion = self.get_object()
         if suggestion.author_id != request.user.pk:
             raise _forbidden("只有领衔代表可以撤回。")
-        data = WithdrawSerializer(data=request.data)
+        data = SuggestionWithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         self._move(workflow.withdraw, suggestion, request.user, data.validated_data["note"])
         return Response(self.payload(suggestion))
 
     @extend_schema(summary="确认附议", parameters=[SITE_PARAMETER, IDEMPOTENCY],
-                   request=EmptySerializer, responses={200: SuggestionSerializer, **MOVE_PROBLEMS})  # fmt: skip
+                   request=SuggestionMoveSerializer, responses={200: DeputySuggestionSerializer, **MOVE_PROBLEMS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def cosign(self, request, *args, **kwargs):
         suggestion = self.get_object()
@@ -197,11 +202,11 @@ class SuggestionViewSet(SubmissionViewSet):
         return Response(self.payload(suggestion))
 
     @extend_schema(summary="评价答复(满意、基本满意、不满意)", parameters=[SITE_PARAMETER, IDEMPOTENCY],
-                   request=RateSerializer, responses={200: SuggestionSerializer, **MOVE_PROBLEMS})  # fmt: skip
+                   request=SuggestionRateSerializer, responses={200: DeputySuggestionSerializer, **MOVE_PROBLEMS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def rate(self, request, *args, **kwargs):
         suggestion = self.get_object()
-        data = RateSerializer(data=request.data)
+        data = SuggestionRateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if request.user.pk not in {u.pk for u in workflow.raters(suggestion)}:
             raise _forbidden("只有领衔代表和确认附议的代表可以评价。")
