@@ -161,6 +161,15 @@ def _office_step(request, suggestion, step, forms_) -> str | bool:
 # --- handling units ------------------------------------------------------------------
 
 
+def unit_site_ids(user) -> set[int]:
+    """The sites, with the plugin on, of the handling units ``user`` works for."""
+    units = accounts.units_of(user)
+    if not units:
+        return set()
+    sites = set(handling_units().filter(pk__in=units).values_list("site_id", flat=True))
+    return sites & set(enabled_site_ids(LABEL))
+
+
 def _unit_assignments(request):
     units = accounts.units_of(request.user)
     return Assignment.objects.filter(
@@ -169,9 +178,9 @@ def _unit_assignments(request):
 
 
 def queue_view(request):
-    rows = list(_unit_assignments(request).order_by("returned_at", "due_on", "pk"))
-    if not accounts.units_of(request.user):
+    if not unit_site_ids(request.user):
         raise Http404
+    rows = list(_unit_assignments(request).order_by("returned_at", "due_on", "pk"))
     clocks = {}
     for row in rows:
         clock = workflow.clock_of(row.suggestion)

@@ -8,9 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.options import modeladmin_register
 
-from cms.plugins import enabled_site_ids
 from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
-from cms.services import accounts
 
 from . import admin_views
 from .models import Suggestion
@@ -44,10 +42,10 @@ class SuggestionsAdminGroup(PluginModelAdminGroup):
 
 
 class QueueMenuItem(MenuItem):
-    """承办件: shown to the staff of a handling unit."""
+    """承办件: shown to the staff of a handling unit on a site with the plugin on."""
 
     def is_shown(self, request):
-        return bool(accounts.units_of(request.user)) and bool(enabled_site_ids("suggestions"))
+        return bool(admin_views.unit_site_ids(request.user))
 
 
 @hooks.register("register_admin_menu_item")

@@ -341,3 +341,40 @@ def test_the_history_is_append_only(client, people):
         row.save()
     with pytest.raises(ValidationError):
         row.delete()
+
+
+def test_a_held_suggestion_is_not_accepted_before_moderation(client, people, office, feixi):
+    from cms.moderation.models import ModerationItem
+    from cms.review.models import SensitiveWord
+    from cms.services import moderation
+
+    SensitiveWord.objects.create(word="演示违禁词", site=feixi.site)
+    body = {**PAYLOAD, "text": "这里有演示违禁词。", "submit": True}
+    response = post(client, people["张伟"].auth, data=body)
+    assert response.status_code == 201 and response.json()["status"] == "pending"
+    pk = response.json()["id"]
+    client.force_login(office)
+    assert (
+        "立案"
+        not in client.get(f"/admin/suggestions/office/{pk}/").content.decode().split("办理记录")[-1]
+    )
+    office_post(client, pk, step="accept")
+    assert client.get(api(f"{pk}/"), **people["张伟"].auth).json()["status"] == "pending"
+    moderation.approve(ModerationItem.objects.get(object_id=str(pk)), office)
+    assert office_post(client, pk, step="accept").status_code == 302
+    assert client.get(api(f"{pk}/"), **people["张伟"].auth).json()["status"] == "accepted"
+
+
+def test_switched_off_the_plugin_hides_everything_on_the_site(client, people, units, office, feixi):
+    from cms.plugins import set_enabled
+
+    pk = submitted(client, people)["id"]
+    assign(client, office, units, pk)
+    set_enabled("suggestions", feixi, False)
+    assert client.get(api(f"{pk}/"), **people["张伟"].auth).status_code == 404
+    client.force_login(office)
+    assert client.get(f"/admin/suggestions/office/{pk}/").status_code == 404
+    client.force_login(units["lead_staff"])
+    assert "/admin/suggestions/units/" not in client.get("/admin/").content.decode()
+    set_enabled("suggestions", feixi, True)
+    assert client.get("/admin/suggestions/units/").context["items"]
