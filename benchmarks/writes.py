@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Benchmark of API writes: screened user texts posted to a real server, retried, and a kill.
 
-    .venv/bin/python benchmarks/writes.py [--count 10000] [--database-url postgresql://…/lianxi_bench_writes]
+    .venv/bin/python benchmarks/writes.py [--count 10000] [--database-url postgresql://…/lianxi_bench_writes] [--redis-url redis://127.0.0.1:6379/15]
 
 1. A fresh throwaway database (``/tmp/lianxi_bench_writes.sqlite3`` or
    ``--database-url``, a ``lianxi_bench…`` PostgreSQL database), migrated, with
@@ -58,10 +58,11 @@ TEXTS = (
 
 
 def env(args) -> dict[str, str]:
+    extra = {"REDIS_URL": args.redis_url} if args.redis_url else {}
     return common.base_env(
         args.database_url, MEDIA, STATIC,
         LIANXI_THROTTLE_RATES="anon_write=1000000/min,user_write=1000000/min,mobile_write=1000000/min",
-        LIANXI_TASK_BACKEND="immediate",
+        LIANXI_TASK_BACKEND="immediate", **extra,
     )  # fmt: skip
 
 
@@ -216,6 +217,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8197)
+    parser.add_argument(
+        "--redis-url", default="",
+        help="production's cache (throttle counters) in Redis, e.g. redis://127.0.0.1:6379/15; "
+        "without it the counters live in a database table",
+    )  # fmt: skip
     args = parser.parse_args()
 
     tokens = prepare(args)

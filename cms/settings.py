@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -67,7 +68,7 @@ INSTALLED_APPS = [
     "wagtail_modeladmin",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "cms.people.apps.StaffUsersConfig",  # wagtail.users, with 姓名 and 单位 in its user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",  # two-factor login (cms.security)
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",  # security keys (WebAuthn/FIDO2) beside TOTP
     "axes",  # login lockout per account and per address (cms.security)
     "csp",  # Content-Security-Policy header
 ]
@@ -285,6 +287,15 @@ SESSION_COOKIE_AGE = LIANXI_SESSION_MAX_HOURS * 3600
 # security.requires_second_factor (the three admin roles, the reviewers).
 OTP_TOTP_ISSUER = os.environ.get("LIANXI_TOTP_ISSUER", "联系人大网站群")
 LIANXI_DEMO_TOTP_SEED = os.environ.get("LIANXI_DEMO_TOTP_SEED", "JBSWY3DPEHPK3PXPLIANXIDEMO234567")
+# Security keys (django-otp-webauthn) as the other second factor: a second factor only,
+# never a login without the password. Keys are bound to LIANXI_WEBAUTHN_RP_ID (the
+# admin's domain; changing it makes every key unusable) and accepted only from the
+# origins in LIANXI_WEBAUTHN_ORIGINS (https://..., or http://localhost for development).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_ID = os.environ.get("LIANXI_WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("LIANXI_WEBAUTHN_ORIGINS", "http://localhost:8000")
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "cms.security.webauthn"
 # The audit log (cms.review.audit): HMAC hash chain keyed from SECRET_KEY unless set,
 # entries kept at least LIANXI_AUDIT_RETENTION_DAYS (never fewer than 180).
 LIANXI_AUDIT_HMAC_KEY = os.environ.get("LIANXI_AUDIT_HMAC_KEY", "")
@@ -292,11 +303,15 @@ LIANXI_AUDIT_RETENTION_DAYS = int(os.environ.get("LIANXI_AUDIT_RETENTION_DAYS", 
 if LIANXI_AUDIT_RETENTION_DAYS < 180:
     raise ImproperlyConfigured("LIANXI_AUDIT_RETENTION_DAYS: 网络安全法要求日志至少留存 180 天。")
 # Content-Security-Policy (django-csp) on every response: no foreign host anywhere.
-# Wagtail's admin still has inline <script> blocks and style attributes.
+# Scripts: this host's files, and inline blocks only with the response's nonce
+# ({{ request.csp_nonce }}); Wagtail's own inline blocks are replaced by a file
+# (cms/security/templates/wagtailadmin/, security/csp-init.js). Styles keep
+# 'unsafe-inline': Wagtail's admin sets style attributes in its templates and
+# scripts (a nonce cannot cover attributes). docs/security.md says more.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'", "data:"],

@@ -204,6 +204,12 @@ class MarkReadSerializer(serializers.Serializer):
                                 max_length=500, help_text="要标为已读的通知编号")  # fmt: skip
     all = serializers.BooleanField(required=False, default=False, help_text="全部标为已读")
 
+    def validate_ids(self, ids):
+        # Beyond a database id's range nothing can match: a field error, never a 500.
+        if any(i > 2**63 - 1 for i in ids):
+            raise serializers.ValidationError("通知编号超出范围。", code="max_value")
+        return ids
+
     def validate(self, data):
         if not data.get("all") and not data.get("ids"):
             raise serializers.ValidationError({"ids": "请给出通知编号,或 all=true。"})

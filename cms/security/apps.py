@@ -28,3 +28,7 @@ class SecurityConfig(AppConfig):
         )
         user_logged_in.connect(sessions.on_login, dispatch_uid="security.session_start")
         roles.connect_guards()
+
+        from .csp import patch_choosers
+
+        patch_choosers()  # Wagtail's choosers start from a file, not an inline script

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from . import sessions
 from .twofactor import has_device, requires_second_factor
+from .webauthn import OPEN_VIEW_NAMES
 
 ADMIN_PREFIX = "/admin/"
 
@@ -44,7 +45,8 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-#: Admin URL names an unverified user may still open.
+#: Admin views (names with their namespace) an unverified user may still open: the
+#: second factor's screens and the security keys' ceremony endpoints.
 OPEN_URL_NAMES = {
     "wagtailadmin_login",
     "wagtailadmin_logout",
@@ -52,6 +54,7 @@ OPEN_URL_NAMES = {
     "security_second_factor_verify",
     "wagtailadmin_javascript_catalog",
     "wagtailadmin_sprite",
+    *OPEN_VIEW_NAMES,
 }
 
 
@@ -91,6 +94,6 @@ class SecondFactorMiddleware:
         from django.urls import Resolver404, resolve
 
         try:
-            return resolve(request.path_info).url_name
+            return resolve(request.path_info).view_name
         except Resolver404:
             return None

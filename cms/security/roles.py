@@ -1,9 +1,10 @@
 """The three separated administrator roles of 等保 level 3, kept as Wagtail groups.
 
-* 系统管理员 (system): Wagtail sites, site settings, plugins, collections,
-  workflows, redirects, calendars and clocks; no users, no groups, no audit
-  log (provisioning a new site of the group stays with the installer: the
-  网站群 screen is scoped to the sites one edits);
+* 系统管理员 (system): Wagtail sites, the site group (网站群: every site's
+  profile and 新建站点, through ``sitegroup.manage_site_group``, which
+  ``cms.sitegroup.access.site_access`` reads), site settings, plugins,
+  collections, workflows, redirects, calendars and clocks; no users, no
+  groups, no audit log, no pages;
 * 安全管理员 (security): users, groups and their permissions, authenticators;
   no site configuration, no audit log;
 * 审计管理员 (audit): reads and exports the audit log, nothing else.
@@ -28,6 +29,7 @@ COMMON = [("wagtailadmin", "access_admin"), ("security", "requires_second_factor
 #: (app label, model) whose every permission the role has, or (app label, codename).
 SYSTEM_MODELS = [
     ("wagtailcore", "site"),
+    ("sitegroup", "siteprofile"),  # with manage_site_group: the whole 网站群 screen
     ("wagtailcore", "collection"),
     ("wagtailcore", "workflow"),
     ("wagtailcore", "task"),

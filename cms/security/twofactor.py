@@ -1,4 +1,5 @@
-"""Who needs a second factor, and their TOTP device (django-otp)."""
+"""Who needs a second factor, and their devices: a TOTP authenticator (django-otp) and
+security keys (WebAuthn/FIDO2, django-otp-webauthn). Either one verifies a login."""
 
 from __future__ import annotations
 
@@ -18,8 +19,35 @@ def requires_second_factor(user) -> bool:
     return user.is_superuser or user.has_perm(PERMISSION)
 
 
-def has_device(user) -> bool:
+def has_totp(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def security_keys(user=None):
+    """Confirmed security keys (of ``user``, or everyone's)."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    keys = WebAuthnCredential.objects.filter(confirmed=True)
+    return keys if user is None else keys.filter(user=user)
+
+
+def has_security_key(user) -> bool:
+    return security_keys(user).exists()
+
+
+def has_device(user) -> bool:
+    """Whether the user has bound a second factor (an authenticator or a security key)."""
+    return has_totp(user) or has_security_key(user)
+
+
+def remove_devices(user) -> dict[str, int]:
+    """Remove every second factor of ``user``; how many of each were removed."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    totp, _ = TOTPDevice.objects.filter(user=user).delete()
+    keys = WebAuthnCredential.objects.filter(user=user).count()
+    WebAuthnCredential.objects.filter(user=user).delete()
+    return {"totp": totp, "security_keys": keys}
 
 
 def pending_device(user) -> TOTPDevice:

@@ -1,4 +1,6 @@
-"""The second factor's screens: enrol an authenticator, give a code, reset (security admin)."""
+"""The second factor's screens: enrol an authenticator app or a security key, give a
+code or use the key, list and reset (security admin). The security keys' ceremonies
+are django-otp-webauthn's JSON endpoints (``cms.security.webauthn``)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ VERIFY_FAILED = "lianxi.second_factor_failed"
 RESET = "lianxi.second_factor_reset"
 register_action(ENROLLED, "绑定动态口令", "绑定了动态口令")
 register_action(VERIFY_FAILED, "动态口令错误", "动态口令校验失败")
-register_action(RESET, "重置动态口令", "重置了用户的动态口令")
+register_action(RESET, "重置第二因素", "重置了用户的动态口令和安全密钥")
 
 
 class CodeForm(forms.Form):
@@ -64,12 +66,22 @@ def _login_required(request):
     return None
 
 
+def _key_context(request) -> dict:
+    return {"security_keys": twofactor.security_keys(request.user).order_by("created_at")}
+
+
 def enrol(request):
-    """Bind an authenticator app: scan the QR code (or type the key), then give a code."""
+    """Bind an authenticator app (scan the QR code or type the key, then give a code), or
+    a security key. A verified user comes here to add a security key."""
     if (response := _login_required(request)) is not None:
         return response
-    if twofactor.has_device(request.user):
+    user = request.user
+    if twofactor.has_device(user) and not user.is_verified():
         return redirect(f"{reverse('security_second_factor_verify')}?next={_next(request)}")
+    if twofactor.has_totp(user):  # verified: only a security key to add
+        return TemplateResponse(
+            request, "security/add_key.html", {"next": _next(request), **_key_context(request)}
+        )
     device = twofactor.pending_device(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _check(request, device, form):
@@ -87,22 +99,29 @@ def enrol(request):
             "next": _next(request),
             "qr_svg": twofactor.qr_svg(device),
             "secret": twofactor.secret(device),
+            **_key_context(request),
         },
     )
 
 
 def verify(request):
-    """Give the code of the bound authenticator after the password."""
+    """After the password: the code of the bound authenticator, or a bound security key."""
     if (response := _login_required(request)) is not None:
         return response
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-    if device is None:
+    has_key = twofactor.has_security_key(request.user)
+    if device is None and not has_key:
         return redirect(f"{reverse('security_second_factor_enrol')}?next={_next(request)}")
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _check(request, device, form):
-        otp_login(request, device)
-        return redirect(_next(request))
-    return TemplateResponse(request, "security/verify.html", {"form": form, "next": _next(request)})
+    form = CodeForm(request.POST or None) if device is not None else None
+    if request.method == "POST" and form is not None:
+        if form.is_valid() and _check(request, device, form):
+            otp_login(request, device)
+            return redirect(_next(request))
+    return TemplateResponse(
+        request,
+        "security/verify.html",
+        {"form": form, "next": _next(request), "has_key": has_key},
+    )
 
 
 def _manager(request):
@@ -115,8 +134,16 @@ def devices(request):
     _manager(request)
     User = get_user_model()
     bound = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    keys: dict[int, int] = {}
+    for user_id in twofactor.security_keys().values_list("user_id", flat=True):
+        keys[user_id] = keys.get(user_id, 0) + 1
     users = [
-        {"user": u, "required": twofactor.requires_second_factor(u), "bound": u.pk in bound}
+        {
+            "user": u,
+            "required": twofactor.requires_second_factor(u),
+            "bound": u.pk in bound,
+            "keys": keys.get(u.pk, 0),
+        }
         for u in User.objects.filter(is_active=True).order_by("username")
     ]
     return TemplateResponse(request, "security/devices.html", {"users": users})
@@ -124,12 +151,12 @@ def devices(request):
 
 @require_POST
 def reset(request, user_id: int):
-    """Remove a user's authenticator: the next login binds a new one."""
+    """Remove a user's authenticator and security keys: the next login binds a new one."""
     _manager(request)
     user = get_object_or_404(get_user_model(), pk=user_id)
     if user.is_superuser and not request.user.is_superuser:
         raise PermissionDenied
-    TOTPDevice.objects.filter(user=user).delete()
-    audit(user, RESET, user=request.user, data={"username": user.get_username()})
-    messages.success(request, f"已重置 {user.get_username()} 的动态口令。")
+    removed = twofactor.remove_devices(user)
+    audit(user, RESET, user=request.user, data={"username": user.get_username(), **removed})
+    messages.success(request, f"已重置 {user.get_username()} 的动态口令和安全密钥。")
     return redirect("security_second_factor_devices")

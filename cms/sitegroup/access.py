@@ -27,6 +27,11 @@ parallel "user belongs to site" table to keep in step):
   every site.
 * **A plugin's sites.** Everything above, narrowed to the sites that have the
   plugin switched on (``plugin_site_ids``).
+* **The site group itself.** Superusers and holders of
+  ``sitegroup.manage_site_group`` (the system administrator, 系统管理员) see
+  every site's profile on the 网站群 screen and provision new sites anywhere in
+  the group (``manages_site_group``, ``configurable_profiles``). That is
+  configuration, not content: it gives no page, media or record rights.
 
 Inactive and anonymous users manage nothing, superusers or not.
 """
@@ -39,6 +44,9 @@ from django.db.models import Q
 from wagtail.models import GroupPagePermission, Page, Site
 
 _CACHE_ATTRIBUTE = "_lianxi_site_access"
+
+#: Who configures the whole site group (every site's profile, new sites anywhere).
+MANAGE_SITE_GROUP = "sitegroup.manage_site_group"
 
 
 def site_access(user_or_request) -> SiteAccess:
@@ -135,6 +143,30 @@ class SiteAccess:
     def can_manage(self, site) -> bool:
         """Whether the user manages ``site`` (a ``Site``, ``SiteProfile`` or id)."""
         return self.is_superuser or _site_id(site) in self.site_ids
+
+    # --- the site group's configuration -----------------------------------------
+
+    @cached_property
+    def manages_site_group(self) -> bool:
+        """Superusers and holders of ``sitegroup.manage_site_group`` (系统管理员).
+
+        They see every site's profile and may provision a site anywhere in the
+        group (a province too); no page or record rights come with it.
+        """
+        return self.is_superuser or (self.is_active and self.user.has_perm(MANAGE_SITE_GROUP))
+
+    def configurable_profiles(self):
+        """The ``SiteProfile`` rows whose configuration (names, new sites below) the user
+        may change: every site for those who manage the site group, else the managed ones."""
+        from .models import SiteProfile
+
+        if self.manages_site_group:
+            return SiteProfile.objects.all()
+        return self.profiles()
+
+    def can_configure(self, site) -> bool:
+        """Whether the user may change ``site``'s profile (object form of the above)."""
+        return self.manages_site_group or _site_id(site) in self.site_ids
 
     # --- township staff --------------------------------------------------------
 

@@ -257,7 +257,18 @@ class SiteOwnedModelAdmin(ModelAdmin):
 
 
 class SiteProfilePermissionHelper(SitePermissionHelper):
-    """Sites are never deleted from the admin (their pages and records hang off them)."""
+    """Which profiles: those ``site_access(user).can_configure`` (every site for the
+    system administrator, who has no page rights). Sites are never deleted from the
+    admin (their pages and records hang off them)."""
+
+    def _holds_any(self, user) -> bool:
+        return site_access(user).manages_site_group or super()._holds_any(user)
+
+    def user_can_see_obj(self, user, obj) -> bool:
+        return site_access(user).can_configure(obj)
+
+    def user_can_change_obj(self, user, obj) -> bool:
+        return site_access(user).can_configure(obj)
 
     def user_can_delete_obj(self, user, obj):
         return False
@@ -286,8 +297,9 @@ class SiteProfileAdmin(SiteOwnedModelAdmin):
     """网站群: the list of sites, and "新建站点" which provisions a whole site.
 
     Visible to superusers and to users given ``sitegroup.*_siteprofile``
-    permissions (a non-superuser sees the sites he manages); creating needs
-    ``sitegroup.add_siteprofile``.
+    permissions; creating needs ``sitegroup.add_siteprofile``. Which rows:
+    ``site_access(user).configurable_profiles()``: every site for the system
+    administrator (``sitegroup.manage_site_group``), else the sites one manages.
     """
 
     model = SiteProfile
@@ -318,6 +330,12 @@ class SiteProfileAdmin(SiteOwnedModelAdmin):
     )
     edit_view_class = SiteProfileEditView
     create_view_class = CreateSiteView
+
+    def get_queryset(self, request):
+        access = site_access(request)
+        if access.manages_site_group:
+            return ModelAdmin.get_queryset(self, request)
+        return super().get_queryset(request)
 
     def get_edit_handler(self):
         return ObjectList(

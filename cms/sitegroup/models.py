@@ -118,6 +118,7 @@ class SiteProfile(models.Model):
         verbose_name = _("站点档案")
         verbose_name_plural = _("站点档案")
         ordering = ["division_code"]
+        permissions = [("manage_site_group", _("管理整个网站群(新建任一站点)"))]
 
     def __str__(self) -> str:
         return f"{self.name}({self.division_code})"

@@ -18,6 +18,7 @@ from wagtail.admin import messages
 from wagtail.models import Site
 from wagtail_modeladmin.views import WMABaseView
 
+from .access import site_access
 from .models import Level, SiteProfile, division_code_validator, level_for_code
 from .provisioning import SiteSpec, default_hostname, grant_descendant_access, provision_site
 
@@ -55,8 +56,8 @@ class CreateSiteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         parents = SiteProfile.objects.exclude(level=Level.COUNTY)
-        if user is not None and not user.is_superuser:
-            parents = parents.for_user(user)
+        if user is not None:
+            parents = parents.filter(pk__in=site_access(user).configurable_profiles().values("pk"))
         self.fields["parent"].queryset = parents.order_by("division_code")
 
     def clean_division_code(self):
@@ -76,7 +77,11 @@ class CreateSiteForm(forms.Form):
         if not code:
             return data
         level = level_for_code(code)
-        if level == Level.PROVINCE and self.user is not None and not self.user.is_superuser:
+        if (
+            level == Level.PROVINCE
+            and self.user is not None
+            and not site_access(self.user).manages_site_group
+        ):
             self.add_error("division_code", _("只有系统管理员可以创建省级站点。"))
         # The model's own rules: parent presence, parent level, code prefix.
         probe = SiteProfile(division_code=code, level=level, parent=parent)

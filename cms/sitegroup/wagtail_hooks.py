@@ -9,7 +9,9 @@
   - the explorer's and page search's filters (site, owner, edited by) list
     only the user's sites and the people who worked on their pages;
   - the "page types usage" report, which names the last edited page of every
-    type across the whole tree, is reserved to users who see the whole tree.
+    type across the whole tree, is reserved to users who see the whole tree;
+
+* the Sites screen's column headings in Chinese (see ``_site_columns``).
 
 What Wagtail 8 already isolates by page/collection permissions (verified by
 ``tests/isolation``): explorer and admin page search (explorable pages only,
@@ -22,12 +24,14 @@ permissions our staff groups never receive).
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views.pages.listing import GenericPageFilterSet, PageFilterSet
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
-from wagtail.models import Page, PageLogEntry
+from wagtail.models import Page, PageLogEntry, Site
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.sites.views import IndexView as SiteIndexView
 from wagtail_modeladmin.options import modeladmin_register
 
 from .access import site_access
@@ -70,9 +74,27 @@ def _whole_tree_only(dispatch):
 
 
 # Wagtail registers this report's URL itself, so it cannot be replaced by a
-# hook; its dispatch is wrapped once instead (the only patch of Wagtail here).
+# hook; its dispatch is wrapped once instead (one of two patches of Wagtail here).
 if not hasattr(PageTypesUsageReportView.dispatch, "__wrapped__"):
     PageTypesUsageReportView.dispatch = _whole_tree_only(PageTypesUsageReportView.dispatch)
+
+
+def _site_columns(columns):
+    """Wagtail's Sites list names three columns by no label at all ("port",
+    "site_name", "root_page"), so ``Column`` makes "Port", "Site name" and "Root
+    page" of the attribute names: English in every language, out of reach of
+    any catalogue. They get the model fields' verbose names (lazy, translated
+    by Wagtail's own catalogue: 端口号, 站点名称, 根页面). Wagtail's viewset is
+    registered by ``wagtail.sites`` itself, so its column list is amended once
+    (the other patch of Wagtail here).
+    """
+    for column in columns:
+        if column.label == capfirst(column.name.replace("_", " ")):
+            column.label = capfirst(Site._meta.get_field(column.name).verbose_name)
+    return columns
+
+
+_site_columns(SiteIndexView.columns)
 
 
 # The page listing filters offer every site and every page owner/editor of the

@@ -10,6 +10,7 @@ from cms.security import roles
 
 SCREENS = {
     "sites": "/admin/sites/",
+    "site_group": "/admin/sitegroup/siteprofile/",
     "workflows": "/admin/workflows/list/",
     "users": "/admin/users/",
     "groups": "/admin/groups/",
@@ -19,7 +20,7 @@ SCREENS = {
     "images": "/admin/images/",
 }
 ALLOWED = {
-    "system": {"sites", "workflows"},
+    "system": {"sites", "site_group", "workflows"},
     "security": {"users", "groups", "second_factor"},
     "audit": {"audit_log"},
 }
