@@ -4,6 +4,8 @@
   the suggestion's site (``suggestions.change_suggestion`` on a site it manages,
   with the plugin on) accepts or returns, assigns the lead and co-handling
   units with their deadlines, approves a longer reply deadline, closes.
+* 录入纸质议案建议 (the list's add button): the office enters a paper submission
+  on a deputy's behalf, marked as such (``on_paper``, ``entered_by``).
 * 承办件 (``suggestions_queue``, ``/admin/suggestions/units/``): a handling
   unit's staff see only the items assigned to their units
   (``cms.services.accounts.units_of``), with deadlines; the lead unit replies
@@ -17,18 +19,21 @@ import datetime as dt
 from django import forms
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from wagtail.models import Site
 
 from cms.plugins import enabled_site_ids, site_access
-from cms.services import accounts, deadlines
+from cms.services import accounts, deadlines, directory
 
 from . import workflow
-from .models import Assignment, Category, ReplyClass, State, Suggestion
+from .models import Assignment, Category, Kind, Period, ReplyClass, State, Suggestion
 
 LABEL = "suggestions"
 
@@ -80,7 +85,58 @@ class ReplyForm(forms.Form):
     attachment = forms.FileField(label="附件", required=False)
 
 
+class PaperForm(forms.Form):
+    """A suggestion handed in on paper, entered by the office on the deputy's behalf."""
+
+    site = forms.ModelChoiceField(label="站点", queryset=None)
+    deputy = forms.CharField(label="领衔代表编号", max_length=32,
+                             help_text="代表履职 → 代表 中该代表的编号")  # fmt: skip
+    kind = forms.ChoiceField(label="类别", choices=Kind.choices)
+    period = forms.ChoiceField(label="提出时间", choices=Period.choices)
+    title = forms.CharField(label="标题", max_length=200)
+    text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 8}))
+    submit = forms.BooleanField(label="录入后直接提交", required=False, initial=True)
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+
+    def clean(self):
+        data = super().clean()
+        site, ref = data.get("site"), (data.get("deputy") or "").strip()
+        if site is None or not ref:
+            return data
+        person = directory.person(ref)
+        if person is None or not any(s.current and s.site_id == site.pk for s in person.seats):
+            raise ValidationError({"deputy": "该编号不是本站点人大的在任代表。"})
+        data["person"] = person
+        return data
+
+
 # --- the office ----------------------------------------------------------------------
+
+
+def paper_view(request):
+    """录入纸质议案建议: the office enters a paper submission (marked as such)."""
+    if not request.user.has_perm("suggestions.add_suggestion"):
+        raise Http404
+    sites = Site.objects.filter(pk__in=site_access(request).plugin_site_ids(LABEL))
+    form = PaperForm(request.POST or None, sites=sites)
+    if request.method == "POST" and form.is_valid():
+        data, person = form.cleaned_data, form.cleaned_data["person"]
+        author = get_user_model().objects.filter(account__directory_ref=person.ref).first()
+        with transaction.atomic():
+            suggestion = Suggestion.objects.create(
+                site=data["site"], kind=data["kind"], period=data["period"], title=data["title"],
+                text=data["text"], author=author, deputy_ref=person.ref, deputy_name=person.name,
+                on_paper=True, entered_by=request.user,
+            )  # fmt: skip
+            workflow.move_created(suggestion, request.user)
+            if data["submit"]:
+                workflow.submit(suggestion, request.user)
+        messages.success(request, f"已录入“{suggestion.title}”。")
+        return redirect("suggestions_office", pk=suggestion.pk)
+    return TemplateResponse(request, "suggestions/admin/paper.html", {"form": form})
 
 
 def _office_suggestion(request, pk: int) -> Suggestion:

@@ -16,9 +16,13 @@ class SuggestionsConfig(PluginConfig):
     default_auto_field = "django.db.models.BigAutoField"
     api_urls = "api.urls"
     default_settings = {"PAGE_SIZE": 20}
-    # The office (a site's editors) takes in, reviews and assigns; reviewers read.
+    # The office (a site's editors) takes in (paper ones too), reviews and assigns; reviewers read.
     group_permissions = {
-        "editors": ("suggestions.view_suggestion", "suggestions.change_suggestion"),
+        "editors": (
+            "suggestions.view_suggestion",
+            "suggestions.change_suggestion",
+            "suggestions.add_suggestion",
+        ),
         "first_reviewers": ("suggestions.view_suggestion",),
         "final_reviewers": ("suggestions.view_suggestion", "suggestions.change_suggestion"),
     }

@@ -378,3 +378,26 @@ def test_switched_off_the_plugin_hides_everything_on_the_site(client, people, un
     assert "/admin/suggestions/units/" not in client.get("/admin/").content.decode()
     set_enabled("suggestions", feixi, True)
     assert client.get("/admin/suggestions/units/").context["items"]
+
+
+def test_the_office_enters_a_paper_submission_for_a_deputy(client, people, office, feixi):
+    li = people["李芳"]
+    client.force_login(office)
+    assert client.get("/admin/suggestions/suggestion/create/").status_code == 200
+    form = {"site": feixi.site_id, "kind": "suggestion", "period": "session",
+            "title": "关于整治集镇占道经营的建议", "text": "集镇街道占道经营严重,建议综合整治。",
+            "submit": "on"}  # fmt: skip
+    refused = client.post(
+        "/admin/suggestions/suggestion/create/", {**form, "deputy": people["曾国华"].ref}
+    )
+    assert refused.status_code == 200 and "不是本站点人大的在任代表" in refused.content.decode()
+    response = client.post("/admin/suggestions/suggestion/create/", {**form, "deputy": li.ref})
+    assert response.status_code == 302
+    client.logout()
+    mine = client.get(api(), **li.auth).json()["results"]
+    assert [(s["title"], s["on_paper"], s["status"], s["my_role"]) for s in mine] == [
+        ("关于整治集镇占道经营的建议", True, "submitted", "lead")
+    ]
+    assert mine[0]["history"][0]["note"] == "工作人员代录纸质议案建议"
+    assert mine[0]["history"][0]["actor"] != "李芳"
+    assert len(entries(str(mine[0]["id"]))) == 1  # in the deputy's duty record too
