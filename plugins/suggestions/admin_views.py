@@ -30,7 +30,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from cms.plugins import enabled_site_ids, site_access
-from cms.services import accounts, deadlines, directory
+from cms.services import accounts, deadlines, directory, uploads
 
 from . import workflow
 from .models import Assignment, Category, Kind, Period, ReplyClass, State, Suggestion
@@ -272,10 +272,14 @@ def unit_view(request, pk: int):
                 if reply_form.is_valid():
                     data = reply_form.cleaned_data
                     files = [data["attachment"]] if data["attachment"] else []
-                    workflow.reply(suggestion, request.user, reply_class=data["reply_class"],
-                                   text=data["text"], signed_by=data["signed_by"], files=files)  # fmt: skip
-                    messages.success(request, "已答复。")
-                    return redirect("suggestions_unit", pk=assignment.pk)
+                    try:
+                        workflow.reply(suggestion, request.user, reply_class=data["reply_class"],
+                                       text=data["text"], signed_by=data["signed_by"], files=files)  # fmt: skip
+                    except uploads.UploadError as error:
+                        reply_form.add_error("attachment", str(error))
+                    else:
+                        messages.success(request, "已答复。")
+                        return redirect("suggestions_unit", pk=assignment.pk)
             elif step == "return" and can_return:
                 return_form = ReturnForm(request.POST)
                 if return_form.is_valid():

@@ -96,14 +96,16 @@ def move(suggestion: Suggestion, to: str, user, note: str = "", **fields) -> Sug
     return suggestion
 
 
-def _notify_deputies(suggestion: Suggestion, kind: str, subject: str, body: str) -> None:
+def _notify_deputies(
+    suggestion: Suggestion, kind: str, subject: str, body: str, key: str = ""
+) -> None:
     users = [suggestion.author] if suggestion.author_id else []
     users += [c.user for c in suggestion.cosigners.all() if c.user_id and c.confirmed_at]
     if users:
         notifications.notify(
             users, subject, body, kind=kind, site=suggestion.site,
             url=f"pages/suggestion/detail?id={suggestion.pk}",
-            dedupe_key=f"suggestion:{suggestion.pk}:{kind}:{suggestion.round}",
+            dedupe_key=f"suggestion:{suggestion.pk}:{kind}:{suggestion.round}{key}",
         )  # fmt: skip
 
 
@@ -276,9 +278,11 @@ def assign(suggestion: Suggestion, user, lead, co_units=(), *, lead_due: dt.date
             if unit.pk != lead.pk:
                 Assignment.objects.create(suggestion=suggestion, unit=unit, role=Assignment.Role.CO,
                                           due_on=co_due or co_default)  # fmt: skip
+        # A reassignment (after a unit returned it) is news again.
+        times = Assignment.objects.filter(suggestion=suggestion, role=Assignment.Role.LEAD).count()
         _notify_deputies(suggestion, "suggestions.assigned", "议案建议已交办",
-                         f"您提出的“{suggestion.title}”已交由{lead}办理。")  # fmt: skip
-        _notify_units(suggestion, [lead, *co_units])
+                         f"您提出的“{suggestion.title}”已交由{lead}办理。", key=f":{times}")  # fmt: skip
+        _notify_units(suggestion, [lead, *co_units], times)
     return suggestion
 
 
@@ -289,7 +293,7 @@ def _assign_note(lead, co_units) -> str:
     return note
 
 
-def _notify_units(suggestion: Suggestion, units) -> None:
+def _notify_units(suggestion: Suggestion, units, times: int) -> None:
     users = []
     for unit in units:
         users += list(unit.members.filter(is_active=True))
@@ -297,7 +301,7 @@ def _notify_units(suggestion: Suggestion, units) -> None:
         notifications.notify(
             users, "收到交办的议案建议", f"“{suggestion.title}”已交贵单位办理,请在期限内答复。",
             kind="suggestions.unit_assigned", site=suggestion.site,
-            dedupe_key=f"suggestion:{suggestion.pk}:unit_assigned:{suggestion.assigned_on}",
+            dedupe_key=f"suggestion:{suggestion.pk}:unit_assigned:{times}",
         )  # fmt: skip
 
 

@@ -261,6 +261,9 @@ def test_units_see_only_their_items_and_return_a_wrong_assignment(
     assert response.status_code == 302
     detail = client.get(api(f"{pk}/"), **people["张伟"].auth).json()
     assert detail["status"] == "assigned" and detail["units"][0]["name"] == "肥西县财政局"
+    assert (
+        notified(people["张伟"].user, "suggestions.assigned") == 2
+    )  # told of the reassignment too
 
 
 def test_another_sites_office_cannot_handle_it(client, people, site_group, make_user):
@@ -401,3 +404,30 @@ def test_the_office_enters_a_paper_submission_for_a_deputy(client, people, offic
     assert mine[0]["history"][0]["note"] == "工作人员代录纸质议案建议"
     assert mine[0]["history"][0]["actor"] != "李芳"
     assert len(entries(str(mine[0]["id"]))) == 1  # in the deputy's duty record too
+
+
+def test_the_reply_carries_an_attachment(client, people, units, office):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    pk = submitted(client, people)["id"]
+    assign(client, office, units, pk)
+    client.force_login(units["lead_staff"])
+    lead = client.get("/admin/suggestions/units/").context["items"][0]["row"]
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(image, "PNG")
+    bad = SimpleUploadedFile(
+        "reply.exe", b"MZ\x90\x00not a document", content_type="application/octet-stream"
+    )
+    response = unit_post(client, lead.pk, step="reply", reply_class="A", text="已办结。",
+                         signed_by="王局长", attachment=bad)  # fmt: skip
+    assert response.status_code == 200  # refused: the state stays, the form says why
+    assert client.get(api(f"{pk}/"), **people["张伟"].auth).json()["status"] == "assigned"
+    photo = SimpleUploadedFile("reply.png", image.getvalue(), content_type="image/png")
+    response = unit_post(client, lead.pk, step="reply", reply_class="A", text="已办结。",
+                         signed_by="王局长", attachment=photo)  # fmt: skip
+    assert response.status_code == 302
+    reply = client.get(api(f"{pk}/"), **people["张伟"].auth).json()["reply"]
+    assert len(reply["attachments"]) == 1
