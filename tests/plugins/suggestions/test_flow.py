@@ -431,3 +431,24 @@ def test_the_reply_carries_an_attachment(client, people, units, office):
     assert response.status_code == 302
     reply = client.get(api(f"{pk}/"), **people["张伟"].auth).json()["reply"]
     assert len(reply["attachments"]) == 1
+
+
+def test_a_level_setting_changes_the_reply_deadline_of_new_assignments(
+    client, people, units, office
+):
+    from cms.services.models import DeadlineSetting
+
+    DeadlineSetting.objects.create(rule="suggestion.reply", level="county", amount=2, max_amount=4)
+    pk = submitted(client, people)["id"]
+    assign(client, office, units, pk)
+    clock = client.get(api(f"{pk}/"), **people["张伟"].auth).json()["clock"]
+    assert clock["limit_months"] == 2
+    assert (
+        clock["due_on"]
+        == deadlines.due_date(
+            "suggestion.reply", timezone.localdate(), units["lead"].site
+        ).isoformat()
+    )
+    client.force_login(office)
+    office_post(client, pk, step="extend", months=5, reason="涉及多个部门")
+    assert _clock(pk).limit == 2  # this level's maximum is 4
