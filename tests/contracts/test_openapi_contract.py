@@ -85,7 +85,8 @@ def test_no_breaking_change_against_the_last_released_contract():
 
 
 #: Operations that need a token; every other read is anonymous (architecture: "Anonymous reads").
-TOKEN_ONLY = {"me", "me_notifications", "me_devices", "feedback_mine"}
+TOKEN_ONLY = {"me", "me_notifications", "me_devices", "feedback_mine",
+              "suggestions_list", "suggestions_retrieve"}  # a deputy's own suggestions  # fmt: skip
 
 
 GET_OPERATIONS = [

@@ -1,0 +1,313 @@
+"""Admin screens beyond the list: the office's handling page and the units' work queue.
+
+* 办理 (``suggestions_office``, ``/admin/suggestions/office/<id>/``): the office of
+  the suggestion's site (``suggestions.change_suggestion`` on a site it manages,
+  with the plugin on) accepts or returns, assigns the lead and co-handling
+  units with their deadlines, approves a longer reply deadline, closes.
+* 录入纸质议案建议 (the list's add button): the office enters a paper submission
+  on a deputy's behalf, marked as such (``on_paper``, ``entered_by``).
+* 承办件 (``suggestions_queue``, ``/admin/suggestions/units/``): a handling
+  unit's staff see only the items assigned to their units
+  (``cms.services.accounts.units_of``), with deadlines; the lead unit replies
+  (class, text, signed-off by, attachments); a unit returns a wrongly assigned item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from wagtail.models import Site
+
+from cms.plugins import enabled_site_ids, site_access
+from cms.services import accounts, deadlines, directory, uploads
+
+from . import workflow
+from .models import Assignment, Category, Kind, Period, ReplyClass, State, Suggestion
+
+LABEL = "suggestions"
+
+
+def handling_units():
+    return apps.get_model("accounts", "HandlingUnit").objects.filter(active=True)
+
+
+# --- forms -------------------------------------------------------------------------
+
+
+class AcceptForm(forms.Form):
+    category = forms.ChoiceField(
+        label="分类", choices=[("", "未分类"), *Category.choices], required=False
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="退回理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssignForm(forms.Form):
+    lead = forms.ModelChoiceField(label="主办单位", queryset=None)
+    co_units = forms.ModelMultipleChoiceField(label="协办单位", queryset=None, required=False,
+                                              widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    lead_due = forms.DateField(label="主办单位内部期限", required=False,
+                               help_text="留空:答复期限(交办之日起3个月,按工作日历顺延)")  # fmt: skip
+    co_due = forms.DateField(label="协办单位内部期限", required=False,
+                             help_text="留空:交办之日起1个月")  # fmt: skip
+
+    def __init__(self, *args, site_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = handling_units().filter(site_id=site_id).order_by("name")
+        self.fields["lead"].queryset = units
+        self.fields["co_units"].queryset = units
+
+
+class ExtendForm(forms.Form):
+    months = forms.IntegerField(label="延长至(月)", min_value=1, max_value=12, initial=6)
+    reason = forms.CharField(label="延期理由", max_length=500)
+
+
+class ReplyForm(forms.Form):
+    reply_class = forms.ChoiceField(label="答复类别", choices=ReplyClass.choices)
+    text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 8}))
+    signed_by = forms.CharField(label="签发人", max_length=50, help_text="本单位负责人")
+    attachment = forms.FileField(label="附件", required=False)
+
+
+class PaperForm(forms.Form):
+    """A suggestion handed in on paper, entered by the office on the deputy's behalf."""
+
+    site = forms.ModelChoiceField(label="站点", queryset=None)
+    deputy = forms.CharField(label="领衔代表编号", max_length=32,
+                             help_text="代表履职 → 代表 中该代表的编号")  # fmt: skip
+    kind = forms.ChoiceField(label="类别", choices=Kind.choices)
+    period = forms.ChoiceField(label="提出时间", choices=Period.choices)
+    title = forms.CharField(label="标题", max_length=200)
+    text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 8}))
+    submit = forms.BooleanField(label="录入后直接提交", required=False, initial=True)
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+
+    def clean(self):
+        data = super().clean()
+        site, ref = data.get("site"), (data.get("deputy") or "").strip()
+        if site is None or not ref:
+            return data
+        person = directory.person(ref)
+        if person is None or not any(s.current and s.site_id == site.pk for s in person.seats):
+            raise ValidationError({"deputy": "该编号不是本站点人大的在任代表。"})
+        data["person"] = person
+        return data
+
+
+# --- the office ----------------------------------------------------------------------
+
+
+def paper_view(request):
+    """录入纸质议案建议: the office enters a paper submission (marked as such)."""
+    if not request.user.has_perm("suggestions.add_suggestion"):
+        raise Http404
+    sites = Site.objects.filter(pk__in=site_access(request).plugin_site_ids(LABEL))
+    form = PaperForm(request.POST or None, sites=sites)
+    if request.method == "POST" and form.is_valid():
+        data, person = form.cleaned_data, form.cleaned_data["person"]
+        author = get_user_model().objects.filter(account__directory_ref=person.ref).first()
+        with transaction.atomic():
+            suggestion = Suggestion.objects.create(
+                site=data["site"], kind=data["kind"], period=data["period"], title=data["title"],
+                text=data["text"], author=author, deputy_ref=person.ref, deputy_name=person.name,
+                on_paper=True, entered_by=request.user,
+            )  # fmt: skip
+            workflow.move_created(suggestion, request.user)
+            if data["submit"]:
+                workflow.submit(suggestion, request.user)
+        messages.success(request, f"已录入“{suggestion.title}”。")
+        return redirect("suggestions_office", pk=suggestion.pk)
+    return TemplateResponse(request, "suggestions/admin/paper.html", {"form": form})
+
+
+def _office_suggestion(request, pk: int) -> Suggestion:
+    if not request.user.has_perm("suggestions.change_suggestion"):
+        raise Http404
+    sites = site_access(request).plugin_site_ids(LABEL)
+    suggestion = Suggestion.objects.filter(pk=pk, site_id__in=sites).first()
+    if suggestion is None:
+        raise Http404
+    return suggestion
+
+
+def _clock_context(suggestion) -> dict:
+    clock = workflow.clock_of(suggestion)
+    if clock is None:
+        return {"clock": None}
+    return {"clock": clock, "clock_state": deadlines.DeadlineState(deadlines.state(clock)).label}
+
+
+def office_view(request, pk: int):
+    suggestion = _office_suggestion(request, pk)
+    forms_ = {
+        "accept": AcceptForm(initial={"category": suggestion.category}),
+        "return": ReturnForm(),
+        "assign": AssignForm(site_id=suggestion.site_id),
+        "extend": ExtendForm(),
+    }
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            done = _office_step(request, suggestion, step, forms_)
+        except ValidationError as error:
+            messages.error(request, "".join(error.messages))
+            done = False
+        if done:
+            messages.success(request, done)
+            return redirect("suggestions_office", pk=suggestion.pk)
+    return TemplateResponse(request, "suggestions/admin/office.html", {
+        "suggestion": suggestion, "forms": forms_, "history": suggestion.history.all(),
+        "assignments": suggestion.assignments.select_related("unit"),
+        "ratings": suggestion.ratings.all(), "cosigners": suggestion.cosigners.all(),
+        "State": State, **_clock_context(suggestion),
+    })  # fmt: skip
+
+
+def _office_step(request, suggestion, step, forms_) -> str | bool:
+    user = request.user
+    if step == "accept":
+        form = forms_["accept"] = AcceptForm(request.POST)
+        if form.is_valid():
+            workflow.accept(suggestion, user, form.cleaned_data["category"])
+            return "已立案。"
+    elif step == "return":
+        form = forms_["return"] = ReturnForm(request.POST)
+        if form.is_valid():
+            workflow.return_to_deputy(suggestion, user, form.cleaned_data["reason"])
+            return "已退回代表。"
+    elif step == "assign":
+        form = forms_["assign"] = AssignForm(request.POST, site_id=suggestion.site_id)
+        if form.is_valid():
+            data = form.cleaned_data
+            workflow.assign(suggestion, user, data["lead"], list(data["co_units"]),
+                            lead_due=data["lead_due"], co_due=data["co_due"])  # fmt: skip
+            return f"已交办{data['lead']}。"
+    elif step == "extend":
+        form = forms_["extend"] = ExtendForm(request.POST)
+        if form.is_valid():
+            workflow.extend(
+                suggestion, user, form.cleaned_data["months"], form.cleaned_data["reason"]
+            )
+            return "答复期限已延长。"
+    elif step == "close":
+        workflow.close(suggestion, user)
+        return "已办结。"
+    return False
+
+
+# --- handling units ------------------------------------------------------------------
+
+
+def unit_site_ids(user) -> set[int]:
+    """The sites, with the plugin on, of the handling units ``user`` works for."""
+    units = accounts.units_of(user)
+    if not units:
+        return set()
+    sites = set(handling_units().filter(pk__in=units).values_list("site_id", flat=True))
+    return sites & set(enabled_site_ids(LABEL))
+
+
+def _unit_assignments(request):
+    units = accounts.units_of(request.user)
+    return Assignment.objects.filter(
+        unit_id__in=units, suggestion__site_id__in=enabled_site_ids(LABEL)
+    ).select_related("suggestion", "unit")
+
+
+def queue_view(request):
+    if not unit_site_ids(request.user):
+        raise Http404
+    rows = list(_unit_assignments(request).order_by("returned_at", "due_on", "pk"))
+    clocks = {}
+    for row in rows:
+        clock = workflow.clock_of(row.suggestion)
+        clocks[row.pk] = deadlines.DeadlineState(deadlines.state(clock)).label if clock else ""
+    today = timezone.localdate()
+    items = [{"row": r, "clock_state": clocks[r.pk], "late": r.due_on < today and r.suggestion.state
+              in (State.ASSIGNED, State.REHANDLING)} for r in rows]  # fmt: skip
+    return TemplateResponse(request, "suggestions/admin/queue.html", {"items": items})
+
+
+def return_window_open(assignment, today: dt.date | None = None) -> bool:
+    """A unit may return an item within the return window (7 working days by default)."""
+    start = timezone.localtime(assignment.assigned_at).date()
+    last = deadlines.due_date("suggestion.return", start, assignment.suggestion.site)
+    return (today or timezone.localdate()) <= last
+
+
+def unit_view(request, pk: int):
+    assignment = _unit_assignments(request).filter(pk=pk).first()
+    if assignment is None:
+        raise Http404
+    suggestion = assignment.suggestion
+    is_lead = assignment.role == Assignment.Role.LEAD and assignment.returned_at is None
+    can_reply = is_lead and suggestion.state in (State.ASSIGNED, State.REHANDLING)
+    can_return = (assignment.returned_at is None and suggestion.state == State.ASSIGNED
+                  and return_window_open(assignment))  # fmt: skip
+    reply_form, return_form = ReplyForm(), ReturnForm()
+    if request.method == "POST":
+        step = request.POST.get("step")
+        try:
+            if step == "reply" and can_reply:
+                reply_form = ReplyForm(request.POST, request.FILES)
+                if reply_form.is_valid():
+                    data = reply_form.cleaned_data
+                    files = [data["attachment"]] if data["attachment"] else []
+                    try:
+                        workflow.reply(suggestion, request.user, reply_class=data["reply_class"],
+                                       text=data["text"], signed_by=data["signed_by"], files=files)  # fmt: skip
+                    except uploads.UploadError as error:
+                        reply_form.add_error("attachment", str(error))
+                    else:
+                        messages.success(request, "已答复。")
+                        return redirect("suggestions_unit", pk=assignment.pk)
+            elif step == "return" and can_return:
+                return_form = ReturnForm(request.POST)
+                if return_form.is_valid():
+                    workflow.unit_return(
+                        assignment, request.user, return_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, "已退回办公室,待重新交办。")
+                    return redirect("suggestions_queue")
+            else:
+                messages.error(request, "现在不能进行这项操作。")
+        except ValidationError as error:
+            messages.error(request, "".join(error.messages))
+    return TemplateResponse(request, "suggestions/admin/unit.html", {
+        "assignment": assignment, "suggestion": suggestion, "is_lead": is_lead,
+        "can_reply": can_reply, "can_return": can_return, "reply_form": reply_form,
+        "return_form": return_form, "history": suggestion.history.all(),
+        "others": suggestion.assignments.exclude(pk=assignment.pk).select_related("unit"),
+        **_clock_context(suggestion),
+    })  # fmt: skip
+
+
+def urls() -> list:
+    return [
+        path("suggestions/office/<int:pk>/", office_view, name="suggestions_office"),
+        path("suggestions/units/", queue_view, name="suggestions_queue"),
+        path("suggestions/units/<int:pk>/", unit_view, name="suggestions_unit"),
+    ]
+
+
+def office_url(suggestion) -> str:
+    return reverse("suggestions_office", args=[suggestion.pk])

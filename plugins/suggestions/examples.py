@@ -1,0 +1,40 @@
+"""The suggestions API's example payloads for ``frontend_contracts/examples/`` (``make contracts``).
+
+"My suggestions" are read with the token of a demo deputy who leads some on
+肥西县's site (the recorder's own token is an editor's, who has none).
+"""
+
+from __future__ import annotations
+
+from cms.plugins.examples import MISSING_ID, SITE, Example, url
+from cms.services import accounts
+
+from .models import State, Suggestion
+
+API = "/api/v1/suggestions/"
+
+
+def _deputy_auth() -> tuple[dict[str, str], Suggestion | None]:
+    shown = Suggestion.objects.filter(site__profile__division_code=SITE, author__isnull=False)
+    example = shown.filter(state=State.REHANDLING).first() or shown.first()
+    if example is None:
+        return {}, None
+    tokens = accounts.issue_tokens(example.author, device_id="export-api-examples")
+    return {"Authorization": f"Bearer {tokens.access_token}"}, example
+
+
+def api_examples(recorder) -> list[Example]:
+    auth, example = _deputy_auth()
+    if not auth:
+        return []
+    return [
+        Example("suggestions_list", "suggestions_list", url(API, site=SITE),
+                "带代表的令牌:我领衔或受邀附议的议案建议,含状态、答复期限、承办单位、答复、评价和办理记录",
+                headers=auth),
+        Example("suggestions_list.state", "suggestions_list", url(API, site=SITE, state="rehandling"),
+                "按状态筛选:重新办理中的", headers=auth),
+        Example("suggestions_retrieve", "suggestions_retrieve",
+                url(f"{API}{example.pk}/", site=SITE), "议案建议详情", headers=auth),
+        Example("suggestions_retrieve.404", "suggestions_retrieve",
+                url(f"{API}{MISSING_ID}/", site=SITE), "不存在或不是本人的议案建议", headers=auth),
+    ]  # fmt: skip

@@ -1,0 +1,236 @@
+"""Motions and suggestions (议案、建议) and what happens to them.
+
+A ``Suggestion`` is written by a deputy (its ``author``, the 领衔代表) on a site
+where the deputy holds a seat, co-signed by other deputies (``CoSigner``),
+taken in by the office (accepted or returned), assigned to a lead unit and
+co-handling units (``Assignment``, each with its internal deadline), replied
+to by the lead unit (class A/B/C/D) and rated by each deputy (``Rating``).
+Every change of state is a row of ``Transition`` (append-only). The states
+and who moves them: docs/suggestions.md; the moves themselves: ``workflow.py``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cms.plugins.db import Moderated, SiteOwnedModel
+
+
+class Kind(models.TextChoices):
+    SUGGESTION = "suggestion", _("建议")
+    MOTION = "motion", _("议案")
+
+
+class Period(models.TextChoices):
+    SESSION = "session", _("大会期间")
+    RECESS = "recess", _("闭会期间")
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    ACCEPTED = "accepted", _("已立案")
+    RETURNED = "returned", _("已退回")
+    ASSIGNED = "assigned", _("办理中")
+    REPLIED = "replied", _("已答复")
+    REHANDLING = "rehandling", _("重新办理")
+    RATED = "rated", _("已评价")
+    CLOSED = "closed", _("已办结")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class ReplyClass(models.TextChoices):
+    A = "A", _("A类:已解决或基本解决")
+    B = "B", _("B类:正在解决或列入计划解决")
+    C = "C", _("C类:因条件限制留作参考,已说明")
+    D = "D", _("D类:留作参考")
+
+
+class RatingResult(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class Category(models.TextChoices):
+    ECONOMY = "economy", _("经济发展")
+    AGRICULTURE = "agriculture", _("农业农村")
+    TRANSPORT = "transport", _("交通建设")
+    EDUCATION = "education", _("教育科技")
+    HEALTH = "health", _("医疗卫生")
+    ENVIRONMENT = "environment", _("生态环境")
+    SOCIAL = "social", _("社会保障")
+    GOVERNANCE = "governance", _("社会治理")
+    OTHER = "other", _("其他")
+
+
+class Suggestion(Moderated, SiteOwnedModel):
+    """A motion or suggestion of a deputy to one site's congress."""
+
+    #: What the deputy writes: screened on every POST, held for moderation on a listed word.
+    moderated_fields = ("title", "text")
+
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, default=Kind.SUGGESTION)
+    title = models.CharField(_("标题"), max_length=200)
+    text = models.TextField(_("内容"), max_length=10000)
+    category = models.CharField(_("分类"), max_length=16, choices=Category.choices, blank=True)
+    period = models.CharField(_("提出时间"), max_length=16, choices=Period.choices,
+                              default=Period.RECESS)  # fmt: skip
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("领衔代表账号"),
+    )  # fmt: skip
+    deputy_ref = models.CharField(_("领衔代表编号"), max_length=32, blank=True)
+    deputy_name = models.CharField(_("领衔代表"), max_length=50, blank=True)
+    on_paper = models.BooleanField(_("纸质提交,工作人员代录"), default=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("录入人"),
+    )  # fmt: skip
+    attachments = models.ManyToManyField(
+        "moderation.Upload", blank=True, related_name="+", verbose_name=_("附件")
+    )
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.DRAFT,
+                             db_index=True)  # fmt: skip
+    return_reason = models.CharField(_("退回理由"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    assigned_on = models.DateField(_("交办日期"), null=True, blank=True)
+    # The reply (of the lead unit), the latest round's.
+    round = models.PositiveSmallIntegerField(_("答复轮次"), default=0)
+    reply_class = models.CharField(_("答复类别"), max_length=1, choices=ReplyClass.choices,
+                                   blank=True)  # fmt: skip
+    reply_text = models.TextField(_("答复内容"), blank=True)
+    reply_signed_by = models.CharField(_("签发人"), max_length=50, blank=True)
+    reply_attachments = models.ManyToManyField(
+        "moderation.Upload", blank=True, related_name="+", verbose_name=_("答复附件")
+    )
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("议案建议")
+        verbose_name_plural = _("议案建议")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("handle_suggestion", _("办理交办的议案建议"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def lead_assignment(self):
+        for row in self.assignments.all():
+            if row.role == Assignment.Role.LEAD and row.returned_at is None:
+                return row
+        return None
+
+
+class CoSigner(models.Model):
+    """A deputy who co-signs (附议); counts once they confirm through their own account."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="cosigners",
+                                   verbose_name=_("议案建议"))  # fmt: skip
+    deputy_ref = models.CharField(_("代表编号"), max_length=32)
+    name = models.CharField(_("姓名"), max_length=50)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+", verbose_name=_("确认账号"))  # fmt: skip
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("附议代表")
+        verbose_name_plural = _("附议代表")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "deputy_ref"], name="suggestions_one_cosigner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """A unit's share of the handling: the lead unit (主办) or a co-handling unit (协办)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("主办")
+        CO = "co", _("协办")
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="assignments",
+                                   verbose_name=_("议案建议"))  # fmt: skip
+    unit = models.ForeignKey("accounts.HandlingUnit", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("承办单位"))  # fmt: skip
+    role = models.CharField(_("承办方式"), max_length=8, choices=Role.choices)
+    due_on = models.DateField(_("内部期限"))
+    assigned_at = models.DateTimeField(_("交办时间"), default=timezone.now)
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
+    return_reason = models.CharField(_("退回理由"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("交办")
+        verbose_name_plural = _("交办")
+        ordering = ["role", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}:{self.unit}"
+
+
+class Rating(models.Model):
+    """A deputy's evaluation of one round's reply."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="ratings",
+                                   verbose_name=_("议案建议"))  # fmt: skip
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             related_name="+", verbose_name=_("评价代表账号"))  # fmt: skip
+    deputy_name = models.CharField(_("评价代表"), max_length=50, blank=True)
+    round = models.PositiveSmallIntegerField(_("答复轮次"))
+    result = models.CharField(_("评价"), max_length=16, choices=RatingResult.choices)
+    comment = models.TextField(_("意见"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("代表评价")
+        verbose_name_plural = _("代表评价")
+        ordering = ["round", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "user", "round"], name="suggestions_one_rating_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy_name}:{self.get_result_display()}"
+
+
+class Transition(models.Model):
+    """One change of state: who, when, from → to, and a note. Never changed, never deleted."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="history",
+                                   verbose_name=_("议案建议"))  # fmt: skip
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+", verbose_name=_("操作人"))  # fmt: skip
+    actor_name = models.CharField(_("操作人"), max_length=100, blank=True)
+    from_state = models.CharField(_("原状态"), max_length=16, choices=State.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=16, choices=State.choices)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("办理记录只能追加,不能修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("办理记录不能删除。"))

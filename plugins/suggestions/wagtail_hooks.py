@@ -1,0 +1,59 @@
+"""Admin: 议案建议 (the office's intake list and handling page) and 承办件 (the units' queue)."""
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail_modeladmin.options import modeladmin_register
+
+from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
+
+from . import admin_views
+from .models import Suggestion
+
+
+class SuggestionAdmin(PluginModelAdmin):
+    """Every suggestion of the user's sites; 办理 opens the office's handling page."""
+
+    model = Suggestion
+    menu_label = _("议案建议")
+    menu_icon = "clipboard-list"
+    list_display = ("title", "deputy_name", "kind", "state", "assigned_on", "site", "handle")
+    list_filter = (SiteListFilter, "state", "kind", "period", "moderation_status")
+    search_fields = ("title", "deputy_name")
+    edit_handler = ObjectList([FieldPanel("category"), FieldPanel("period")])
+
+    def create_view(self, request):
+        """Adding one is entering a paper submission on a deputy's behalf."""
+        return admin_views.paper_view(request)
+
+    def handle(self, obj):
+        return format_html('<a class="button button-small" href="{}">办理</a>',
+                           admin_views.office_url(obj))  # fmt: skip
+
+    handle.short_description = _("操作")
+
+
+@modeladmin_register
+class SuggestionsAdminGroup(PluginModelAdminGroup):
+    items = (SuggestionAdmin,)
+
+
+class QueueMenuItem(MenuItem):
+    """承办件: shown to the staff of a handling unit on a site with the plugin on."""
+
+    def is_shown(self, request):
+        return bool(admin_views.unit_site_ids(request.user))
+
+
+@hooks.register("register_admin_menu_item")
+def register_queue_menu_item():
+    return QueueMenuItem(_("承办件"), reverse("suggestions_queue"), icon_name="tasks",
+                         order=510)  # fmt: skip
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    return admin_views.urls()
