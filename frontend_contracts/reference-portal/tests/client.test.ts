@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { createApi, load } from '../src/api/client'
 import { ApiError, asApiError, problemError } from '../src/api/problem'
 import { createResponseStore } from '../src/api/store'
-import { json, scriptedFetch } from './fakes'
+import { createTokenStore } from '../src/auth/token'
+import { json, MemoryStorage, scriptedFetch } from './fakes'
 
 const BASE = 'http://portal.test'
 
 function client(answers: Parameters<typeof scriptedFetch>[0], token: string | null = null) {
   const { fetch, seen } = scriptedFetch(answers)
-  const api = createApi({ baseUrl: BASE, store: createResponseStore(undefined), fetch, token: () => token })
+  const tokens = createTokenStore(new MemoryStorage())
+  tokens.set(token)
+  const api = createApi({ baseUrl: BASE, store: createResponseStore(undefined), fetch, tokens })
   return { ...api, seen }
 }
 
@@ -37,10 +40,10 @@ describe('the typed client', () => {
     expect(error.errors[0].detail).toBe('请确保该值小于或者等于 100。')
   })
 
-  it('sends the token of a signed-in person', async () => {
+  it('sends the access token of a signed-in person as a Bearer token', async () => {
     const { client: api, seen } = client([json({ username: 'x' })], 'wagtail_abc')
     await load(api.GET('/api/v1/me/'))
-    expect(seen[0]!.headers.authorization).toBe('Token wagtail_abc')
+    expect(seen[0]!.headers.authorization).toBe('Bearer wagtail_abc')
   })
 
   it('follows a next address through the same caching fetch', async () => {

@@ -5,7 +5,8 @@
  * live with fails `vue-tsc`.
  */
 import createClient, { type Client } from 'openapi-fetch'
-import { auth } from '../auth/token'
+import { refreshingFetch } from '../auth/refresh'
+import { auth, type TokenStore } from '../auth/token'
 import { conditionalFetch, OFFLINE_HEADER } from './conditional'
 import { ApiError, asApiError, problemError } from './problem'
 import type { paths } from './schema'
@@ -18,19 +19,25 @@ export interface ApiOptions {
   baseUrl: string
   store: ResponseStore
   fetch: (request: Request) => Promise<Response>
-  token: () => string | null
+  /** The signed-in person's tokens (none: the public API only). */
+  tokens?: TokenStore
 }
 
 export function createApi(options: ApiOptions): {
   client: ApiClient
   getUrl: <T>(url: string) => Promise<Loaded<T>>
 } {
-  const fetcher = conditionalFetch(options.store, options.fetch)
+  const cached = conditionalFetch(options.store, options.fetch)
+  const tokens = options.tokens
+  const fetcher = tokens
+    ? refreshingFetch(cached, tokens, () => new URL(`${options.baseUrl}/api/v1/auth/refresh/`, baseForRelative()).href)
+    : cached
+  const token = () => tokens?.token.value ?? null
   const client = createClient<paths>({ baseUrl: options.baseUrl, fetch: fetcher })
   client.use({
     onRequest({ request }) {
-      const token = options.token()
-      if (token) request.headers.set('Authorization', `Token ${token}`)
+      const access = token()
+      if (access) request.headers.set('Authorization', `Bearer ${access}`)
       return request
     },
   })
@@ -38,8 +45,8 @@ export function createApi(options: ApiOptions): {
   /** GET an address the API handed out (a list's `next`), through the same caching fetch. */
   async function getUrl<T>(url: string): Promise<Loaded<T>> {
     const headers = new Headers({ Accept: 'application/json' })
-    const token = options.token()
-    if (token) headers.set('Authorization', `Token ${token}`)
+    const access = token()
+    if (access) headers.set('Authorization', `Bearer ${access}`)
     let response: Response
     try {
       response = await fetcher(new Request(new URL(url, baseForRelative()), { headers }))
@@ -99,7 +106,7 @@ const instance = createApi({
   baseUrl: import.meta.env.VITE_API_BASE ?? '',
   store: createResponseStore(browserStorage),
   fetch: (request) => globalThis.fetch(request),
-  token: () => auth.token.value,
+  tokens: auth,
 })
 
 export const api = instance.client
