@@ -2,10 +2,10 @@
  * The portal's screens. Every address carries the site (`?site=340123`), so a
  * shared link opens the same site; a link without it keeps the current one.
  *
- * The interactive screens (log in with a mobile number, write to my deputy,
- * comment on a draft, my messages, my notifications) are added here as routes
- * with `meta: { requiresAuth: true }` next to a `login` route; `authRedirect`
- * already sends a visitor without a token there (see auth/token.ts).
+ * The interactive screens (我的, 我的通知; later: write to my deputy, comment
+ * on a draft) have `meta: { requiresAuth: true }`: `authRedirect` sends a
+ * visitor without a token to the `login` route, which comes back afterwards
+ * (`next`).
  */
 import {
   createRouter,
@@ -44,6 +44,14 @@ export const routes: RouteRecordRaw[] = [
   { path: '/deputies/:id(\\d+)', name: 'deputy', component: () => import('./views/DeputyView.vue') },
   { path: '/stations', name: 'stations', component: () => import('./views/StationsView.vue') },
   { path: '/stations/:id(\\d+)', name: 'station', component: () => import('./views/StationView.vue') },
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue') },
+  { path: '/me', name: 'me', component: () => import('./views/MeView.vue'), meta: { requiresAuth: true } },
+  {
+    path: '/me/notifications',
+    name: 'notifications',
+    component: () => import('./views/NotificationsView.vue'),
+    meta: { requiresAuth: true },
+  },
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',

@@ -89,3 +89,7 @@ const KNOWN = new Set<string>([
 export function knownBlocks(blocks: Block[]): KnownBlock[] {
   return blocks.filter((b) => KNOWN.has(b.type) && b.value != null) as KnownBlock[]
 }
+export type Me = Schemas['Me']
+export type Notification = Schemas['Notification']
+export type NotificationList = Schemas['NotificationList']
+export type Role = Schemas['RolesEnum']
