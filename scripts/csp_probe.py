@@ -25,6 +25,7 @@ import shutil
 import struct
 import sys
 import time
+import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -41,6 +42,23 @@ document.addEventListener('securitypolicyviolation', (e) => {
     + `at ${e.sourceFile}:${e.lineNumber} sample=${e.sample}`);
 });
 """
+
+
+def grey_png(size: int = 64) -> bytes:
+    """A small grey PNG, made here (no file to ship)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\x80" * size for _ in range(size))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def totp(key: str = DEMO_TOTP_KEY, at: float | None = None) -> str:
@@ -147,6 +165,15 @@ def editor_screens(probe: Probe):
         probe.mark(page, name)
         page.goto(f"{probe.base}{path}")
         probe.settle(page, f"editor-{name}")
+    probe.mark(page, "image upload (多图上传)")
+    page.goto(f"{probe.base}/admin/images/multiple/add/")
+    page.locator("input[type=file]").first.set_input_files(
+        {"name": "probe.png", "mimeType": "image/png", "buffer": grey_png()}
+    )
+    page.wait_for_timeout(3000)
+    probe.settle(page, "editor-image-uploaded")
+    if not page.locator("#upload-list li.upload-success, #upload-list form").count():
+        probe.problems.append("image upload: no uploaded image's form appeared")
     # An article's edit form.
     page.goto(f"{probe.base}/admin/pages/search/?q=%E6%96%B0%E9%97%BB")
     page.goto(f"{probe.base}/admin/pages/{os.environ.get('PROBE_ARTICLE', '638')}/edit/")
@@ -245,6 +272,10 @@ def editor_screens(probe: Probe):
     else:
         probe.problems.append("image chooser: no image to pick")
         page.keyboard.press("Escape")
+    # Let the autosave finish first: a save clicked while its first request is still
+    # creating the page makes a second page with the same slug (a 500, see the docs).
+    page.wait_for_timeout(2500)
+    page.wait_for_load_state("networkidle")
     page.locator("button[name=action-save-draft], button:has-text('保存草稿')").first.click()
     page.wait_for_load_state("networkidle")
     probe.settle(page, "editor-new-saved")
