@@ -76,6 +76,11 @@ def test_the_admins_slug_sync_of_a_mixed_title_gives_way_to_the_pinyin(
     assert response.status_code == 302, response.content.decode()[:2000]
     page = created(column, title)
     assert page.slug == pinyin_slug(title) != synced
+    # The form stays open and its sync goes on: saving the draft again keeps the slug.
+    edit = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    response = client.post(edit, article_form(title, slug=synced))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert page.get_latest_revision_as_object().slug == pinyin_slug(title)
     # A slug the editor typed is kept.
     response = client.post(add_url(column), article_form(f"{title}(二)", slug="my-slug"))
     assert response.status_code == 302
