@@ -143,7 +143,10 @@ def run(args, tokens: list[str], port: int, master: int) -> dict:
             "Idempotency-Key": key,
             "Content-Type": "application/json",
         }
-        for _attempt in range(50):
+        for attempt in range(60):
+            # Back off as a mini-program would: a request caught by the kill holds its key
+            # "in progress" (409) until the server deems it abandoned (60 s), then runs again.
+            pause = min(0.05 * 2**attempt, 5.0)
             started = time.perf_counter()
             try:
                 response = session.post(url, data=body, headers=headers, timeout=30)
@@ -151,12 +154,12 @@ def run(args, tokens: list[str], port: int, master: int) -> dict:
                 with lock:
                     counters["retries"] += 1
                 local.session = session = requests.Session()
-                time.sleep(0.05)
+                time.sleep(pause)
                 continue
             if response.status_code in (409, 502, 503):
                 with lock:
                     counters["retries"] += 1
-                time.sleep(0.05)
+                time.sleep(pause)
                 continue
             return response, time.perf_counter() - started
         return None, 0.0

@@ -10,7 +10,10 @@ one page's edit form, and it reports what a user would notice:
 
 * any request to a host other than the demo's (CDN, avatar service…);
 * an icon inside a button larger than 32 px (the "300×150 icon" defect);
-* an HTTP error or a JavaScript error on the page.
+* an HTTP error or a JavaScript error on the page;
+* a console error, such as a Content-Security-Policy violation.
+
+Users who must give a second factor type the demo's TOTP code.
 
 It exits with status 1 if it found any of these, so it can be run before a release.
 """
@@ -26,6 +29,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from csp_probe import LISTEN, totp  # noqa: E402
 from screenshots import PASSWORD, ROOT, TOOL_VENV, ensure_tools  # noqa: E402
 
 USERS = ("admin", "anhui_editor", "hefei_editor", "feixi_editor", "feixi_reviewer1",
@@ -63,17 +67,30 @@ def walk(base: str, out: Path) -> list[str]:
         )  # fmt: skip
         for user in USERS:
             context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+            context.add_init_script(LISTEN)
             page = context.new_page()
             foreign: set[str] = set()
             page.on("request", lambda r, seen=foreign: None if is_local(r.url) else seen.add(r.url))
             page.on(
                 "pageerror", lambda e, u=user, found=problems: found.append(f"{u}: JS error {e}")
             )
+            page.on(
+                "console",
+                lambda m, u=user, found=problems: (
+                    found.append(f"{u}: console {m.type}: {m.text}")
+                    if m.type == "error" and not m.location.get("url", "").endswith("favicon.ico")
+                    else None
+                ),
+            )
             page.goto(f"{base}/admin/login/")
             page.fill("input[name=username]", user)
             page.fill("input[name=password]", PASSWORD)
             page.click("button[type=submit]")
             page.wait_for_load_state("networkidle")
+            if "/second-factor/" in page.url and page.locator("input[name=code]").count():
+                page.fill("input[name=code]", totp())  # the demo's TOTP code
+                page.click("form.login-form button[type=submit]")
+                page.wait_for_load_state("networkidle")
             screens = [("home", "/admin/"), ("explorer", "/admin/pages/"),
                        ("search", f"/admin/pages/search/?q={SEARCH}")]  # fmt: skip
             for name, path in screens:

@@ -47,8 +47,10 @@ class LianxiPageForm(WagtailAdminPageForm):
 
     A new page gets the pinyin of its title (``cms.content.slugs``); an
     existing page keeps the slug it has, so changing a title never moves a URL.
-    The admin's slug sync (JavaScript) drops Chinese characters and may send
-    an empty slug for a Chinese title: that is the case handled here.
+    The admin's slug sync (JavaScript) drops Chinese characters: it sends an
+    empty slug for a Chinese title, and only the Latin letters and digits of a
+    mixed one (``2026年工作要点`` → ``2026``, ``关于ABC的通知`` → ``abc``). Such a
+    slug counts as not typed: a new page gets the pinyin, a saved one keeps its slug.
     """
 
     def __init__(self, *args, **kwargs):
@@ -61,9 +63,16 @@ class LianxiPageForm(WagtailAdminPageForm):
             )
 
     def clean(self):
-        from .slugs import slug_for
+        from django.utils.text import slugify
+
+        from .slugs import _HAN, slug_for
 
         data = self.cleaned_data
+        title = data.get("title") or ""
+        if data.get("slug") and _HAN.search(title) and data["slug"] == slugify(title):
+            # The admin's sync of a mixed title, not the editor's (it goes on syncing
+            # while the page is a draft): as if empty, so a draft keeps its slug.
+            data["slug"] = ""
         if "slug" in data and not data["slug"]:
             if self.instance.pk and self.instance.slug:
                 data["slug"] = self.instance.slug

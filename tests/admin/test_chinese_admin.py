@@ -132,3 +132,16 @@ def test_the_check_sees_english():
         "pages  ← Search all pages…",
     }
     assert english_words("<p>feixi_editor 340123.localhost Wagtail 页面</p>") == set()
+
+
+def test_the_image_upload_messages_are_chinese(site_group, make_user):
+    """The multiple-upload screen shows its per-image messages from a <template>
+    after the upload (the browser walk saw them in English)."""
+    editor = make_user("zh-uploader", site_group[FEIXI].editors_group)
+    response = client_for(editor).get(reverse("wagtailimages:add_multiple"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    item = re.search(r'<template id="upload-list-item">(.*?)</template>', html, re.S)
+    assert item, "Wagtail's upload list item template moved"
+    assert not english_words(item.group(1)), sorted(english_words(item.group(1)))
+    assert "无障碍" in item.group(1)

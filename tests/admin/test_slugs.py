@@ -60,3 +60,28 @@ def test_slug_field_is_optional_and_explained_in_chinese(site_group, editor):
     column = first_column(site_group[FEIXI])
     html = client_for(editor).get(add_url(column)).content.decode()
     assert "留空则按标题的拼音自动生成" in html
+
+
+@pytest.mark.parametrize(
+    ("title", "synced"), [("2026年工作要点", "2026"), ("关于ABC的通知", "abc")]
+)
+def test_the_admins_slug_sync_of_a_mixed_title_gives_way_to_the_pinyin(
+    site_group, editor, title, synced
+):
+    """In a browser the admin's JavaScript fills the slug from the title and keeps
+    only its Latin letters and digits; on a new page that is not the editor's slug."""
+    column = first_column(site_group[FEIXI])
+    client = client_for(editor)
+    response = client.post(add_url(column), article_form(title, slug=synced))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = created(column, title)
+    assert page.slug == pinyin_slug(title) != synced
+    # The form stays open and its sync goes on: saving the draft again keeps the slug.
+    edit = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    response = client.post(edit, article_form(title, slug=synced))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert page.get_latest_revision_as_object().slug == pinyin_slug(title)
+    # A slug the editor typed is kept.
+    response = client.post(add_url(column), article_form(f"{title}(二)", slug="my-slug"))
+    assert response.status_code == 302
+    assert created(column, f"{title}(二)").slug == "my-slug"

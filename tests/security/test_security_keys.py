@@ -5,6 +5,7 @@ ceremony endpoints by a software authenticator (a real P-256 key pair, attestati
 import hashlib
 import json
 import os
+import re
 import struct
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 
@@ -253,3 +254,30 @@ def test_the_security_admin_sees_and_resets_security_keys(reviewer, role_users):
     client = Client()
     password_login(client, "fx-key")
     assert client.get("/admin/")["Location"].startswith("/admin/security/second-factor/enrol/")
+
+
+def test_the_key_button_sends_a_csrf_token_the_begin_endpoint_accepts(reviewer):
+    """webauthn.js posts the CSRF token it finds inside its own box; a real browser
+    (unlike the test client) is refused without it."""
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/admin/login/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/admin/login/",
+        {"username": "fx-key", "password": "pw-lianxi-test", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    html = client.get("/admin/security/second-factor/enrol/").content.decode()
+    box = re.search(r'<div class="security-key" data-webauthn="register".*?</div>', html, re.S)
+    assert box, html[:500]
+    inner = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', box.group(0))
+    assert inner, "no CSRF token inside the security-key box"
+    refused = client.post(f"{BASE}registration/begin/", "{}", content_type="application/json")
+    assert refused.status_code == 403
+    begin = client.post(
+        f"{BASE}registration/begin/",
+        "{}",
+        content_type="application/json",
+        headers={"X-CSRFToken": inner.group(1)},
+    )
+    assert begin.status_code == 200, begin.content

@@ -52,6 +52,22 @@
     starter(script, raw ? JSON.parse(raw) : {});
   }
 
+  // jQuery (Wagtail's inline panels insert their new form with it) runs the <script
+  // src> tags of inserted HTML by downloading the file and evaluating it as an
+  // inline script, which the policy blocks. This file's own tags are started by the
+  // observer below; any other file is loaded as a script element instead.
+  var jq = window.jQuery;
+  if (jq && jq._evalUrl && !jq._lianxiCspEvalUrl) {
+    jq._lianxiCspEvalUrl = true;
+    jq._evalUrl = function (url) {
+      if (/\/security\/csp-init(\.[0-9a-f]+)?\.js(\?|#|$)/.test(url)) return;
+      var script = document.createElement("script");
+      script.src = url;
+      script.async = false;
+      document.head.appendChild(script);
+    };
+  }
+
   var current = document.currentScript;
   if (current && current.matches(SELECTOR)) start(current);
 

@@ -108,7 +108,8 @@
   function setUp(box) {
     var button = box.querySelector("[data-webauthn-button]");
     var status = box.querySelector("[data-webauthn-status]");
-    var tokenInput = box.querySelector("input[name=csrfmiddlewaretoken]");
+    var tokenInput = box.querySelector("input[name=csrfmiddlewaretoken]") ||
+      document.querySelector("input[name=csrfmiddlewaretoken]");
     var mode = box.getAttribute("data-webauthn");
     var say = function (key) { status.textContent = MESSAGES[key] || MESSAGES.failed; };
     if (!window.PublicKeyCredential || !navigator.credentials) {
