@@ -18,10 +18,8 @@ from rest_framework.views import APIView
 from cms.apiaccess.authentication import ApiTokenAuthentication
 from cms.services import accounts
 
-from .conventions import ApiProblem, ProblemSerializer
+from .conventions import NO_STORE, ApiProblem, ProblemSerializer
 from .throttling import LoginRateThrottle
-
-NO_STORE = {"Cache-Control": "private, no-store"}
 
 
 def account_problem(exc: accounts.AccountError) -> ApiProblem:

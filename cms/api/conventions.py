@@ -109,6 +109,10 @@ class ApiProblem(exceptions.APIException):
         )  # fmt: skip
 
 
+#: Headers of an answer about one's own account or submissions: never kept by any cache.
+NO_STORE = {"Cache-Control": "private, no-store"}
+
+
 def not_found() -> ApiProblem:
     """The one answer for anything the caller may not see: identical to "does not exist"."""
     return ApiProblem(404, "not-found", _("未找到"), _("请求的资源不存在。"))

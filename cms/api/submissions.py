@@ -24,12 +24,11 @@ from rest_framework.exceptions import ValidationError
 
 from cms.services import moderation
 
+from .conventions import NO_STORE
 from .idempotency import IdempotentMixin
 
 #: Attachments per submission.
 MAX_ATTACHMENTS = 5
-#: Answers about one's own submissions are never stored by a cache.
-NO_STORE = {"Cache-Control": "private, no-store"}
 
 
 class AttachmentsField(serializers.ListField):

@@ -139,20 +139,25 @@ def _call_and_validate(case) -> None:
         _KNOWN_BUG_SEEN[case.operation.label] = True
 
 
+def bounded(max_examples: int):
+    """Hypothesis settings of the API fuzzers: bounded, derandomized, the same every run."""
+    return settings(
+        max_examples=max_examples,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+            HealthCheck.data_too_large,
+        ],
+    )
+
+
 @schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-        HealthCheck.data_too_large,
-    ],
-)
+@bounded(MAX_EXAMPLES)
 def test_api_conforms_to_the_document(case, published_pages):
     cache.clear()  # no throttling or cached answer between generated calls
     _call_and_validate(case)

@@ -13,7 +13,6 @@ import itertools
 
 import schemathesis
 from django.core.cache import cache
-from hypothesis import HealthCheck, Phase, settings
 from test_fuzz import (
     _call_and_validate,
     _keep_the_test_connection,  # noqa: F401  (autouse fixture)
@@ -21,6 +20,7 @@ from test_fuzz import (
     _real,
     _real_values,  # noqa: F401  (autouse fixture)
     application,
+    bounded,
 )
 
 from cms.api.management.openapi_doc import DOCUMENT_PATH, load
@@ -51,19 +51,7 @@ def _login_header() -> dict[str, str]:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-        HealthCheck.data_too_large,
-    ],
-)
+@bounded(MAX_EXAMPLES)
 def test_logged_in_writes_conform_to_the_document(case, published_pages):
     cache.clear()  # no throttling between generated calls
     headers = dict(case.headers or {})
