@@ -27,7 +27,11 @@ def _test_settings(settings, tmp_path):
     # back transaction: start every test with an empty cache.
     from django.core.cache import cache
 
+    from cms.review import checks
+
     cache.clear()
+    # The word matchers are trusted for seconds; a rolled back test's words go too.
+    checks.clear_cache()
 
 
 # --- Logging in to the admin with two factors (cms.security) ------------------------

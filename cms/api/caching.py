@@ -193,10 +193,25 @@ def tree_generation() -> str:
 
 
 def _in_open_transaction() -> bool:
-    """Inside a transaction that may still roll back (a test case's own does not count)."""
+    """Inside a transaction that may still roll back (a test case's own does not count,
+    nor an API write's: ``api_write_transaction``)."""
     from django.db import connection
 
-    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+    return any(
+        not (getattr(block, "_from_testcase", False) or getattr(block, "_keeps_tree", False))
+        for block in connection.atomic_blocks
+    )
+
+
+def api_write_transaction():
+    """The transaction of an API write (``cms.api.idempotency``): what users post through
+    the API never changes the page tree, so ``cached_by_tree`` may keep what it reads
+    inside it (the site of ``?site=``, the hidden subtrees)."""
+    from django.db import transaction
+
+    block = transaction.atomic()
+    block._keeps_tree = True
+    return block
 
 
 def cached_by_tree(name: str, compute):

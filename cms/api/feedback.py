@@ -94,8 +94,11 @@ FEEDBACK_FIELDS = {
 }
 
 
-def feedback_payload(item) -> dict:
+def feedback_payload(item, attachments=None) -> dict:
+    """A report as its author sees it (``attachments``: its uploads, when known)."""
     status = status_of(item)
+    if attachments is None:
+        attachments = item.attachments.all()
     return {
         "id": item.pk,
         "page": item.page_id,
@@ -104,7 +107,7 @@ def feedback_payload(item) -> dict:
         "status": status,
         "reason": item.moderation_reason,
         "answer": item.answer if item.state == "handled" else "",
-        "attachments": [u.token for u in item.attachments.all()],
+        "attachments": [u.token for u in attachments],
         "created_at": item.created_at.isoformat(),
     }
 
@@ -141,14 +144,15 @@ class FeedbackView(IdempotentMixin, APIView):
                                  errors=[{"field": "page", "code": "not_found", "detail": "页面不存在或不属于本站点。"}])  # fmt: skip
         files = values.get("attachments") or []
         mine = request.user if request.user.is_authenticated else None
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             item = Feedback.objects.create(
                 site=scope.site, page=page, category=values["category"],
                 description=values["description"], author=mine,
             )  # fmt: skip
-            item.attachments.set(files)
+            if files:
+                item.attachments.set(files)
             moderation.submit(item, site=scope.site, author=mine)
-        return Response(feedback_payload(item), status=201, headers=NO_STORE)
+        return Response(feedback_payload(item, files), status=201, headers=NO_STORE)
 
     @extend_schema(
         operation_id="feedback_mine", parameters=[SITE_PARAM, LimitOffsetParams],

@@ -5,8 +5,10 @@ same ``Idempotency-Key`` header (any string of 8–100 characters, e.g. a UUID
 made once per submission) gets the first answer again, with
 ``Idempotent-Replayed: true``, and nothing is created twice. The same key
 with a different body is a ``422`` problem (``idempotency-key-reused``);
-while the first request is still being answered, a retry gets ``409``
-(``idempotency-in-progress``) and should wait. Keys are per account (or per
+a retry that arrives while the first request is still being answered waits
+for it in the database and replays its answer (``409``
+``idempotency-in-progress`` remains in the contract for a record an older
+release left unfinished). Keys are per account (or per
 client address when anonymous) and forgotten after
 ``LIANXI_IDEMPOTENCY_KEEP_HOURS`` (24).
 
@@ -29,13 +31,15 @@ from rest_framework.response import Response
 from cms.services.clients import client_ip
 from cms.services.tasks import task
 
+from .caching import api_write_transaction
 from .conventions import ApiProblem
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 REPLAYED_HEADERS = ("Location", "Content-Type")
 
 
-#: An answer still "in progress" after this long was abandoned (the worker died): retry it.
+#: A record still "in progress" after this long was abandoned (only an older release,
+#: which committed the record before the write, can leave one): it is forgotten.
 ABANDONED_AFTER = dt.timedelta(seconds=60)
 
 
@@ -60,9 +64,22 @@ def _request_hash(request) -> str:
 
 
 class IdempotentMixin:
-    """For DRF views: honour ``Idempotency-Key`` on POST (wraps the view's handler)."""
+    """For DRF views: honour ``Idempotency-Key`` on POST (wraps the view's handler).
+
+    A POST with a key runs in one transaction with its key's record: the record is
+    inserted first (a concurrent retry with the same key waits on it in the
+    database, then replays the answer), the handler writes, the answer is stored in
+    the record, and one commit keeps both. An error answer or a killed worker rolls
+    both back, so the key may be used again and nothing half-done stays behind.
+    """
 
     _idempotency = None  # the record this request is answering
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and request.META.get(HEADER, "").strip():
+            with api_write_transaction():
+                return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authenticated, permitted, throttled
@@ -75,11 +92,8 @@ class IdempotentMixin:
         from cms.apiaccess.models import IdempotencyRecord
 
         scope, digest = _scope(request), _request_hash(request)
-        IdempotencyRecord.objects.filter(
-            scope=scope, key=key, status=0, created_at__lt=timezone.now() - ABANDONED_AFTER
-        ).delete()
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # a savepoint: the request's transaction goes on
                 record = IdempotencyRecord.objects.create(scope=scope, key=key, request_hash=digest)
         except IntegrityError:
             record = IdempotencyRecord.objects.get(scope=scope, key=key)
@@ -87,6 +101,8 @@ class IdempotentMixin:
                 raise ApiProblem(422, "idempotency-key-reused", "Idempotency-Key 已用于另一个请求",
                                  "同一个 Idempotency-Key 只能用于同一个请求;新的提交请换一个。") from None  # fmt: skip
             if not record.status:
+                if record.created_at < timezone.now() - ABANDONED_AFTER:
+                    record.delete()  # left by an older release that committed it early
                 raise ApiProblem(409, "idempotency-in-progress", "请求正在处理",
                                  "相同的请求正在处理,请稍后重试。") from None  # fmt: skip
             response = Response(record.body, status=record.status)
@@ -101,17 +117,21 @@ class IdempotentMixin:
         if isinstance(exc, _Replay):
             return exc.response
         if self._idempotency is not None:
-            self._idempotency.delete()  # the request failed: the key may be used again
+            # The request failed: roll back its writes and its key (it may be used again).
+            transaction.set_rollback(True)
             self._idempotency = None
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
         record, self._idempotency = self._idempotency, None
-        if record is not None and isinstance(response, Response) and response.status_code < 500:
-            record.status = response.status_code
-            record.body = response.data
-            record.headers = {h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)}
-            record.save(update_fields=["status", "body", "headers"])
+        if record is not None and isinstance(response, Response):
+            if response.status_code < 500:
+                record.status = response.status_code
+                record.body = response.data
+                record.headers = {h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)}
+                record.save(update_fields=["status", "body", "headers"])
+            else:  # a server error answered without an exception: not kept either
+                transaction.set_rollback(True)
         return super().finalize_response(request, response, *args, **kwargs)
 
 

@@ -96,11 +96,10 @@ class MobileWriteRateThrottle(_WriteThrottle):
             return None
         from cms.accounts.models import Account
 
-        digest = (
-            Account.objects.filter(user_id=user.pk, mobile_digest__isnull=False)
-            .values_list("mobile_digest", flat=True)
-            .first()
-        )
+        try:
+            digest = user.account.mobile_digest  # loaded with the token (no query)
+        except Account.DoesNotExist:
+            return None
         if not digest:
             return None
         return self.cache_format % {"scope": self.scope, "ident": digest[:32]}

@@ -42,11 +42,13 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("令牌无效。")) from None
         token = None
         if APIToken.validate_token_format(key):  # checksum: no query for garbage
-            token = (
-                APIToken.objects.select_related("user", "device")
+            rows = list(
+                # the account too: the per-mobile write throttle asks for its number
+                APIToken.objects.select_related("user__account", "device")
                 .filter(key_hash__in=APIToken.candidate_key_hashes(key), revoked_at__isnull=True)
-                .first()
+                .order_by()[:1]  # key hashes are unique: no ordering to compile or sort
             )
+            token = rows[0] if rows else None
         if (
             token is None
             or not token.user.is_active

@@ -17,6 +17,7 @@ import html
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass
 
 from django.db import models
@@ -177,7 +178,7 @@ class Matcher:
         return [self.entries[m.group(0)] for m in self.regex.finditer(text)]
 
 
-_cache: dict[int | None, tuple[tuple, Matcher]] = {}
+_cache: dict[int | None, tuple[tuple, Matcher, float]] = {}
 _lock = threading.Lock()
 
 
@@ -195,12 +196,26 @@ def _words_for(site_id):
     return SensitiveWord.objects.filter(condition)
 
 
+#: Seconds a process trusts its matchers before it asks the database whether the word
+#: list changed (a change in this process clears them at once: ``clear_cache``).
+RECHECK_SECONDS = 2.0
+
+
 def matcher_for_site(site_id: int | None) -> Matcher:
-    """The cached matcher for a site's words (global words included)."""
+    """The cached matcher for a site's words (global words included).
+
+    Every screened write asks for it: within ``RECHECK_SECONDS`` of the last check
+    it costs no query; then one (the list's count, newest change and highest id)
+    tells whether another process changed the list."""
+    cached = _cache.get(site_id)
+    now = time.monotonic()
+    if cached is not None and now - cached[2] < RECHECK_SECONDS:
+        return cached[1]
     qs = _words_for(site_id)
     fingerprint = tuple(qs.aggregate(n=Count("id"), t=Max("updated_at"), m=Max("id")).values())
-    cached = _cache.get(site_id)
     if cached is not None and cached[0] == fingerprint:
+        with _lock:
+            _cache[site_id] = (fingerprint, cached[1], now)
         return cached[1]
     rows = qs.order_by("site_id").values_list("word", "kind", "replacement", "site_id")
     entries: dict[str, Entry] = {}
@@ -210,7 +225,7 @@ def matcher_for_site(site_id: int | None) -> Matcher:
             entries[word] = Entry(word, kind, replacement)
     matcher = Matcher(list(entries.values()))
     with _lock:
-        _cache[site_id] = (fingerprint, matcher)
+        _cache[site_id] = (fingerprint, matcher, now)
     return matcher
 
 

@@ -72,15 +72,20 @@ def screen(record, site=None) -> list[dict]:
     return found
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
 def submit(record, *, site, author=None) -> str:
-    """Screen a saved record: ``approved`` when clean, else ``pending`` with a queue item."""
+    """Screen a saved record: ``approved`` when clean, else ``pending`` with a queue item.
+
+    ``record`` is as it was saved: its status is written only when it changes."""
     models = _models()
     site = getattr(site, "site", site)
     hits = screen(record, site)
     status = models.Status.PENDING if hits else models.Status.APPROVED
-    type(record).objects.filter(pk=record.pk).update(moderation_status=status, moderation_reason="")
-    record.moderation_status, record.moderation_reason = status, ""
+    if (record.moderation_status, record.moderation_reason) != (status, ""):
+        type(record).objects.filter(pk=record.pk).update(
+            moderation_status=status, moderation_reason=""
+        )
+        record.moderation_status, record.moderation_reason = status, ""
     if hits:
         models.ModerationItem.objects.update_or_create(
             content_type=ContentType.objects.get_for_model(record),

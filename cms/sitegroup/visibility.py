@@ -173,19 +173,31 @@ class Visibility:
 def public_place(code: str, visibility: Visibility | None = None) -> Place:
     """The ``Place`` of a site or township code the public may see, else ``UnknownDivisionCode``.
 
-    A six-digit code costs one query (the site with its home page's visibility);
-    a nine-digit code two (its column; its site with the column's ancestors' visibility).
+    Every API request asks it, and writes too, so a known code's place is kept in
+    the Django cache until the page tree or the site set changes
+    (``cms.api.caching.cached_by_tree``, like ``hidden_paths``); unknown codes are
+    never kept (anyone can ask for any of a billion codes). From the database, a
+    six-digit code costs one query (the site with its home page's visibility); a
+    nine-digit code two (its column; its site with the column's ancestors' visibility).
     """
-    from cms.content.models import Confidentiality, TownshipPage
+    from cms.api.caching import cached_by_tree
 
     code = (code or "").strip()
+    if not (is_site_code(code) or is_township_code(code)):
+        raise UnknownDivisionCode(code)
+    place = cached_by_tree(f"place:{code}", lambda: query_public_place(code, visibility))
+    if place is None:
+        raise UnknownDivisionCode(code)
+    return place
+
+
+def query_public_place(code: str, visibility: Visibility | None = None) -> Place | None:
+    """``public_place(code)`` from the database; ``None`` when the public may not see it."""
+    from cms.content.models import Confidentiality, TownshipPage
+
     if is_site_code(code):
         profile = public_site_profiles().filter(division_code=code).first()
-        if profile is None:
-            raise UnknownDivisionCode(code)
-        return Place(profile=profile)
-    if not is_township_code(code):
-        raise UnknownDivisionCode(code)
+        return None if profile is None else Place(profile=profile)
     township = (
         TownshipPage.objects.filter(
             division_code=code, live=True, confidentiality=Confidentiality.PUBLIC
@@ -195,7 +207,7 @@ def public_place(code: str, visibility: Visibility | None = None) -> Place:
         .first()
     )  # fmt: skip
     if township is None:
-        raise UnknownDivisionCode(code)
+        return None
     steps = 4
     above = [township.path[:i] for i in range(steps, len(township.path), steps)]
     profiles = public_site_profiles().filter(site__root_page__path__in=above)
@@ -205,11 +217,9 @@ def public_place(code: str, visibility: Visibility | None = None) -> Place:
             hidden_above=False
         )
     elif visibility.path_is_hidden(township.path):
-        raise UnknownDivisionCode(code)
+        return None
     profile = profiles.order_by("-site__root_page__depth").first()
-    if profile is None:
-        raise UnknownDivisionCode(code)
-    return Place(profile=profile, township=township)
+    return None if profile is None else Place(profile=profile, township=township)
 
 
 def code_is_public(code: str) -> bool:
