@@ -61,6 +61,7 @@ __all__ = [
     "Limits",
     "Rule",
     "add_months",
+    "clocks_of",
     "due_date",
     "extend",
     "get_rule",
@@ -75,6 +76,7 @@ __all__ = [
     "send_reminders",
     "start",
     "state",
+    "states",
     "stop",
 ]
 
@@ -436,6 +438,54 @@ def state(clock: Deadline, now: dt.datetime | None = None) -> DeadlineState:
     if workdays.working_days_between(today, clock.due_on) <= numbers.due_soon:
         return DeadlineState.DUE_SOON
     return DeadlineState.ON_TIME
+
+
+def clocks_of(model, object_ids: Iterable, rules: Iterable[str]) -> dict[str, Deadline]:
+    """The newest clock of any of ``rules`` on each of ``model``'s records ``object_ids``.
+
+    One query for a whole list (a board, an export): ``{str(pk): clock}``, records
+    without a clock left out. "Newest" is the latest started (then the latest
+    created), running or stopped.
+    """
+    ids = [str(pk) for pk in object_ids]
+    if not ids:
+        return {}
+    found: dict[str, Deadline] = {}
+    rows = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=ids,
+        rule__in=list(rules),
+    ).select_related("site").order_by("started_at", "pk")  # fmt: skip
+    for clock in rows:
+        found[clock.object_id] = clock  # the newest wins
+    return found
+
+
+def states(clocks: Iterable[Deadline], now: dt.datetime | None = None) -> dict[int, DeadlineState]:
+    """:func:`state` of many clocks at once (``{clock.pk: state}``), each rule's
+    numbers read once per site rather than once per clock."""
+    numbers: dict[tuple[str, int | None], Limits] = {}
+    result: dict[int, DeadlineState] = {}
+    today = _today(now)
+    for clock in clocks:
+        if clock.stopped_at:
+            met = _date(clock.stopped_at) <= clock.due_on
+            result[clock.pk] = DeadlineState.MET if met else DeadlineState.MET_LATE
+            continue
+        if clock.paused_on:
+            result[clock.pk] = DeadlineState.PAUSED
+            continue
+        key = (clock.rule, clock.site_id)
+        if key not in numbers:
+            numbers[key] = limits(clock.rule, clock.site)
+        if today > clock.due_on:
+            late = (today - clock.due_on).days
+            long = late > numbers[key].long_overdue
+            result[clock.pk] = DeadlineState.LONG_OVERDUE if long else DeadlineState.OVERDUE
+        elif workdays.working_days_between(today, clock.due_on) <= numbers[key].due_soon:
+            result[clock.pk] = DeadlineState.DUE_SOON
+        else:
+            result[clock.pk] = DeadlineState.ON_TIME
+    return result
 
 
 # --- Reminders ----------------------------------------------------------------------

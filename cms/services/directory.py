@@ -20,7 +20,16 @@ import datetime
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["Person", "Seat", "is_available", "person", "register_backend", "seats", "seats_of"]
+__all__ = [
+    "Person",
+    "Seat",
+    "find",
+    "is_available",
+    "person",
+    "register_backend",
+    "seats",
+    "seats_of",
+]
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,16 @@ def is_available() -> bool:
 
 def person(ref: str) -> Person | None:
     return _backend.person(str(ref)) if _backend else None
+
+
+def find(name: str, site_id: int | None = None) -> list[Person]:
+    """The people called ``name`` (exactly) who hold or held a seat on ``site_id``'s congress
+    (any site when ``None``): for imports that name deputies as offices write them.
+    [] when the backend cannot search by name."""
+    lookup = getattr(_backend, "find", None)
+    if lookup is None or not name:
+        return []
+    return list(lookup(name, site_id))
 
 
 def seats(refs: list[str]) -> dict[str, list[Seat]]:

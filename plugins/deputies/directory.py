@@ -45,6 +45,21 @@ class RegisterDirectory:
             ref=str(person.pk), name=person.name, mobile=person.mobile, seats=seats
         )
 
+    def find(self, name: str, site_id: int | None = None) -> list[directory.Person]:
+        """The people called ``name`` with a seat (past or current) on ``site_id``."""
+        people = Person.objects.filter(name=name)
+        if site_id is not None:
+            people = people.filter(memberships__site_id=site_id)
+        ids = sorted(set(people.values_list("pk", flat=True)))
+        seats = self.seats([str(pk) for pk in ids])
+        names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "name"))
+        return [
+            directory.Person(
+                ref=str(pk), name=names[pk], mobile="", seats=tuple(seats.get(str(pk), ()))
+            )
+            for pk in ids
+        ]
+
     def seats(self, refs: list[str]) -> dict[str, list[directory.Seat]]:
         ids = [int(r) for r in refs if r.isdigit()]
         result: dict[str, list[directory.Seat]] = defaultdict(list)

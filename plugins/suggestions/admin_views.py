@@ -83,6 +83,36 @@ class ReplyForm(forms.Form):
     text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 8}))
     signed_by = forms.CharField(label="签发人", max_length=50, help_text="本单位负责人")
     attachment = forms.FileField(label="附件", required=False)
+    commitment = forms.CharField(label="承诺事项", max_length=2000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}),
+                                 help_text="B类、C类答复必填:承诺办理的事项")  # fmt: skip
+    commitment_due = forms.DateField(label="承诺完成时间", required=False,
+                                     help_text="B类、C类答复必填,如 2027-06-30")  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reply_class"):
+            try:
+                workflow.check_commitment(
+                    data["reply_class"], data.get("commitment", ""), data.get("commitment_due")
+                )
+            except ValidationError as error:
+                for field, messages_ in error.message_dict.items():
+                    self.add_error(field, messages_)
+        due = data.get("commitment_due")
+        if due and due < timezone.localdate():
+            self.add_error("commitment_due", "承诺完成时间不能早于今天。")
+        return data
+
+
+class CommitmentForm(forms.Form):
+    note = forms.CharField(label="落实情况", max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+class CommitmentReportForm(forms.Form):
+    report = forms.CharField(label="落实情况", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 
 
 class PaperForm(forms.Form):
@@ -163,6 +193,7 @@ def office_view(request, pk: int):
         "return": ReturnForm(),
         "assign": AssignForm(site_id=suggestion.site_id),
         "extend": ExtendForm(),
+        "commitment": CommitmentForm(),
     }
     if request.method == "POST":
         step = request.POST.get("step", "")
@@ -178,8 +209,18 @@ def office_view(request, pk: int):
         "suggestion": suggestion, "forms": forms_, "history": suggestion.history.all(),
         "assignments": suggestion.assignments.select_related("unit"),
         "ratings": suggestion.ratings.all(), "cosigners": suggestion.cosigners.all(),
-        "State": State, **_clock_context(suggestion),
+        "State": State, **_clock_context(suggestion), **_group_context(suggestion),
     })  # fmt: skip
+
+
+def _group_context(suggestion) -> dict:
+    """The other items of its merged handling (并案办理), if any."""
+    if not suggestion.merge_group_id:
+        return {"group": None, "group_items": []}
+    items = Suggestion.objects.filter(merge_group_id=suggestion.merge_group_id).exclude(
+        pk=suggestion.pk
+    )
+    return {"group": suggestion.merge_group, "group_items": list(items.order_by("pk"))}
 
 
 def _office_step(request, suggestion, step, forms_) -> str | bool:
@@ -198,8 +239,10 @@ def _office_step(request, suggestion, step, forms_) -> str | bool:
         form = forms_["assign"] = AssignForm(request.POST, site_id=suggestion.site_id)
         if form.is_valid():
             data = form.cleaned_data
-            workflow.assign(suggestion, user, data["lead"], list(data["co_units"]),
-                            lead_due=data["lead_due"], co_due=data["co_due"])  # fmt: skip
+            done = workflow.assign_with_group(suggestion, user, data["lead"], list(data["co_units"]),
+                                              lead_due=data["lead_due"], co_due=data["co_due"])  # fmt: skip
+            if len(done) > 1:
+                return f"已交办{data['lead']}(并案办理的 {len(done)} 件一并交办)。"
             return f"已交办{data['lead']}。"
     elif step == "extend":
         form = forms_["extend"] = ExtendForm(request.POST)
@@ -211,6 +254,14 @@ def _office_step(request, suggestion, step, forms_) -> str | bool:
     elif step == "close":
         workflow.close(suggestion, user)
         return "已办结。"
+    elif step == "commitment_done":
+        form = forms_["commitment"] = CommitmentForm(request.POST)
+        if form.is_valid():
+            workflow.confirm_commitment(suggestion, user, form.cleaned_data["note"])
+            return "已确认承诺事项落实。"
+    elif step == "unmerge":
+        workflow.unmerge(suggestion, user)
+        return "已取消并案办理。"
     return False
 
 
@@ -234,16 +285,22 @@ def _unit_assignments(request):
 
 
 def queue_view(request):
+    from . import office
+
     if not unit_site_ids(request.user):
         raise Http404
     rows = list(_unit_assignments(request).order_by("returned_at", "due_on", "pk"))
-    clocks = {}
-    for row in rows:
-        clock = workflow.clock_of(row.suggestion)
-        clocks[row.pk] = deadlines.DeadlineState(deadlines.state(clock)).label if clock else ""
+    # The clocks in bulk (cms.services.deadlines.clocks_of), not one query per row.
+    clocks, states = office.clock_states({r.suggestion_id for r in rows})
+    labels = dict(office.CLOCK_CHOICES)
     today = timezone.localdate()
-    items = [{"row": r, "clock_state": clocks[r.pk], "late": r.due_on < today and r.suggestion.state
-              in (State.ASSIGNED, State.REHANDLING)} for r in rows]  # fmt: skip
+    items = [{"row": r, "clock": clocks.get(r.suggestion_id),
+              "clock_state": labels[states[r.suggestion_id]] if r.suggestion_id in states else "",
+              "late": r.due_on < today and r.suggestion.state in (State.ASSIGNED, State.REHANDLING),
+              "commitment_overdue": r.suggestion.commitment_open
+              and r.suggestion.commitment_due < today} for r in rows]  # fmt: skip
+    if request.GET.get("export") == "xlsx":
+        return office._download(office.export_queue(items), "suggestions-units.xlsx")
     return TemplateResponse(request, "suggestions/admin/queue.html", {"items": items})
 
 
@@ -263,7 +320,9 @@ def unit_view(request, pk: int):
     can_reply = is_lead and suggestion.state in (State.ASSIGNED, State.REHANDLING)
     can_return = (assignment.returned_at is None and suggestion.state == State.ASSIGNED
                   and return_window_open(assignment))  # fmt: skip
-    reply_form, return_form = ReplyForm(), ReturnForm()
+    can_report = (is_lead and suggestion.commitment_open
+                  and suggestion.commitment_reported_at is None)  # fmt: skip
+    reply_form, return_form, report_form = ReplyForm(), ReturnForm(), CommitmentReportForm()
     if request.method == "POST":
         step = request.POST.get("step")
         try:
@@ -274,7 +333,9 @@ def unit_view(request, pk: int):
                     files = [data["attachment"]] if data["attachment"] else []
                     try:
                         workflow.reply(suggestion, request.user, reply_class=data["reply_class"],
-                                       text=data["text"], signed_by=data["signed_by"], files=files)  # fmt: skip
+                                       text=data["text"], signed_by=data["signed_by"], files=files,
+                                       commitment=data["commitment"],
+                                       commitment_due=data["commitment_due"])  # fmt: skip
                     except uploads.UploadError as error:
                         reply_form.add_error("attachment", str(error))
                     else:
@@ -288,6 +349,14 @@ def unit_view(request, pk: int):
                     )
                     messages.success(request, "已退回办公室,待重新交办。")
                     return redirect("suggestions_queue")
+            elif step == "commitment_report" and can_report:
+                report_form = CommitmentReportForm(request.POST)
+                if report_form.is_valid():
+                    workflow.report_commitment(
+                        suggestion, request.user, report_form.cleaned_data["report"]
+                    )
+                    messages.success(request, "已报告落实情况,待办公室确认。")
+                    return redirect("suggestions_unit", pk=assignment.pk)
             else:
                 messages.error(request, "现在不能进行这项操作。")
         except ValidationError as error:
@@ -297,7 +366,8 @@ def unit_view(request, pk: int):
         "can_reply": can_reply, "can_return": can_return, "reply_form": reply_form,
         "return_form": return_form, "history": suggestion.history.all(),
         "others": suggestion.assignments.exclude(pk=assignment.pk).select_related("unit"),
-        **_clock_context(suggestion),
+        "can_report": can_report, "report_form": report_form,
+        **_clock_context(suggestion), **_group_context(suggestion),
     })  # fmt: skip
 
 

@@ -128,9 +128,13 @@ def fill(profile) -> int:
         if goal in ("assigned", "overdue"):
             continue
         replier = lead.members.first()
+        promise = {} if goal == "closed" else {
+            "commitment": "列入年度工作计划,年内完成。",
+            "commitment_due": today + dt.timedelta(days=-10 if goal == "rated" else 120),
+        }  # fmt: skip
         workflow.reply(suggestion, replier, reply_class="B" if goal != "closed" else "A",
                        text=f"关于“{title}”:我单位已会同有关部门研究,列入年度工作计划推进。",
-                       signed_by="单位负责人")  # fmt: skip
+                       signed_by="单位负责人", **promise)  # fmt: skip
         if goal == "replied":
             continue
         raters = workflow.raters(suggestion)

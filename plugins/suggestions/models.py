@@ -117,6 +117,21 @@ class Suggestion(Moderated, SiteOwnedModel):
         "moderation.Upload", blank=True, related_name="+", verbose_name=_("答复附件")
     )
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    # --- the office's tools (merged handling, commitments, imports) -------------------
+    #: Merged handling (并案办理): items of the same content handled together by the same units.
+    merge_group = models.ForeignKey(
+        "MergeGroup", on_delete=models.SET_NULL, null=True, blank=True, related_name="items",
+        verbose_name=_("并案办理"),
+    )  # fmt: skip
+    #: A B or C reply's promise: what the unit will do and by when; open until done.
+    commitment = models.TextField(_("承诺事项"), max_length=2000, blank=True)
+    commitment_due = models.DateField(_("承诺完成时间"), null=True, blank=True)
+    commitment_reported_at = models.DateTimeField(_("承办单位报告落实时间"), null=True,
+                                                  blank=True)  # fmt: skip
+    commitment_report = models.TextField(_("落实情况"), max_length=2000, blank=True)
+    commitment_done_at = models.DateTimeField(_("确认落实时间"), null=True, blank=True)
+    #: Entered from a past session's workbook (``import_suggestions``), not through the workflow.
+    imported = models.BooleanField(_("历史导入"), default=False)
 
     class Meta:
         verbose_name = _("议案建议")
@@ -134,11 +149,37 @@ class Suggestion(Moderated, SiteOwnedModel):
         return self.title
 
     @property
+    def commitment_open(self) -> bool:
+        """A B or C reply's commitment the office has not yet confirmed as done."""
+        return bool(self.commitment_due) and self.commitment_done_at is None
+
+    @property
     def lead_assignment(self):
         for row in self.assignments.all():
             if row.role == Assignment.Role.LEAD and row.returned_at is None:
                 return row
         return None
+
+
+class MergeGroup(SiteOwnedModel):
+    """Merged handling (并案办理): items of the same content handled by the same units.
+
+    Assigning one of them assigns all; each is still replied to and rated
+    separately, for its own deputies.
+    """
+
+    title = models.CharField(_("并案名称"), max_length=200)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name=_("创建人"))  # fmt: skip
+
+    class Meta:
+        verbose_name = _("并案办理")
+        verbose_name_plural = _("并案办理")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class CoSigner(models.Model):

@@ -10,7 +10,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
 
-from . import admin_views
+from . import admin_views, office
 from .models import Suggestion
 
 
@@ -24,6 +24,10 @@ class SuggestionAdmin(PluginModelAdmin):
     list_filter = (SiteListFilter, "state", "kind", "period", "moderation_status")
     search_fields = ("title", "deputy_name")
     edit_handler = ObjectList([FieldPanel("category"), FieldPanel("period")])
+
+    def index_view(self, request):
+        """The list is the office's board: state and clock, filters, bulk actions, export."""
+        return office.board_view(request, self)
 
     def create_view(self, request):
         """Adding one is entering a paper submission on a deputy's behalf."""
@@ -56,4 +60,4 @@ def register_queue_menu_item():
 
 @hooks.register("register_admin_urls")
 def register_urls():
-    return admin_views.urls()
+    return admin_views.urls() + office.urls()

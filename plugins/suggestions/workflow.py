@@ -18,7 +18,18 @@ from django.utils import timezone
 
 from cms.services import deadlines, directory, notifications, performance
 
-from .models import Assignment, CoSigner, Kind, Rating, RatingResult, State, Suggestion, Transition
+from .models import (
+    Assignment,
+    CoSigner,
+    Kind,
+    MergeGroup,
+    Rating,
+    RatingResult,
+    ReplyClass,
+    State,
+    Suggestion,
+    Transition,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -318,7 +329,156 @@ def extend(suggestion: Suggestion, user, months: int, reason: str):
 
 
 def close(suggestion: Suggestion, user, note: str = "") -> Suggestion:
+    if suggestion.commitment_open and State.CLOSED in MOVES.get(suggestion.state, ()):
+        raise MoveRefused("答复中承诺的事项尚未落实,确认落实后才能办结。")
     return move(suggestion, State.CLOSED, user, note or "办结")
+
+
+def _note(suggestion: Suggestion, user, note: str) -> None:
+    """A history line that does not change the state."""
+    Transition.objects.create(suggestion=suggestion, actor=user if getattr(user, "pk", None)
+                              else None, actor_name=_name(user), from_state=suggestion.state,
+                              to_state=suggestion.state, note=note)  # fmt: skip
+
+
+def assign_many(suggestions, user, lead, co_units=(), **dates) -> list[Suggestion]:
+    """Bulk assignment: every item to the same units, each with its own clock and history line.
+
+    All or nothing: one item that is not waiting for assignment refuses the whole batch.
+    """
+    suggestions = list(suggestions)
+    if not suggestions:
+        raise ValidationError({"items": "请选择要交办的议案建议。"})
+    late = [s for s in suggestions if s.state != State.ACCEPTED]
+    if late:
+        titles = "、".join(f"“{s.title}”" for s in late[:5])
+        raise MoveRefused(f"只能交办已立案、待交办的议案建议:{titles}不是。")
+    with transaction.atomic():
+        for suggestion in suggestions:
+            assign(suggestion, user, lead, co_units, **dates)
+    return suggestions
+
+
+def assign_with_group(suggestion: Suggestion, user, lead, co_units=(), **dates) -> list[Suggestion]:
+    """Assign ``suggestion``; in merged handling, every item of its group waiting for assignment."""
+    items = [suggestion]
+    if suggestion.merge_group_id:
+        others = Suggestion.objects.filter(
+            merge_group_id=suggestion.merge_group_id, state=State.ACCEPTED
+        ).exclude(pk=suggestion.pk)
+        items += list(others.order_by("pk"))
+    return assign_many(items, user, lead, co_units, **dates)
+
+
+# --- merged handling (并案办理) ---------------------------------------------------------
+
+#: The states in which items may still be merged: before the reply.
+MERGEABLE = (State.SUBMITTED, State.ACCEPTED, State.ASSIGNED)
+
+
+def merge(suggestions, user, title: str = "") -> MergeGroup:
+    """Link items of the same content into one group handled together (one site only).
+
+    An item already in a group brings its group along: the groups become one.
+    """
+    suggestions = list(suggestions)
+    if len(suggestions) < 2:
+        raise ValidationError({"items": "并案办理至少要选择两件议案建议。"})
+    if len({s.site_id for s in suggestions}) > 1:
+        raise ValidationError({"items": "只能合并同一站点的议案建议。"})
+    wrong = [s for s in suggestions if s.state not in MERGEABLE]
+    if wrong:
+        raise MoveRefused(
+            "只能合并尚未答复的议案建议:" + "、".join(f"“{s.title}”" for s in wrong[:5]) + "不是。"
+        )
+    with transaction.atomic():
+        groups = {s.merge_group_id for s in suggestions if s.merge_group_id}
+        group = MergeGroup.objects.filter(pk__in=groups).order_by("pk").first()
+        if group is None:
+            group = MergeGroup.objects.create(site_id=suggestions[0].site_id,
+                                              title=(title or suggestions[0].title)[:200],
+                                              created_by=user)  # fmt: skip
+        elif title:
+            group.title = title[:200]
+            group.save(update_fields=["title"])
+        members = list(Suggestion.objects.filter(merge_group_id__in=groups)) + suggestions
+        seen = set()
+        for item in members:
+            if item.pk in seen:
+                continue
+            seen.add(item.pk)
+            if item.merge_group_id != group.pk:
+                Suggestion.objects.filter(pk=item.pk).update(merge_group=group)
+                item.merge_group = group
+                _note(item, user, f"并案办理:{group.title}")
+        MergeGroup.objects.filter(pk__in=groups - {group.pk}).delete()
+    return group
+
+
+def unmerge(suggestion: Suggestion, user) -> None:
+    """Take one item out of its group (a group of one is dissolved)."""
+    group = suggestion.merge_group
+    if group is None:
+        raise MoveRefused("这件议案建议没有并案办理。")
+    with transaction.atomic():
+        Suggestion.objects.filter(pk=suggestion.pk).update(merge_group=None)
+        suggestion.merge_group = None
+        _note(suggestion, user, f"取消并案办理:{group.title}")
+        rest = list(Suggestion.objects.filter(merge_group=group))
+        if len(rest) < 2:
+            for item in rest:
+                Suggestion.objects.filter(pk=item.pk).update(merge_group=None)
+                _note(item, user, f"取消并案办理:{group.title}")
+            group.delete()
+
+
+# --- commitments (B and C replies) ------------------------------------------------------
+
+#: The reply classes that carry a promised action and its date.
+COMMITTING = (ReplyClass.B, ReplyClass.C)
+
+
+def day(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def check_commitment(reply_class: str, commitment: str, due: dt.date | None) -> None:
+    if reply_class in COMMITTING:
+        errors = {}
+        if not (commitment or "").strip():
+            errors["commitment"] = "B类、C类答复须写明承诺办理的事项。"
+        if due is None:
+            errors["commitment_due"] = "B类、C类答复须写明承诺完成的时间。"
+        if errors:
+            raise ValidationError(errors)
+
+
+def report_commitment(suggestion: Suggestion, user, report: str) -> Suggestion:
+    """The lead unit reports the promised action done; the office confirms it."""
+    if not suggestion.commitment_open:
+        raise MoveRefused("这件议案建议没有待落实的承诺事项。")
+    if not report.strip():
+        raise ValidationError({"report": "请填写落实情况。"})
+    with transaction.atomic():
+        suggestion.commitment_reported_at = timezone.now()
+        suggestion.commitment_report = report.strip()
+        suggestion.save(update_fields=["commitment_reported_at", "commitment_report"])
+        _note(suggestion, user, f"承办单位报告承诺事项已落实:{report.strip()}")
+    return suggestion
+
+
+def confirm_commitment(suggestion: Suggestion, user, note: str = "") -> Suggestion:
+    """The office records the promised action as done: the item may then be closed."""
+    if not suggestion.commitment_open:
+        raise MoveRefused("这件议案建议没有待落实的承诺事项。")
+    with transaction.atomic():
+        suggestion.commitment_done_at = timezone.now()
+        if note.strip():
+            suggestion.commitment_report = note.strip()
+        suggestion.save(update_fields=["commitment_done_at", "commitment_report"])
+        _note(suggestion, user, "办公室确认承诺事项已落实" + (f":{note.strip()}" if note.strip()
+                                                              else ""))  # fmt: skip
+    return suggestion
 
 
 # --- handling units ------------------------------------------------------------------
@@ -351,17 +511,29 @@ def unit_return(assignment: Assignment, user, reason: str) -> Assignment:
 
 
 def reply(suggestion: Suggestion, user, *, reply_class: str, text: str, signed_by: str,
-          files=()) -> Suggestion:  # fmt: skip
-    """The lead unit's reply: the clock stops; the deputies are told and may rate it."""
+          files=(), commitment: str = "", commitment_due: dt.date | None = None) -> Suggestion:  # fmt: skip
+    """The lead unit's reply: the clock stops; the deputies are told and may rate it.
+
+    A B or C reply carries the promised action (``commitment``) and its date
+    (``commitment_due``); the item stays open until the office confirms it done.
+    """
     if suggestion.state not in (State.ASSIGNED, State.REHANDLING):
         raise MoveRefused("这件议案建议现在不能答复。")
+    check_commitment(reply_class, commitment, commitment_due)
     from cms.services import uploads
 
+    promised = reply_class in COMMITTING
     with transaction.atomic():
         rule = REHANDLING_RULE if suggestion.state == State.REHANDLING else REPLY_RULE
-        move(suggestion, State.REPLIED, user, f"答复({reply_class}类),签发人:{signed_by}",
+        note = f"答复({reply_class}类),签发人:{signed_by}"
+        if promised:
+            note += f";承诺{day(commitment_due)}前:{commitment.strip()}"
+        move(suggestion, State.REPLIED, user, note,
              reply_class=reply_class, reply_text=text, reply_signed_by=signed_by,
-             replied_at=timezone.now(), round=suggestion.round + 1)  # fmt: skip
+             replied_at=timezone.now(), round=suggestion.round + 1,
+             commitment=commitment.strip() if promised else "",
+             commitment_due=commitment_due if promised else None,
+             commitment_reported_at=None, commitment_report="", commitment_done_at=None)  # fmt: skip
         for file in files:
             suggestion.reply_attachments.add(uploads.store(file, site=suggestion.site, owner=user))
         clock = deadlines.running_clock(suggestion, rule)

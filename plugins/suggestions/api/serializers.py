@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from cms.plugins.api import AttachmentsField, status_of
@@ -64,6 +65,16 @@ class SuggestionReplySerializer(serializers.Serializer):
     attachments = serializers.ListField(child=serializers.CharField())
 
 
+class SuggestionCommitmentSerializer(serializers.Serializer):
+    action = serializers.CharField(help_text="B类、C类答复承诺办理的事项")
+    due_on = serializers.DateField(help_text="承诺完成时间")
+    status = serializers.ChoiceField(
+        choices=[("open", "待落实"), ("overdue", "逾期未落实"), ("done", "已落实")],
+        help_text="open 待落实、overdue 逾期未落实、done 已落实(办公室确认)",
+    )
+    done_at = serializers.DateTimeField(allow_null=True, help_text="办公室确认落实的时间")
+
+
 class SuggestionRatingSerializer(serializers.Serializer):
     deputy = serializers.CharField(help_text="评价代表姓名")
     round = serializers.IntegerField()
@@ -109,6 +120,9 @@ class DeputySuggestionSerializer(serializers.ModelSerializer):
     reply = serializers.SerializerMethodField()
     ratings = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
+    commitment = serializers.SerializerMethodField(
+        help_text="B类、C类答复的承诺事项及其落实情况;没有承诺时为 null"
+    )
 
     class Meta:
         model = Suggestion
@@ -116,7 +130,7 @@ class DeputySuggestionSerializer(serializers.ModelSerializer):
             "id", "kind", "title", "text", "period", "category", "submit", "cosigners",
             "attachments", "status", "reason", "state_label", "return_reason", "deputy", "my_role",
             "on_paper", "cosigned_by", "created_at", "submitted_at", "assigned_on", "clock",
-            "units", "reply", "ratings", "history",
+            "units", "reply", "ratings", "history", "commitment",
         ]  # fmt: skip
         read_only_fields = ["id", "category", "return_reason", "on_paper", "created_at",
                             "submitted_at", "assigned_on"]  # fmt: skip
@@ -169,6 +183,16 @@ class DeputySuggestionSerializer(serializers.ModelSerializer):
         return [{"deputy": r.deputy_name, "round": r.round, "result": r.result,
                  "comment": r.comment, "created_at": _dt(r.created_at)}
                 for r in obj.ratings.all()]  # fmt: skip
+
+    def get_commitment(self, obj) -> SuggestionCommitmentSerializer(allow_null=True):
+        if not obj.commitment_due:
+            return None
+        if obj.commitment_done_at:
+            status = "done"
+        else:
+            status = "overdue" if obj.commitment_due < timezone.localdate() else "open"
+        return {"action": obj.commitment, "due_on": _date(obj.commitment_due), "status": status,
+                "done_at": _dt(obj.commitment_done_at)}  # fmt: skip
 
     def get_history(self, obj) -> SuggestionHistorySerializer(many=True):
         return [{"at": _dt(t.at), "actor": t.actor_name, "from_state": t.from_state,

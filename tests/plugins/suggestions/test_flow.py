@@ -128,7 +128,8 @@ def test_the_whole_path_from_draft_to_closed(client, people, units, office):
     assert queue.status_code == 200 and PAYLOAD["title"] in queue.content.decode()
     lead = next(a for a in queue.context["items"] if a["row"].role == "lead")["row"]
     response = unit_post(client, lead.pk, step="reply", reply_class="B",
-                         text="已列入明年村道改造计划。", signed_by="王局长")  # fmt: skip
+                         text="已列入明年村道改造计划。", signed_by="王局长",
+                         commitment="明年6月底前完成改造", commitment_due="2099-06-30")  # fmt: skip
     assert response.status_code == 302
     client.logout()
     detail = client.get(api(f"{pk}/"), **zhang.auth).json()
