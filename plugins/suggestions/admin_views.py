@@ -295,7 +295,7 @@ def queue_view(request):
     labels = dict(office.CLOCK_CHOICES)
     today = timezone.localdate()
     items = [{"row": r, "clock": clocks.get(r.suggestion_id),
-              "clock_state": labels[states[r.suggestion_id]] if r.suggestion_id in states else "",
+              "clock_state": str(labels[states[r.suggestion_id]]) if r.suggestion_id in states else "",
               "late": r.due_on < today and r.suggestion.state in (State.ASSIGNED, State.REHANDLING),
               "commitment_overdue": r.suggestion.commitment_open
               and r.suggestion.commitment_due < today} for r in rows]  # fmt: skip

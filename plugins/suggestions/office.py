@@ -182,7 +182,7 @@ class Board:
         lead = suggestion.lead_assignment
         return {
             "s": suggestion, "clock": clock, "clock_state": state,
-            "clock_label": dict(CLOCK_CHOICES).get(state, ""),
+            "clock_label": str(dict(CLOCK_CHOICES).get(state, "")),
             "late": state in ("overdue", "long_overdue"), "lead": lead,
             "commitment_overdue": suggestion.commitment_open
             and suggestion.commitment_due < self.today,
