@@ -454,7 +454,7 @@ def clocks_of(model, object_ids: Iterable, rules: Iterable[str]) -> dict[str, De
     rows = Deadline.objects.filter(
         content_type=ContentType.objects.get_for_model(model), object_id__in=ids,
         rule__in=list(rules),
-    ).select_related("site").order_by("started_at", "pk")  # fmt: skip
+    ).select_related("site__profile").order_by("started_at", "pk")  # fmt: skip
     for clock in rows:
         found[clock.object_id] = clock  # the newest wins
     return found
@@ -465,7 +465,7 @@ def states(clocks: Iterable[Deadline], now: dt.datetime | None = None) -> dict[i
     numbers read once per site rather than once per clock."""
     numbers: dict[tuple[str, int | None], Limits] = {}
     result: dict[int, DeadlineState] = {}
-    today = _today(now)
+    today, cal = _today(now), workdays.Calendar()  # one calendar: its holidays read once
     for clock in clocks:
         if clock.stopped_at:
             met = _date(clock.stopped_at) <= clock.due_on
@@ -481,7 +481,7 @@ def states(clocks: Iterable[Deadline], now: dt.datetime | None = None) -> dict[i
             late = (today - clock.due_on).days
             long = late > numbers[key].long_overdue
             result[clock.pk] = DeadlineState.LONG_OVERDUE if long else DeadlineState.OVERDUE
-        elif workdays.working_days_between(today, clock.due_on) <= numbers[key].due_soon:
+        elif cal.working_days_between(today, clock.due_on) <= numbers[key].due_soon:
             result[clock.pk] = DeadlineState.DUE_SOON
         else:
             result[clock.pk] = DeadlineState.ON_TIME

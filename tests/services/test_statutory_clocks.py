@@ -179,3 +179,40 @@ def test_reminders_are_sent_once_each_to_the_plugins_recipients(site_group, make
         assert deadlines.send_reminders(at(D(2026, 8, 1))) == 0
     finally:
         deadlines._recipients.pop("message.reply", None)
+
+
+def test_clocks_and_states_are_read_in_bulk_as_one_by_one(
+    site_group, make_user, django_assert_max_num_queries
+):
+    from django.contrib.auth import get_user_model
+
+    county, city = site_group["340123"], site_group["340100"]
+    DeadlineSetting.objects.create(rule="suggestion.reply", site=city.site, amount=1)
+    records = [make_user(f"bulk_record_{i}") for i in range(6)]
+    starts = [D(2026, 1, 5), D(2026, 3, 2), D(2026, 5, 20), D(2026, 6, 1), D(2026, 3, 2)]
+    sites = [county, county, county, city, county]
+    for record, start, site in zip(records, starts, sites, strict=False):
+        deadlines.start(record, "suggestion.reply", site, start=start)
+    deadlines.pause(deadlines.running_clock(records[4], "suggestion.reply"), on=D(2026, 4, 1))
+    # A second clock on the first record: the newest one is its clock.
+    deadlines.stop(deadlines.running_clock(records[0], "suggestion.reply"), at=at(D(2026, 3, 1)))
+    newest = deadlines.start(records[0], "suggestion.rehandling", county, start=D(2026, 5, 1))
+    User = get_user_model()
+
+    with django_assert_max_num_queries(2):
+        clocks = deadlines.clocks_of(
+            User, [r.pk for r in records], ["suggestion.reply", "suggestion.rehandling"]
+        )
+    assert set(clocks) == {str(r.pk) for r in records[:5]}  # the sixth has no clock
+    assert clocks[str(records[0].pk)] == newest
+    for day in (D(2026, 5, 29), D(2026, 6, 3), D(2026, 7, 10), D(2026, 9, 1)):
+        # The numbers once per (rule, site): three pairs here, whatever the number of clocks.
+        with django_assert_max_num_queries(8):
+            found = deadlines.states(clocks.values(), at(day))
+        assert found == {c.pk: deadlines.state(c, at(day)) for c in clocks.values()}
+    assert set(deadlines.states(clocks.values(), at(D(2026, 7, 10))).values()) >= {
+        DeadlineState.PAUSED,
+        DeadlineState.OVERDUE,
+        DeadlineState.LONG_OVERDUE,
+    }
+    assert deadlines.clocks_of(User, [], ["suggestion.reply"]) == {}
