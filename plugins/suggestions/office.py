@@ -69,6 +69,7 @@ class BoardFilter(forms.Form):
                                required=False)  # fmt: skip
     commitment = forms.ChoiceField(label="承诺事项", choices=[("", "全部"), *COMMITMENT_CHOICES],
                                    required=False)  # fmt: skip
+    moderation_status = forms.ChoiceField(label="审核", required=False)
     q = forms.CharField(label="搜索", required=False, help_text="标题、代表、编号")
 
     def __init__(self, *args, site_ids, sessions, **kwargs):
@@ -78,12 +79,14 @@ class BoardFilter(forms.Form):
             handling_units().filter(site_id__in=site_ids).order_by("site_id", "name")
         )
         self.fields["session"].choices = [("", "全部")] + [(s, s) for s in sessions]
+        status = Suggestion._meta.get_field("moderation_status")
+        self.fields["moderation_status"].choices = [("", "全部"), *status.choices]
 
 
 def _filtered(rows, data: dict, today: dt.date):
     if data.get("site"):
         rows = rows.filter(site_id=data["site"].pk)
-    for name in ("session", "category", "kind", "period"):
+    for name in ("session", "category", "kind", "period", "moderation_status"):
         if data.get(name):
             rows = rows.filter(**{name: data[name]})
     if data.get("unit"):
@@ -125,7 +128,8 @@ class Board:
         sessions = (base.exclude(session="").order_by("-session").values_list("session", flat=True)
                     .distinct())  # fmt: skip
         self.form = BoardFilter(request.GET or None, site_ids=site_ids, sessions=list(sessions))
-        data = self.form.cleaned_data if self.form.is_valid() else {}
+        self.form.is_valid()  # a bad value drops its own filter only
+        data = getattr(self.form, "cleaned_data", {})
         self.data = data
         rows = _filtered(base, data, self.today)
         ids = list(rows.values_list("pk", flat=True))
