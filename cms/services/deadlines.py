@@ -454,18 +454,34 @@ def clocks_of(model, object_ids: Iterable, rules: Iterable[str]) -> dict[str, De
     rows = Deadline.objects.filter(
         content_type=ContentType.objects.get_for_model(model), object_id__in=ids,
         rule__in=list(rules),
-    ).select_related("site__profile").order_by("started_at", "pk")  # fmt: skip
+    ).order_by("started_at", "pk")  # fmt: skip
     for clock in rows:
         found[clock.object_id] = clock  # the newest wins
     return found
 
 
+def _at_most_working_days(cal: workdays.Calendar, start: dt.date, end: dt.date, n: int) -> bool:
+    """``cal.working_days_between(start, end) <= n``, counting no further than needed."""
+    count, current = 0, start
+    while current < end:
+        current += dt.timedelta(days=1)
+        count += cal.is_working_day(current)
+        if count > n:
+            return False
+    return True
+
+
 def states(clocks: Iterable[Deadline], now: dt.datetime | None = None) -> dict[int, DeadlineState]:
     """:func:`state` of many clocks at once (``{clock.pk: state}``), each rule's
     numbers read once per site rather than once per clock."""
+    from wagtail.models import Site
+
+    clocks = list(clocks)
     numbers: dict[tuple[str, int | None], Limits] = {}
     result: dict[int, DeadlineState] = {}
     today, cal = _today(now), workdays.Calendar()  # one calendar: its holidays read once
+    site_ids = {c.site_id for c in clocks if c.site_id and not (c.stopped_at or c.paused_on)}
+    sites = Site.objects.select_related("profile").in_bulk(site_ids) if site_ids else {}
     for clock in clocks:
         if clock.stopped_at:
             met = _date(clock.stopped_at) <= clock.due_on
@@ -476,12 +492,12 @@ def states(clocks: Iterable[Deadline], now: dt.datetime | None = None) -> dict[i
             continue
         key = (clock.rule, clock.site_id)
         if key not in numbers:
-            numbers[key] = limits(clock.rule, clock.site)
+            numbers[key] = limits(clock.rule, sites.get(clock.site_id))
         if today > clock.due_on:
             late = (today - clock.due_on).days
             long = late > numbers[key].long_overdue
             result[clock.pk] = DeadlineState.LONG_OVERDUE if long else DeadlineState.OVERDUE
-        elif cal.working_days_between(today, clock.due_on) <= numbers[key].due_soon:
+        elif _at_most_working_days(cal, today, clock.due_on, numbers[key].due_soon):
             result[clock.pk] = DeadlineState.DUE_SOON
         else:
             result[clock.pk] = DeadlineState.ON_TIME

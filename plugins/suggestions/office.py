@@ -33,7 +33,7 @@ from cms.plugins import site_access
 from cms.services import deadlines, spreadsheets
 
 from . import importer, workflow
-from .models import Assignment, Category, Kind, Period, State, Suggestion
+from .models import Assignment, Category, Kind, Period, RatingResult, State, Suggestion
 
 LABEL = "suggestions"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -123,6 +123,7 @@ class Board:
 
     def __init__(self, request, base):
         self.request, self.today = request, timezone.localdate()
+        self.clock_labels = {value: str(label) for value, label in CLOCK_CHOICES}
         site_ids = sorted(site_access(request).plugin_site_ids(LABEL))
         self.site_ids = site_ids
         sessions = (base.exclude(session="").order_by("-session").values_list("session", flat=True)
@@ -186,7 +187,7 @@ class Board:
         lead = suggestion.lead_assignment
         return {
             "s": suggestion, "clock": clock, "clock_state": state,
-            "clock_label": str(dict(CLOCK_CHOICES).get(state, "")),
+            "clock_label": self.clock_labels.get(state, ""),
             "late": state in ("overdue", "long_overdue"), "lead": lead,
             "commitment_overdue": suggestion.commitment_open
             and suggestion.commitment_due < self.today,
@@ -302,16 +303,23 @@ def _sheet(title: str, columns):
     return workbook, sheet
 
 
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
 def export_board(board: Board) -> bytes:
     """The filtered board as a workbook: what the office sees, never a deputy's contact details."""
     workbook, sheet = _sheet("议案建议", BOARD_COLUMNS)
+    # The labels translated once, not once per row (thousands of rows).
+    kinds, states = _labels(Kind), _labels(State)
+    categories, results = _labels(Category), _labels(RatingResult)
     for suggestion in board.rows.iterator(chunk_size=500):
         item = board.item(suggestion)
         units = [a for a in suggestion.assignments.all() if a.returned_at is None]
         lead = next((a.unit.name for a in units if a.role == Assignment.Role.LEAD), "")
         co = "、".join(a.unit.name for a in units if a.role == Assignment.Role.CO)
         clock = item["clock"]
-        ratings = "、".join(f"{r.deputy_name}:{r.get_result_display()}(第{r.round}次)"
+        ratings = "、".join(f"{r.deputy_name}:{results.get(r.result, '')}(第{r.round}次)"
                            for r in suggestion.ratings.all())  # fmt: skip
         if suggestion.commitment_done_at:
             done = f"已落实({_day(suggestion.commitment_done_at)})"
@@ -320,11 +328,11 @@ def export_board(board: Board) -> bytes:
         else:
             done = ""
         spreadsheets.append(sheet, (
-            suggestion.number, suggestion.session, suggestion.get_kind_display(), suggestion.title,
+            suggestion.number, suggestion.session, kinds.get(suggestion.kind, ""), suggestion.title,
             suggestion.text, suggestion.deputy_name,
             "、".join(c.name for c in suggestion.cosigners.all() if c.confirmed_at),
-            suggestion.get_category_display() if suggestion.category else "",
-            suggestion.site.site_name, suggestion.get_state_display(), lead, co,
+            categories.get(suggestion.category, ""),
+            suggestion.site.site_name, states.get(suggestion.state, ""), lead, co,
             _day(suggestion.assigned_on), _day(clock.due_on) if clock else "",
             item["clock_label"] if clock else "", suggestion.reply_class, suggestion.reply_text,
             _day(suggestion.replied_at), ratings, suggestion.commitment,
