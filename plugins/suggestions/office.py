@@ -257,6 +257,7 @@ def _bulk(request, base):
                     if len(site_ids) == 1 else "所选议案建议须属于同一站点,且承办单位须是该站点的单位。"
                 )  # fmt: skip
             data = form.cleaned_data
+            chosen = workflow.with_groups(chosen)  # a group's items go together
             workflow.assign_many(chosen, request.user, data["lead"], list(data["co_units"]),
                                  lead_due=data["lead_due"], co_due=data["co_due"])  # fmt: skip
             messages.success(request, f"已将 {len(chosen)} 件议案建议交办{data['lead']}。")

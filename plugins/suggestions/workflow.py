@@ -359,15 +359,21 @@ def assign_many(suggestions, user, lead, co_units=(), **dates) -> list[Suggestio
     return suggestions
 
 
+def with_groups(suggestions) -> list[Suggestion]:
+    """``suggestions`` and, for those in merged handling, their groups' items waiting for
+    assignment (assigning one item of a group assigns the group)."""
+    items = list(suggestions)
+    groups = {s.merge_group_id for s in items if s.merge_group_id}
+    if groups:
+        seen = {s.pk for s in items}
+        others = Suggestion.objects.filter(merge_group_id__in=groups, state=State.ACCEPTED)
+        items += [s for s in others.exclude(pk__in=seen).order_by("pk")]
+    return items
+
+
 def assign_with_group(suggestion: Suggestion, user, lead, co_units=(), **dates) -> list[Suggestion]:
     """Assign ``suggestion``; in merged handling, every item of its group waiting for assignment."""
-    items = [suggestion]
-    if suggestion.merge_group_id:
-        others = Suggestion.objects.filter(
-            merge_group_id=suggestion.merge_group_id, state=State.ACCEPTED
-        ).exclude(pk=suggestion.pk)
-        items += list(others.order_by("pk"))
-    return assign_many(items, user, lead, co_units, **dates)
+    return assign_many(with_groups([suggestion]), user, lead, co_units, **dates)
 
 
 # --- merged handling (并案办理) ---------------------------------------------------------

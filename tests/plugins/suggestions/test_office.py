@@ -386,3 +386,16 @@ def test_a_and_d_replies_carry_no_commitment(client, people, units, office):
     assert client.get(api(f"{pk}/"), **people["张伟"].auth).json()["commitment"] is None
     client.force_login(office)
     assert office_post(client, pk, step="close").status_code == 302
+
+
+def test_bulk_assigning_an_item_of_a_group_assigns_the_group(client, people, units, office):
+    x = accepted(client, office, people["张伟"], "并案甲")
+    y = accepted(client, office, people["李芳"], "并案乙")
+    alone = accepted(client, office, people["李芳"], "单独一件")
+    client.force_login(office)
+    client.post(BOARD, {"action": "merge", "items": [x, y]})
+    response = client.post(BOARD, {"action": "assign", "lead": units["lead"].pk, "items": [x]},
+                           follow=True)  # fmt: skip
+    assert "已将 2 件议案建议交办" in response.content.decode()
+    states = dict(Suggestion.objects.filter(pk__in=[x, y, alone]).values_list("pk", "state"))
+    assert states == {x: "assigned", y: "assigned", alone: "accepted"}
