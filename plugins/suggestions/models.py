@@ -75,6 +75,13 @@ class Suggestion(Moderated, SiteOwnedModel):
     moderated_fields = ("title", "text")
 
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, default=Kind.SUGGESTION)
+    #: The congress meeting it belongs to, as offices write it (filters, statistics, imports).
+    session = models.CharField(
+        _("届次会议"), max_length=100, blank=True, db_index=True,
+        help_text=_("如“十七届人大五次会议”;闭会期间提出的写“闭会期间(2026年)”"),
+    )  # fmt: skip
+    #: The office's registration number (立案编号), unique on the site once given.
+    number = models.CharField(_("编号"), max_length=32, blank=True, help_text=_("如“第0012号”"))
     title = models.CharField(_("标题"), max_length=200)
     text = models.TextField(_("内容"), max_length=10000)
     category = models.CharField(_("分类"), max_length=16, choices=Category.choices, blank=True)
@@ -116,6 +123,12 @@ class Suggestion(Moderated, SiteOwnedModel):
         verbose_name_plural = _("议案建议")
         ordering = ["-created_at", "-pk"]
         permissions = [("handle_suggestion", _("办理交办的议案建议"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "number"], condition=~models.Q(number=""),
+                name="suggestions_one_number_per_site",
+            )
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.title
