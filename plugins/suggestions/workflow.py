@@ -415,9 +415,10 @@ def unit_return(assignment: Assignment, user, reason: str) -> Assignment:
         assignment.save(update_fields=["returned_at", "return_reason"])
         note = f"{assignment.unit}申请退回({assignment.get_role_display()}):{reason.strip()}"
         if assignment.role == Assignment.Role.LEAD:
-            clock = deadlines.running_clock(suggestion, REPLY_RULE)
-            if clock is not None:
-                clock.delete()  # assigned wrongly: the clock starts again at the new assignment
+            for rule in (REPLY_RULE, CONTACT_RULE):
+                clock = deadlines.running_clock(suggestion, rule)
+                if clock is not None:
+                    clock.delete()  # assigned wrongly: the clocks start again at the new assignment
             suggestion.assignments.filter(returned_at__isnull=True).update(
                 returned_at=timezone.now(), return_reason="主办单位退回,待重新交办"
             )
