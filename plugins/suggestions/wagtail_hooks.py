@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail_modeladmin.options import modeladmin_register
+from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
 
 from . import admin_views
-from .models import Suggestion
+from .models import MotionRule, Suggestion
 
 
 class SuggestionAdmin(PluginModelAdmin):
@@ -39,6 +39,19 @@ class SuggestionAdmin(PluginModelAdmin):
 @modeladmin_register
 class SuggestionsAdminGroup(PluginModelAdminGroup):
     items = (SuggestionAdmin,)
+
+
+@modeladmin_register
+class MotionRuleAdmin(ModelAdmin):
+    """设置 → 议案联名人数: the minimum signers of a motion per congress level (a level
+    without a row needs 10). Province-wide: only those who may change it see it."""
+
+    model = MotionRule
+    menu_label = _("议案联名人数")
+    menu_icon = "group"
+    menu_order = 906
+    add_to_settings_menu = True
+    list_display = ("level", "signers")
 
 
 class QueueMenuItem(MenuItem):
