@@ -10,7 +10,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
 
-from . import admin_views
+from . import admin_views, publication_views
 from .models import Suggestion
 
 
@@ -57,3 +57,21 @@ def register_queue_menu_item():
 @hooks.register("register_admin_urls")
 def register_urls():
     return admin_views.urls()
+
+
+class PublicationMenuItem(MenuItem):
+    """答复公开: the office's redaction and publication step (sites with the plugin on)."""
+
+    def is_shown(self, request):
+        return publication_views.can_see_menu(request)
+
+
+@hooks.register("register_admin_menu_item")
+def register_publication_menu_item():
+    return PublicationMenuItem(_("答复公开"), reverse("suggestions_publications"),
+                               icon_name="doc-full", order=511)  # fmt: skip
+
+
+@hooks.register("register_admin_urls")
+def register_publication_urls():
+    return publication_views.urls()
