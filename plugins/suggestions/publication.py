@@ -164,7 +164,7 @@ def _changed(suggestion: Suggestion) -> None:
     from search.registry import get_provider, sync
 
     if get_provider(KIND) is not None:
-        transaction.on_commit(lambda: sync(KIND, [suggestion.pk]))
+        sync(KIND, [suggestion.pk])  # in the same transaction, as the registry's own receivers
 
 
 def confirm(suggestion: Suggestion, user, *, title: str, text: str, reply_text: str) -> Publication:

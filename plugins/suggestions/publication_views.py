@@ -58,7 +58,10 @@ class SessionForm(forms.Form):
 def _can_office(request) -> frozenset[int]:
     if not request.user.has_perm("suggestions.change_suggestion"):
         raise Http404
-    return site_access(request).plugin_site_ids(LABEL)
+    site_ids = site_access(request).plugin_site_ids(LABEL)
+    if not site_ids:
+        raise Http404  # no site of the user's has the plugin on
+    return site_ids
 
 
 def _state_of(suggestion) -> tuple[str, str]:

@@ -23,7 +23,9 @@ class SuggestionAdmin(PluginModelAdmin):
     list_display = ("title", "deputy_name", "kind", "state", "assigned_on", "site", "handle")
     list_filter = (SiteListFilter, "state", "kind", "period", "moderation_status")
     search_fields = ("title", "deputy_name")
-    edit_handler = ObjectList([FieldPanel("category"), FieldPanel("period")])
+    edit_handler = ObjectList([
+        FieldPanel("category"), FieldPanel("period"), FieldPanel("session"), FieldPanel("number"),
+    ])  # fmt: skip
 
     def create_view(self, request):
         """Adding one is entering a paper submission on a deputy's behalf."""
