@@ -451,3 +451,16 @@ def test_the_public_routes_are_documented_as_anonymous(client):
             "date_to", "limit", "offset"} <= names  # fmt: skip
     assert {} in listing.get("security", [{}])
     assert "/api/v1/suggestions/published/{id}/" in document["paths"]
+
+
+def test_the_demo_publishes_its_rated_and_closed_items_once(people, units, site_group):
+    from plugins.suggestions import demo
+
+    demo.load_demo(site_group["340123"])
+    listed = public().json()
+    assert listed["count"] == 2
+    assert {item["title"] for item in listed["results"]} == {
+        "关于加快乡村道路提质改造的建议", "关于增设农村公交站点的建议"}  # fmt: skip
+    demo.load_demo(site_group["340123"])
+    cache.clear()
+    assert public().json()["count"] == 2
