@@ -75,6 +75,17 @@ def clock_of(suggestion: Suggestion):
     )  # fmt: skip
 
 
+def clocks_of(suggestions) -> dict:
+    """Suggestion id → its newest publication clock, in one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ids = [str(s.pk) for s in suggestions]
+    found = deadlines.Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Suggestion), object_id__in=ids, rule=RULE
+    ).order_by("started_at", "pk")
+    return {int(clock.object_id): clock for clock in found}  # the newest wins
+
+
 # --- the proposal -----------------------------------------------------------------
 
 

@@ -119,13 +119,17 @@ def list_view(request):
                 )
                 return redirect(f"{reverse('suggestions_publications')}?site={data['site'].pk}"
                                 f"&session={data['session'].strip()}")  # fmt: skip
+    rows = list(rows[:500])
+    clocks = publication.clocks_of(rows)
     items = []
-    for suggestion in rows[:500]:
+    for suggestion in rows:
         state, label = _state_of(suggestion)
         if wanted and state != wanted:
             continue
-        items.append({"suggestion": suggestion, "state": state, "label": label,
-                      **_clock_info(suggestion)})  # fmt: skip
+        clock = clocks.get(suggestion.pk)
+        items.append({"suggestion": suggestion, "state": state, "label": label, "clock": clock,
+                      "clock_state": deadlines.DeadlineState(deadlines.state(clock)).label
+                      if clock else ""})  # fmt: skip
     sessions = (
         Suggestion.objects.filter(site_id__in=site_ids).exclude(session="")
         .values_list("session", flat=True).distinct().order_by("session")

@@ -464,3 +464,26 @@ def test_the_demo_publishes_its_rated_and_closed_items_once(people, units, site_
     demo.load_demo(site_group["340123"])
     cache.clear()
     assert public().json()["count"] == 2
+
+
+def test_the_public_list_takes_the_same_queries_for_any_number_of_items(
+    client, people, units, office
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert public(limit=50).status_code == 200
+        return len(captured)
+
+    first = replied(client, people, units, office, cosigners=("李芳",))
+    confirmed_and_published(client, office, first)
+    one = queries()
+    for n in range(3):
+        pk = replied(client, people, units, office, title=f"关于第{n}件事项的建议", text="建议。",
+                     reply="答复。", cosigners=("李芳",))  # fmt: skip
+        confirmed_and_published(client, office, pk)
+    assert public(limit=50).json()["count"] == 4
+    assert queries() == one <= 8  # 6 today: site, switch, count, page, units, co-signers
