@@ -213,6 +213,8 @@ def publish(suggestion: Suggestion, user, note: str = "") -> Publication:
     if not is_confirmed(suggestion):
         raise MoveRefused("请先确认本次答复的公开文本(去除联系方式和秘密)。")
     row = suggestion.publication
+    if row.is_published:
+        raise MoveRefused("这件议案建议已经公开。")
     with transaction.atomic():
         row.published_at, row.published_by = (
             timezone.now(),

@@ -223,6 +223,23 @@ def test_the_office_cannot_confirm_a_text_that_keeps_a_contact_detail(
     assert not any("公开" in n for n in notes)
 
 
+def test_a_public_text_passes_the_sites_word_lists(client, people, units, office, feixi):
+    from cms.review.models import SensitiveWord
+
+    pk = replied(client, people, units, office)
+    SensitiveWord.objects.create(word="演示违禁词", site=feixi.site)
+    client.force_login(office)
+    response = confirm(client, pk, reply_text="答复中有演示违禁词。")
+    assert response.status_code == 200 and "含敏感词“演示违禁词”" in response.content.decode()
+    assert confirm(client, pk).status_code == 302
+    assert publish(client, pk).status_code == 302
+    response = publish(client, pk)  # twice: refused, one line in the history
+    assert response.status_code == 200 and "已经公开" in response.content.decode()
+    client.logout()
+    notes = list(Transition.objects.filter(suggestion_id=pk).values_list("note", flat=True))
+    assert notes.count("公开议案建议及第1次答复") == 1
+
+
 def test_an_edit_by_the_office_is_what_the_public_reads(client, people, units, office):
     pk = replied(client, people, units, office)
     client.force_login(office)
