@@ -19,11 +19,11 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from cms.services import apicache, audit, deadlines, directory, sensitive
+from cms.services import apicache, audit, deadlines, directory, notifications, sensitive
 
 from . import redaction
 from .models import Publication, State, Suggestion, Transition
-from .workflow import MoveRefused, _name
+from .workflow import MoveRefused, _name, _notify_deputies
 
 RULE = "suggestion.publication"
 KIND = "suggestions.suggestion"  # the search documents' type
@@ -41,6 +41,7 @@ def connect() -> None:
     """Audit actions, the clock's reminder recipients, the clock's start at each reply."""
     for action, label in ACTIONS.items():
         audit.register_action(action, label)
+    notifications.register_kind("suggestions.published", "议案建议及答复已公开")
     deadlines.register_reminder_recipients(RULE, office_staff)
     post_save.connect(_on_transition, sender=Transition, dispatch_uid="suggestions.publication")
 
@@ -228,6 +229,8 @@ def publish(suggestion: Suggestion, user, note: str = "") -> Publication:
         _note(suggestion, user, note or f"公开议案建议及第{row.round}次答复")
         audit.audit(suggestion, "suggestions.published", user=user, data={"round": row.round})
         _changed(suggestion)
+        _notify_deputies(suggestion, "suggestions.published", "议案建议及答复已公开",
+                         f"您提出的“{suggestion.title}”及其答复已在网站公开(已去除联系方式)。")  # fmt: skip
     return row
 
 

@@ -256,6 +256,8 @@ def test_an_edit_by_the_office_is_what_the_public_reads(client, people, units, o
     assert body["text"] == "紫蓬路雨天积水,建议改造排水管网。"
     notes = [h["note"] for h in client.get(api(f"{pk}/"), **people["张伟"].auth).json()["history"]]
     assert "公开议案建议及第1次答复" in notes
+    told = Notification.objects.filter(user=people["张伟"].user, kind="suggestions.published")
+    assert told.count() == 1
     from wagtail.models import ModelLogEntry  # the core audit log's rows
 
     actions = set(ModelLogEntry.objects.filter(object_id=str(pk)).values_list("action", flat=True))
