@@ -167,4 +167,21 @@ def load_demo(profile) -> dict[str, int]:
             continue
         if is_enabled("suggestions", target.site_id):
             created[code] = fill(target)
+            publish_demo(target)
     return created
+
+
+def publish_demo(profile) -> int:
+    """The rated and closed demo items are published (the proposal confirmed as it is);
+    the other replied ones wait in 答复公开. Items already handled are left alone."""
+    from . import publication
+    from .models import Publication, State
+
+    office = _staff(profile.division_code)
+    done = 0
+    rows = Suggestion.objects.filter(site_id=profile.site_id, state__in=(State.RATED, State.CLOSED))
+    for suggestion in rows.exclude(pk__in=Publication.objects.values("suggestion_id")):
+        publication.confirm(suggestion, office, **publication.proposal(suggestion))
+        publication.publish(suggestion, office)
+        done += 1
+    return done

@@ -366,3 +366,49 @@ class ReplyDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suggestion}(第{self.round}次答复稿)"
+
+
+class Publication(models.Model):
+    """The public version of a replied suggestion: the office's confirmed redacted texts.
+
+    The office's publication step proposes the title, text and reply with contact
+    details and ID numbers removed (``redaction.py``); staff edit and confirm them
+    (``confirmed_by``), then publish (``published_at``). Only these texts are ever
+    shown to the public (the public API, the site search); the originals stay on
+    the ``Suggestion`` for the office, the units and the deputies concerned. The
+    texts are those of reply round ``round``: a later reply waits for a new
+    confirmation before the public sees it.
+    """
+
+    suggestion = models.OneToOneField(Suggestion, on_delete=models.CASCADE,
+                                      related_name="publication", verbose_name=_("议案建议"))  # fmt: skip
+    round = models.PositiveSmallIntegerField(_("答复轮次"), default=0)
+    title = models.CharField(_("公开标题"), max_length=200)
+    text = models.TextField(_("公开内容"), max_length=10000)
+    reply_class = models.CharField(_("答复类别"), max_length=1, choices=ReplyClass.choices,
+                                   blank=True)  # fmt: skip
+    reply_text = models.TextField(_("公开答复内容"))
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("确认人"))  # fmt: skip
+    confirmed_by_name = models.CharField(_("确认人"), max_length=100, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True, db_index=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("公开操作人"))  # fmt: skip
+    unpublished_at = models.DateTimeField(_("撤销公开时间"), null=True, blank=True)
+    unpublish_reason = models.CharField(_("撤销公开理由"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("答复公开")
+        verbose_name_plural = _("答复公开")
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

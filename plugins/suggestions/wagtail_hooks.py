@@ -10,7 +10,7 @@ from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
 
-from . import admin_views
+from . import admin_views, publication_views
 from .models import MotionRule, Suggestion
 
 
@@ -23,7 +23,9 @@ class SuggestionAdmin(PluginModelAdmin):
     list_display = ("title", "deputy_name", "kind", "state", "assigned_on", "site", "handle")
     list_filter = (SiteListFilter, "state", "kind", "period", "moderation_status")
     search_fields = ("title", "deputy_name")
-    edit_handler = ObjectList([FieldPanel("category"), FieldPanel("period")])
+    edit_handler = ObjectList([
+        FieldPanel("category"), FieldPanel("period"), FieldPanel("session"), FieldPanel("number"),
+    ])  # fmt: skip
 
     def create_view(self, request):
         """Adding one is entering a paper submission on a deputy's behalf."""
@@ -70,3 +72,21 @@ def register_queue_menu_item():
 @hooks.register("register_admin_urls")
 def register_urls():
     return admin_views.urls()
+
+
+class PublicationMenuItem(MenuItem):
+    """答复公开: the office's redaction and publication step (sites with the plugin on)."""
+
+    def is_shown(self, request):
+        return publication_views.can_see_menu(request)
+
+
+@hooks.register("register_admin_menu_item")
+def register_publication_menu_item():
+    return PublicationMenuItem(_("答复公开"), reverse("suggestions_publications"),
+                               icon_name="doc-full", order=511)  # fmt: skip
+
+
+@hooks.register("register_admin_urls")
+def register_publication_urls():
+    return publication_views.urls()
