@@ -161,9 +161,7 @@ def test_a_retried_post_with_its_idempotency_key_creates_one_report(api, content
     assert Feedback.objects.count() == 2
 
 
-def test_a_write_that_fails_midway_leaves_neither_its_record_nor_its_key(
-    api, content, monkeypatch
-):
+def test_a_write_that_fails_midway_leaves_neither_its_record_nor_its_key(api, content, monkeypatch):
     """The key's record and the write commit together: a crash after the report was
     written (here in the moderation step) rolls both back, and the retry writes it once."""
     from cms.apiaccess.models import IdempotencyRecord
