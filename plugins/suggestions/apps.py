@@ -38,6 +38,7 @@ class SuggestionsConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
-        from . import workflow
+        from . import publication, workflow
 
         workflow.connect()
+        publication.connect()

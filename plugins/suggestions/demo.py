@@ -20,7 +20,7 @@ from cms.plugins import is_enabled
 from cms.services import accounts, directory, sites
 
 from . import workflow
-from .models import Kind, Period, Suggestion
+from .models import Kind, MotionRule, Period, Suggestion
 
 DEMO_CODES = ("340123", "340100")
 CITY_UNITS = ("交通运输局", "教育局")
@@ -39,8 +39,10 @@ ITEMS = (
      Kind.SUGGESTION, "overdue", "environment"),
     ("关于提高农村养老服务水平的建议", "建议整合闲置校舍建设村级养老服务站。",
      Kind.SUGGESTION, "assigned", "social"),
-    ("关于制定农贸市场管理办法的议案", "农贸市场管理缺乏统一规范,建议制定管理办法。",
-     Kind.MOTION, "accepted", "governance"),
+    ("关于规范农贸市场管理的建议", "农贸市场管理缺乏统一规范,建议出台管理措施。",
+     Kind.SUGGESTION, "accepted", "governance"),
+    ("关于制定农贸市场管理条例的议案", "农贸市场管理缺乏统一规范,建议制定地方性法规。",
+     Kind.MOTION, "agenda", "governance"),
     ("关于老旧小区加装电梯的建议", "老旧小区老年住户上下楼困难,建议简化加装电梯审批。",
      Kind.SUGGESTION, "submitted", ""),
     ("关于为个人解决工作调动的建议", "请求协调本人亲属工作调动。",
@@ -94,6 +96,12 @@ def fill(profile) -> int:
     for index, (title, text, kind, goal, category) in enumerate(ITEMS):
         author = deputies[index % len(deputies)]
         cosigner = deputies[(index + 1) % len(deputies)]
+        signers = [cosigner] if cosigner.pk != author.pk and index % 2 == 0 else []
+        if kind == Kind.MOTION:  # a motion needs its level's number of signers (10)
+            needed = MotionRule.signers_for(profile) - 1
+            signers = [d for d in deputies if d.pk != author.pk][:needed]
+            if len(signers) < needed:
+                continue
         suggestion = Suggestion.objects.create(
             site_id=profile.site_id, kind=kind, title=title, text=text, author=author,
             deputy_ref=workflow.deputy_ref(author), deputy_name=author.account.display_name,
@@ -101,13 +109,13 @@ def fill(profile) -> int:
             entered_by=office if index == 5 else None,
         )  # fmt: skip
         workflow.move_created(suggestion, office if index == 5 else author)
-        if cosigner.pk != author.pk and index % 2 == 0:
-            workflow.invite_cosigners(suggestion, [workflow.deputy_ref(cosigner)])
+        if signers:
+            workflow.invite_cosigners(suggestion, [workflow.deputy_ref(d) for d in signers])
         if goal == "draft":
             continue
         workflow.submit(suggestion, author)
-        if index % 2 == 0 and cosigner.pk != author.pk:
-            workflow.confirm_cosign(suggestion, cosigner)
+        for signer in signers:
+            workflow.confirm_cosign(suggestion, signer)
         if goal == "withdrawn":
             workflow.withdraw(suggestion, author, "问题已解决")
             continue
@@ -120,6 +128,9 @@ def fill(profile) -> int:
             continue
         workflow.accept(suggestion, office, category)
         if goal == "accepted":
+            continue
+        if goal == "agenda":
+            workflow.presidium(suggestion, office, workflow.AGENDA, "提请大会审议")
             continue
         lead, co = units[index % len(units)], units[(index + 1) % len(units)]
         days = 110 if goal == "overdue" else 50
@@ -160,4 +171,21 @@ def load_demo(profile) -> dict[str, int]:
             continue
         if is_enabled("suggestions", target.site_id):
             created[code] = fill(target)
+            publish_demo(target)
     return created
+
+
+def publish_demo(profile) -> int:
+    """The rated and closed demo items are published (the proposal confirmed as it is);
+    the other replied ones wait in 答复公开. Items already handled are left alone."""
+    from . import publication
+    from .models import Publication, State
+
+    office = _staff(profile.division_code)
+    done = 0
+    rows = Suggestion.objects.filter(site_id=profile.site_id, state__in=(State.RATED, State.CLOSED))
+    for suggestion in rows.exclude(pk__in=Publication.objects.values("suggestion_id")):
+        publication.confirm(suggestion, office, **publication.proposal(suggestion))
+        publication.publish(suggestion, office)
+        done += 1
+    return done

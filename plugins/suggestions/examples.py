@@ -23,11 +23,33 @@ def _deputy_auth() -> tuple[dict[str, str], Suggestion | None]:
     return {"Authorization": f"Bearer {tokens.access_token}"}, example
 
 
+PUBLIC = "/api/v1/suggestions/published/"
+
+
+def public_examples(recorder) -> list[Example]:
+    """The public routes, anonymous: the published items with their confirmed public texts."""
+    results = recorder.get_json(url(PUBLIC, site=SITE))["results"]
+    plan = [Example("suggestions_published_list", "suggestions_published_list",
+                    url(PUBLIC, site=SITE, limit=3),
+                    "公开的议案建议及答复(办公室确认的公开文本,已去除联系方式和秘密)")]  # fmt: skip
+    if results:
+        first = results[0]
+        if first["category"]:
+            plan.append(Example("suggestions_published_list.category", "suggestions_published_list",
+                                url(PUBLIC, site=SITE, category=first["category"]), "按分类筛选"))  # fmt: skip
+        plan.append(Example("suggestions_published_retrieve", "suggestions_published_retrieve",
+                            url(f"{PUBLIC}{first['id']}/", site=SITE), "公开的议案建议及答复详情"))  # fmt: skip
+    plan.append(Example("suggestions_published_retrieve.404", "suggestions_published_retrieve",
+                        url(f"{PUBLIC}{MISSING_ID}/", site=SITE), "不存在或未公开的议案建议"))  # fmt: skip
+    return plan
+
+
 def api_examples(recorder) -> list[Example]:
+    public = public_examples(recorder)
     auth, example = _deputy_auth()
     if not auth:
-        return []
-    return [
+        return public
+    return public + [
         Example("suggestions_list", "suggestions_list", url(API, site=SITE),
                 "带代表的令牌:我领衔或受邀附议的议案建议,含状态、答复期限、承办单位、答复、评价和办理记录",
                 headers=auth),

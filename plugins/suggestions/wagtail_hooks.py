@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail_modeladmin.options import modeladmin_register
+from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
 
-from . import admin_views, office
-from .models import Suggestion
+from . import admin_views, office, publication_views
+from .models import MotionRule, Suggestion
 
 
 class SuggestionAdmin(PluginModelAdmin):
@@ -23,7 +23,9 @@ class SuggestionAdmin(PluginModelAdmin):
     list_display = ("title", "deputy_name", "kind", "state", "assigned_on", "site", "handle")
     list_filter = (SiteListFilter, "state", "kind", "period", "moderation_status")
     search_fields = ("title", "deputy_name")
-    edit_handler = ObjectList([FieldPanel("category"), FieldPanel("period")])
+    edit_handler = ObjectList([
+        FieldPanel("category"), FieldPanel("period"), FieldPanel("session"), FieldPanel("number"),
+    ])  # fmt: skip
 
     def index_view(self, request):
         """The list is the office's board: state and clock, filters, bulk actions, export."""
@@ -45,6 +47,19 @@ class SuggestionsAdminGroup(PluginModelAdminGroup):
     items = (SuggestionAdmin,)
 
 
+@modeladmin_register
+class MotionRuleAdmin(ModelAdmin):
+    """设置 → 议案联名人数: the minimum signers of a motion per congress level (a level
+    without a row needs 10). Province-wide: only those who may change it see it."""
+
+    model = MotionRule
+    menu_label = _("议案联名人数")
+    menu_icon = "group"
+    menu_order = 906
+    add_to_settings_menu = True
+    list_display = ("level", "signers")
+
+
 class QueueMenuItem(MenuItem):
     """承办件: shown to the staff of a handling unit on a site with the plugin on."""
 
@@ -61,3 +76,21 @@ def register_queue_menu_item():
 @hooks.register("register_admin_urls")
 def register_urls():
     return admin_views.urls() + office.urls()
+
+
+class PublicationMenuItem(MenuItem):
+    """答复公开: the office's redaction and publication step (sites with the plugin on)."""
+
+    def is_shown(self, request):
+        return publication_views.can_see_menu(request)
+
+
+@hooks.register("register_admin_menu_item")
+def register_publication_menu_item():
+    return PublicationMenuItem(_("答复公开"), reverse("suggestions_publications"),
+                               icon_name="doc-full", order=511)  # fmt: skip
+
+
+@hooks.register("register_admin_urls")
+def register_publication_urls():
+    return publication_views.urls()
