@@ -316,11 +316,11 @@ def test_a_b_reply_carries_a_commitment_that_keeps_the_item_open(client, people,
     reply = {"step": "reply", "reply_class": "B", "text": "已列入明年计划。", "signed_by": "王局长"}
     response = unit_post(client, lead.pk, **reply)
     assert response.status_code == 200
-    errors = response.context["reply_form"].errors
+    errors = response.context["forms"]["reply"].errors
     assert "commitment" in errors and "commitment_due" in errors
     past = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
     response = unit_post(client, lead.pk, **reply, commitment="建成养老院", commitment_due=past)
-    assert "commitment_due" in response.context["reply_form"].errors
+    assert "commitment_due" in response.context["forms"]["reply"].errors
     assert Suggestion.objects.get(pk=pk).state == "assigned"
     due = timezone.localdate() + dt.timedelta(days=200)
     response = unit_post(client, lead.pk, **reply, commitment="明年底前建成养老院一所",
