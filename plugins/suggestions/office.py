@@ -140,7 +140,7 @@ class Board:
             wanted = [pk for pk in ids if self.clock_state.get(pk, "none") == clock]
             rows, ids = rows.filter(pk__in=wanted), wanted
         # Counts per state for every state filter (the other filters applied).
-        counts = dict(rows.order_by().values_list("state").annotate(n=Count("pk")))
+        counts = dict(rows.order_by().values_list("state").annotate(n=Count("pk", distinct=True)))
         self.state_counts = [(value, label, counts.get(value, 0)) for value, label in State.choices]
         if data.get("state"):
             rows = rows.filter(state=data["state"])
