@@ -10,7 +10,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
 
-from . import admin_views
+from . import admin_stats, admin_views
 from .models import Suggestion
 
 
@@ -54,6 +54,19 @@ def register_queue_menu_item():
                          order=510)  # fmt: skip
 
 
+class StatsMenuItem(MenuItem):
+    """议案建议统计: the office's figures, for users who see the suggestions of a site."""
+
+    def is_shown(self, request):
+        return admin_stats.can_see(request)
+
+
+@hooks.register("register_admin_menu_item")
+def register_stats_menu_item():
+    return StatsMenuItem(_("议案建议统计"), reverse("suggestions_stats"), icon_name="table",
+                         order=511)  # fmt: skip
+
+
 @hooks.register("register_admin_urls")
 def register_urls():
-    return admin_views.urls()
+    return admin_views.urls() + admin_stats.urls()

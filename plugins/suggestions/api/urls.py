@@ -1,8 +1,11 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .statistics import StatisticsView
 from .views import SuggestionViewSet
 
 router = SimpleRouter()
 router.register("", SuggestionViewSet, basename="suggestion")
 
-urlpatterns = router.urls
+# The public statistics first: the router's detail route would take "statistics/" as an id.
+urlpatterns = [path("statistics/", StatisticsView.as_view(), name="statistics"), *router.urls]

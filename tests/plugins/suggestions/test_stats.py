@@ -1,0 +1,193 @@
+"""Statistics: hand-computed figures, their denominators, the roll-up, switched-off and
+non-public sites, through the admin page (the office) and the public API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+
+import pytest
+from django.utils import timezone
+
+from cms.plugins import set_enabled
+from cms.sitegroup.provisioning import grant_descendant_access
+from plugins.suggestions import workflow
+from plugins.suggestions.models import Suggestion
+
+from .conftest import unit_with_staff
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/suggestions/statistics/"
+PAGE = "/admin/suggestions/statistics/"
+SESSION = "十七届人大五次会议"
+
+
+_numbers = itertools.count(1)
+
+
+def item(profile, deputy, office, unit, goal, *, days_ago=10, cls="A", result=None,
+         session=SESSION):  # fmt: skip
+    """One suggestion moved through the workflow as far as ``goal``."""
+    s = Suggestion.objects.create(
+        site=profile.site, title=f"关于第{next(_numbers)}件事的建议", text="建议内容。", author=deputy.user,
+        deputy_ref=deputy.ref, deputy_name=deputy.person.name, session=session,
+    )  # fmt: skip
+    workflow.move_created(s, deputy.user)
+    if goal == "draft":
+        return s
+    workflow.submit(s, deputy.user)
+    if goal == "submitted":
+        return s
+    workflow.accept(s, office, "transport")
+    workflow.assign(s, office, unit, on=timezone.localdate() - dt.timedelta(days=days_ago))
+    if goal == "assigned":
+        return s
+    workflow.reply(s, unit.members.first(), reply_class=cls, text="答复。", signed_by="局长")
+    if result:
+        workflow.rate(s, deputy.user, result)
+    return s
+
+
+@pytest.fixture
+def world(site_group, people, units, office, make_user):
+    """肥西县: five items; 合肥市 itself: one; 长丰县 (switched off): one that must not count."""
+    feixi, hefei, changfeng = site_group["340123"], site_group["340100"], site_group["340121"]
+    for profile in (hefei, changfeng, site_group["340000"]):
+        set_enabled("suggestions", profile, True)
+    zhang, zeng = people["张伟"], people["曾国华"]
+    lead = units["lead"]
+    item(feixi, zhang, office, lead, "replied", days_ago=10, cls="A", result="satisfied")
+    item(feixi, zhang, office, lead, "replied", days_ago=120, cls="B", result="unsatisfied")
+    item(feixi, zhang, office, units["co"], "assigned", days_ago=120)
+    item(feixi, zhang, office, lead, "submitted")
+    item(feixi, zhang, office, lead, "draft")
+    hefei_unit, _ = unit_with_staff(hefei, "合肥市教育局", "unit-hefei-edu")
+    hefei_office = make_user("hefei-office", hefei.editors_group)
+    grant_descendant_access(hefei)  # the city's office holds its counties' records
+    item(hefei, zhang, hefei_office, hefei_unit, "replied", days_ago=5, cls="C",
+         result="basically")  # fmt: skip
+    cf_unit, _ = unit_with_staff(changfeng, "长丰县交通运输局", "unit-cf")
+    cf_office = make_user("cf-office", changfeng.editors_group)
+    item(changfeng, zeng, cf_office, cf_unit, "replied", days_ago=5, cls="D", result="unsatisfied")
+    set_enabled("suggestions", changfeng, False)
+    return {"feixi": feixi, "hefei": hefei, "hefei_office": hefei_office}
+
+
+def r(n, d):
+    return {"numerator": n, "denominator": d, "percent": round(n * 100 / d, 1) if d else None}
+
+
+def test_the_public_figures_of_a_city_roll_up_its_counties(client, world, monkeypatch):
+    from django.apps import apps
+
+    monkeypatch.setitem(apps.get_app_config("suggestions").plugin_settings,
+                        "PUBLIC_STATS_MIN_HANDLED", 1)  # fmt: skip
+    response = client.get(API, {"site": "340100"})
+    assert response.status_code == 200, response.content
+    data = response.json()
+    total = data["total"]
+    # 肥西县 3 registered + 合肥市 1; 长丰县 is switched off; drafts and submissions never count.
+    assert total["counts"] == {"accepted": 4, "assigned": 4, "handled": 3, "open": 2}
+    assert "submitted" not in total["counts"]
+    assert total["handled"] == r(3, 4)
+    assert total["on_time"] == r(2, 3)  # one reply came after the three months
+    assert total["overdue_open"] == r(1, 2)  # the unanswered one; re-handling has just begun
+    assert total["classes"] == {"A": r(1, 3), "B": r(1, 3), "C": r(1, 3), "D": r(0, 3)}
+    assert total["satisfaction"] == r(2, 3)
+    assert total["ratings"] == {"satisfied": r(1, 3), "basically": r(1, 3),
+                                "unsatisfied": r(1, 3)}  # fmt: skip
+    assert total["rehandling"] == r(1, 3)
+    # Rows: 合肥市 itself, then 肥西县 (长丰县 is off: no row).
+    assert [(row["site"]["code"], row["rolled_up"]) for row in data["sites"]] == [
+        ("340100", False), ("340123", False)
+    ]  # fmt: skip
+    own, feixi = data["sites"]
+    assert own["counts"]["handled"] == 1 and own["classes"]["C"] == r(1, 1)
+    assert feixi["counts"]["accepted"] == 3 and feixi["on_time"] == r(1, 2)
+    # Units by name, not by any figure.
+    names = [u["name"] for u in data["units"]]
+    assert names == sorted(names)
+    assert {u["name"]: u["counts"]["accepted"] for u in data["units"]} == {
+        "肥西县交通运输局": 2, "肥西县财政局": 1, "合肥市教育局": 1,
+    }  # fmt: skip
+    transport = next(u for u in data["units"] if u["name"] == "肥西县交通运输局")
+    assert transport["rehandling"] == r(1, 2) and transport["satisfaction"] == r(1, 2)
+
+    # The province rolls up 合肥市 (with its county) and shows it as one row.
+    province = client.get(API, {"site": "340000"}).json()
+    assert province["total"]["counts"]["accepted"] == 4
+    hefei_row = next(row for row in province["sites"] if row["site"]["code"] == "340100")
+    assert hefei_row["rolled_up"] is True and hefei_row["counts"]["accepted"] == 4
+
+
+def test_the_session_filter_and_bad_parameters(client, world, site_group, people, units, office):
+    item(
+        world["feixi"],
+        people["张伟"],
+        office,
+        units["lead"],
+        "assigned",
+        session="闭会期间(2026年)",
+    )
+    data = client.get(API, {"site": "340123", "session": SESSION}).json()
+    assert data["total"]["counts"]["accepted"] == 3
+    data = client.get(API, {"site": "340123"}).json()
+    assert data["total"]["counts"]["accepted"] == 4
+    bad = client.get(API, {"site": "340123", "since": "2026-05-01", "until": "2026-04-01"})
+    assert bad.status_code == 400 and bad["Content-Type"].startswith("application/problem+json")
+    assert client.get(API, {"site": "340123", "period": "never"}).status_code == 400
+    assert client.get(API).status_code == 400
+    assert client.get(API, {"site": "340121"}).status_code == 404  # switched off there
+
+
+def test_public_rows_with_few_replies_give_counts_only(client, world):
+    data = client.get(API, {"site": "340100"}).json()  # 3 handled < 5
+    total = data["total"]
+    assert total["withheld"] is True and total["counts"]["handled"] == 3
+    assert total["classes"] is None and total["satisfaction"] is None
+    assert all(u["classes"] is None for u in data["units"])
+    text = str(data)
+    assert "关于第" not in text and "张伟" not in text  # no title, no deputy
+
+
+def test_the_office_page_shows_its_sites_rolled_up_with_charts(client, world):
+    client.force_login(world["hefei_office"])
+    response = client.get(PAGE)
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Internal figures: the submission waiting for intake counts as submitted.
+    total = re.search(r'id="stats-total".*?<tbody><tr>(.*?)</tr>', html, re.S).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", total, re.S)
+    assert cells[0].strip() == "5" and cells[1].strip() == "4"
+    assert "66.7%(2/3)" in total  # on time, satisfaction
+    assert "75.0%(3/4)" in total  # handled
+    figures = re.findall(r'<figure class="lianxi-chart">(.*?)</figure>', html, re.S)
+    assert len(figures) == 3 and all(f.startswith("<svg") for f in figures)
+    assert not any("<script" in f or "http" in f.replace("http://www.w3.org", "") for f in figures)
+    assert "按期答复率" in figures[2] and "50.0%(1/2)" in figures[2]
+    assert "长丰县" not in html.split('id="stats-sites"')[1].split("</table>")[0]
+    # The units, by name; sorted by a column when the user asks.
+    units = re.findall(r"<tr><td>([^<]+)</td><td>34", html)
+    assert units == sorted(units) and len(units) == 3
+    response = client.get(PAGE, {"sort": "rehandling", "site": "340100"})
+    assert response.status_code == 200
+    units = re.findall(r"<tr><td>([^<]+)</td><td>34", response.content.decode())
+    assert units[0] == "肥西县交通运输局"  # the only one with a re-handled item
+    # A county chosen as the scope: its own figures only.
+    html = client.get(PAGE, {"site": "340123"}).content.decode()
+    assert "合肥市教育局" not in html and "肥西县交通运输局" in html
+
+
+def test_a_county_office_sees_only_its_county(client, world, office):
+    client.force_login(office)
+    html = client.get(PAGE).content.decode()
+    assert "合肥市教育局" not in html and "肥西县交通运输局" in html
+    assert client.get(PAGE, {"site": "340100"}).status_code == 200  # not its choice: ignored
+    assert "合肥市教育局" not in client.get(PAGE, {"site": "340100"}).content.decode()
+
+
+def test_the_page_is_not_for_others(client, world, units):
+    client.force_login(units["lead_staff"])
+    assert client.get(PAGE).status_code == 404
