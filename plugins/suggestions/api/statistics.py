@@ -36,7 +36,7 @@ class StatisticsParams(serializers.Serializer):
         return data
 
 
-class SuggestionRateSerializer(serializers.Serializer):
+class SuggestionStatsRateSerializer(serializers.Serializer):
     numerator = serializers.IntegerField(help_text="分子")
     denominator = serializers.IntegerField(help_text="分母")
     percent = serializers.FloatField(
@@ -52,25 +52,25 @@ class SuggestionCountsSerializer(serializers.Serializer):
 
 
 def _rates(help_text: str):
-    return serializers.DictField(child=SuggestionRateSerializer(), allow_null=True,
+    return serializers.DictField(child=SuggestionStatsRateSerializer(), allow_null=True,
                                  help_text=help_text)  # fmt: skip
 
 
 class SuggestionFiguresSerializer(serializers.Serializer):
     counts = SuggestionCountsSerializer()
-    handled = SuggestionRateSerializer(allow_null=True, help_text="办复率:已答复 / 已交办")
-    on_time = SuggestionRateSerializer(
+    handled = SuggestionStatsRateSerializer(allow_null=True, help_text="办复率:已答复 / 已交办")
+    on_time = SuggestionStatsRateSerializer(
         allow_null=True, help_text="按期答复率:答复期限内答复的 / 已答复(答复计时已停止)的"
     )
-    overdue_open = SuggestionRateSerializer(
+    overdue_open = SuggestionStatsRateSerializer(
         allow_null=True, help_text="办理中逾期的 / 办理中的(含重新办理)"
     )
     classes = _rates("答复类别构成:A、B、C、D 各自 / 已答复")
-    satisfaction = SuggestionRateSerializer(
+    satisfaction = SuggestionStatsRateSerializer(
         allow_null=True, help_text="满意率:(满意 + 基本满意)/ 代表评价总数(每位代表每次答复一条)"
     )
     ratings = _rates("评价构成:satisfied、basically、unsatisfied 各自 / 评价总数")
-    rehandling = SuggestionRateSerializer(
+    rehandling = SuggestionStatsRateSerializer(
         allow_null=True, help_text="重新办理率:曾被评为不满意的 / 已答复"
     )
     withheld = serializers.BooleanField(help_text="已答复少于 5 件:只给件数,不给构成和比率")

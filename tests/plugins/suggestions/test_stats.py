@@ -191,3 +191,50 @@ def test_a_county_office_sees_only_its_county(client, world, office):
 def test_the_page_is_not_for_others(client, world, units):
     client.force_login(units["lead_staff"])
     assert client.get(PAGE).status_code == 404
+
+
+def test_intake_shows_likely_duplicates_across_levels(client, site_group, people, units, office,
+                                                      make_user):  # fmt: skip
+    """The same topic raised in 肥西县 and in 合肥市, in other words: flagged with a score;
+    another matter of the same field is not. The county's office does not read the city's title."""
+    feixi, hefei = site_group["340123"], site_group["340100"]
+    set_enabled("suggestions", hefei, True)
+    zhang = people["张伟"]
+    hefei_office = make_user("hefei-office", hefei.editors_group)
+    grant_descendant_access(hefei)
+
+    def raise_(profile, title, text):
+        s = Suggestion.objects.create(site=profile.site, title=title, text=text,
+                                      author=zhang.user, deputy_ref=zhang.ref, deputy_name="张伟")  # fmt: skip
+        workflow.move_created(s, zhang.user)
+        workflow.submit(s, zhang.user)
+        return s
+
+    county = raise_(feixi, "关于保障农村饮水安全的建议",
+                    "部分村庄自来水水压不足、水质不稳定,建议实施农村供水管网改造,保障饮水安全。")  # fmt: skip
+    city = raise_(hefei, "关于推进城乡供水一体化的建议",
+                  "农村供水管网老化,水质水压难以保障,建议推进城乡供水一体化,让农村群众喝上放心水。")  # fmt: skip
+    other = raise_(feixi, "关于规范农村客运票价的建议",
+                   "部分农村客运班线票价偏高、收费不规范,建议加强票价监管。")  # fmt: skip
+
+    client.force_login(office)  # 肥西县's office
+    html = client.get(f"/admin/suggestions/office/{county.pk}/").content.decode()
+    table = html.split('id="duplicates"')[1].split("</table>")[0]
+    assert "合肥市人大常委会(上级)" in table and "其他站点的议案建议" in table
+    assert city.title not in html and other.title not in table
+    score = float(re.search(r"<td>([\d.]+)</td>", table).group(1))
+    assert 0.3 <= score < 1
+
+    client.force_login(hefei_office)  # the city's office holds both sites
+    html = client.get(f"/admin/suggestions/office/{city.pk}/").content.decode()
+    table = html.split('id="duplicates"')[1].split("</table>")[0]
+    assert county.title in table and "(下级)" in table and other.title not in table
+
+    # Assigned: intake is over, nothing is shown.
+    workflow.accept(city, hefei_office)
+    unit, _ = unit_with_staff(hefei, "合肥市水务局", "unit-water")
+    workflow.assign(city, hefei_office, unit)
+    assert (
+        'id="duplicates"'
+        not in client.get(f"/admin/suggestions/office/{city.pk}/").content.decode()
+    )
