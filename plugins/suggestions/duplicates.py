@@ -18,45 +18,21 @@ held by moderation.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from cms.plugins import enabled_site_ids
 from cms.services import sites
 
 from .models import State, Suggestion
+from .similarity import parse, score, shingles
 
 LABEL = "suggestions"
 #: A pair at or above this score is shown to the office as a likely duplicate.
-THRESHOLD = 0.30
-TEXT_CHARS = 200
+THRESHOLD = 0.25
 WINDOW = dt.timedelta(days=366)
 EXCLUDED_STATES = (State.DRAFT, State.WITHDRAWN, State.RETURNED)
-
-_BOILERPLATE = re.compile(
-    r"关于|的建议|的议案|建议|议案|进一步|切实|加快|加强|推进|推动|提高|完善|全面|有关|问题|"
-    r"我[县市区省]|全[县市区省]|本[县市区省]|部分|目前|存在|群众|以及|工作"
-)
-_KEEP = re.compile(r"[\u4e00-\u9fff0-9a-zA-Z]+")
-
-
-def shingles(title: str, text: str = "") -> frozenset[str]:
-    """Character bigrams of the title and the text's beginning, boilerplate removed."""
-    grams: set[str] = set()
-    for part in (title, text[:TEXT_CHARS]):
-        for run in _KEEP.findall(_BOILERPLATE.sub(" ", part or "")):
-            grams.update(run[i : i + 2] for i in range(len(run) - 1))
-    return frozenset(grams)
-
-
-def score(a: frozenset[str], b: frozenset[str]) -> float:
-    """Dice coefficient: 2 |A ∩ B| / (|A| + |B|)."""
-    if not a or not b:
-        return 0.0
-    return 2 * len(a & b) / (len(a) + len(b))
 
 
 @dataclass(frozen=True)
@@ -95,19 +71,24 @@ def likely_duplicates(suggestion: Suggestion, threshold: float = THRESHOLD,
         Suggestion.objects.filter(site_id__in=list(lineage), moderation_status="approved",
                                   submitted_at__gte=when - WINDOW, submitted_at__lte=when + WINDOW)
         .exclude(pk=suggestion.pk).exclude(state__in=EXCLUDED_STATES)
-        .annotate(head=Substr("text", 1, TEXT_CHARS))
-        .values_list("pk", "site_id", "title", "head", "state", "number")
+        .values_list("pk", "site_id", "title", "state", "number", "fingerprint")
     )  # fmt: skip
     mine = shingles(suggestion.title, suggestion.text)
     matches = []
-    for pk, site_id, title, head, state, number in rows.iterator(chunk_size=2000):
-        value = score(mine, shingles(title, head))
+    for pk, site_id, title, state, number, stored in rows.iterator(chunk_size=2000):
+        value = score(mine, parse(stored) if stored else _shingles_of(pk))
         if value >= threshold:
             other, relation = lineage[site_id]
             matches.append(Match(pk, site_id, other.division_code, other.name, relation, title,
                                  state, number, round(value, 2)))  # fmt: skip
     matches.sort(key=lambda m: (-m.score, m.pk))
     return matches[:limit]
+
+
+def _shingles_of(pk: int) -> frozenset[str]:
+    """A row saved before fingerprints were stored (or bulk-inserted without one)."""
+    title, text = Suggestion.objects.values_list("title", "text").get(pk=pk)
+    return shingles(title, text)
 
 
 def evaluate(items: list[tuple[int, int, str, str, str]], related, threshold: float = THRESHOLD):

@@ -180,7 +180,7 @@ def counts_by_site(site_ids, filters=None) -> dict[int, dict[str, int]]:
 
 
 def counts_by_unit(site_ids, filters=None) -> list[dict]:
-    """One row per lead unit (主办单位) of the scope's items: grouped queries, as above."""
+    """One row per lead unit (主办单位) of these sites' items: grouped queries, as above."""
     base = base_queryset(site_ids, filters)
     leads = Assignment.objects.filter(
         role=Assignment.Role.LEAD, returned_at__isnull=True, suggestion__in=base.values("pk")
@@ -265,7 +265,8 @@ UNIT_SORTS = {
 def statistics(profile, *, allowed: Iterable[int] | None = None, public: bool = False,
                filters: dict | None = None, sort: str = "name") -> dict:  # fmt: skip
     """The figures of ``profile``'s scope: the total, one row per site (the site's own items,
-    then each site directly below it with everything under it), one row per lead unit."""
+    then each site directly below it with everything under it), one row per lead unit of
+    ``profile``'s own items (its units; the units of a site below are in that site's figures)."""
     scope = scope_profiles(profile, allowed, public)
     minimum = public_min_handled() if public else 0
     by_id = {p.pk: p for p in scope}
@@ -298,10 +299,10 @@ def statistics(profile, *, allowed: Iterable[int] | None = None, public: bool = 
         rows.append({"site": _site_ref(child), "rolled_up": bool(children.get(child.pk)),
                      **figures(summed, public, minimum)})  # fmt: skip
 
-    codes = {p.site_id: p.division_code for p in scope}
+    # The scope site's own units (a county's units: choose the county as the scope).
     units = [
-        {"name": u["name"], "site": codes.get(u["site_id"], ""), **figures(u, public, minimum)}
-        for u in counts_by_unit(in_scope, filters)
+        {"name": u["name"], "site": profile.division_code, **figures(u, public, minimum)}
+        for u in counts_by_unit({profile.site_id} & in_scope, filters)
     ]
     units.sort(key=lambda u: u["name"])  # alphabetical first: the tie-break of any column
     if sort in UNIT_SORTS and sort != "name":

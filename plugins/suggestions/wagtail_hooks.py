@@ -23,6 +23,9 @@ class SuggestionAdmin(PluginModelAdmin):
     list_display = ("title", "deputy_name", "kind", "state", "assigned_on", "site", "handle")
     list_filter = (SiteListFilter, "state", "kind", "period", "moderation_status")
     search_fields = ("title", "deputy_name")
+    # The board of a province's session holds thousands: one query for the page's sites.
+    list_select_related = ("site",)
+    list_per_page = 50
     edit_handler = ObjectList([FieldPanel("category"), FieldPanel("period")])
 
     def create_view(self, request):
