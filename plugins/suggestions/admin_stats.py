@@ -86,6 +86,8 @@ def stats_view(request):
     ]
     for row, label in zip(figures["sites"], site_labels, strict=True):
         row["label"] = label
+    for row in [figures["total"], *figures["sites"], *figures["units"]]:
+        row["cells"] = cells(row)
     unit_labels = [u["name"] for u in figures["units"]]
     context = {
         "form": form,
@@ -100,6 +102,23 @@ def stats_view(request):
         },
     }
     return TemplateResponse(request, "suggestions/admin/stats.html", context)
+
+
+def show(figure: dict | None) -> str:
+    """A rate as the tables show it: “50.0%(1/2)”, “—(0/0)” without a denominator."""
+    if figure is None:
+        return "不足以统计"
+    if figure["percent"] is None:
+        return "—(0/0)"
+    return f"{figure['percent']}%({figure['numerator']}/{figure['denominator']})"
+
+
+def cells(row: dict) -> list[str]:
+    """The table cells of one row after its name: counts, rates, the class mix."""
+    classes = " · ".join(f"{c} {r['numerator']}" for c, r in (row["classes"] or {}).items())
+    return [str(row["counts"]["accepted"]), show(row["handled"]), show(row["on_time"]),
+            show(row["overdue_open"]), classes, show(row["satisfaction"]),
+            show(row["rehandling"])]  # fmt: skip
 
 
 def urls() -> list:

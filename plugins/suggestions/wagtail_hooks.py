@@ -28,6 +28,10 @@ class SuggestionAdmin(PluginModelAdmin):
     list_per_page = 50
     edit_handler = ObjectList([FieldPanel("category"), FieldPanel("period")])
 
+    def get_queryset(self, request):
+        # The list shows none of the long texts: a session's board sorts thousands of rows.
+        return super().get_queryset(request).defer("text", "reply_text", "fingerprint")
+
     def create_view(self, request):
         """Adding one is entering a paper submission on a deputy's behalf."""
         return admin_views.paper_view(request)
