@@ -240,3 +240,22 @@ def test_intake_shows_likely_duplicates_across_levels(client, site_group, people
         'id="duplicates"'
         not in client.get(f"/admin/suggestions/office/{city.pk}/").content.decode()
     )
+
+
+def test_the_figures_follow_each_change(client, world, people, units, office):
+    """Kept in caches between changes, the figures still move with every reply and rating."""
+    zhang = people["张伟"]
+    before = client.get(API, {"site": "340123"}).json()["total"]
+    s = item(world["feixi"], zhang, office, units["lead"], "replied", days_ago=3, cls="D")
+    after_reply = client.get(API, {"site": "340123"}).json()["total"]
+    assert after_reply["counts"]["handled"] == before["counts"]["handled"] + 1
+    client.force_login(office)
+
+    def satisfaction_cell() -> str:
+        html = client.get(PAGE).content.decode()
+        row = re.search(r'id="stats-total".*?<tbody><tr>(.*?)</tr>', html, re.S).group(1)
+        return re.findall(r"<td>(.*?)</td>", row)[6]
+
+    assert satisfaction_cell() == "50.0%(1/2)"  # 满意, 不满意
+    workflow.rate(s, zhang.user, "satisfied")  # a rating writes no suggestion row by itself
+    assert satisfaction_cell() == "66.7%(2/3)"
