@@ -144,8 +144,8 @@ def run(args, tokens: list[str], port: int, master: int) -> dict:
             "Content-Type": "application/json",
         }
         for attempt in range(60):
-            # Back off as a mini-program would: a request caught by the kill holds its key
-            # "in progress" (409) until the server deems it abandoned (60 s), then runs again.
+            # Back off as a mini-program would (409 only from a record an older release left
+            # "in progress"; a request caught by the kill was rolled back with its key).
             pause = min(0.05 * 2**attempt, 5.0)
             started = time.perf_counter()
             try:

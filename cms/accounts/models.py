@@ -132,6 +132,12 @@ class HandlingUnit(SiteOwnedModel):
         settings.AUTH_USER_MODEL, related_name="handling_units", blank=True,
         verbose_name=_("工作人员"),
     )  # fmt: skip
+    #: Who signs the unit's answers off (签发): a reply drafted by any of the staff
+    #: goes out only after one of them approves it (``cms.services.accounts.signs_for``).
+    signers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="signing_units", blank=True,
+        verbose_name=_("签发领导"), help_text=_("本单位负责签发答复的工作人员(须同时是本单位工作人员)"),
+    )  # fmt: skip
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:

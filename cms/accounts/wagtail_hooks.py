@@ -1,4 +1,4 @@
-"""Admin: 设置 → 承办单位, each site's handling units and their staff.
+"""Admin: 设置 → 承办单位, each site's handling units, their staff and who signs off.
 
 A unit's staff are user accounts in the group "承办单位工作人员" (created
 by this app's migration: admin access and nothing else); the unit's form
@@ -31,6 +31,20 @@ class HandlingUnitForm(WagtailAdminModelForm):
             self.fields["members"].help_text = _("可选用户为“%(group)s”组中的账号。") % {
                 "group": UNIT_STAFF_GROUP
             }
+            if "signers" in self.fields:
+                self.fields["signers"].queryset = self.fields["members"].queryset
+
+    def clean(self):
+        data = super().clean()
+        members, signers = data.get("members"), data.get("signers")
+        if members is not None and signers is not None:
+            outside = set(signers) - set(members)
+            if outside:
+                names = "、".join(sorted(u.get_full_name() or u.get_username() for u in outside))
+                self.add_error(
+                    "signers", _("签发领导须是本单位的工作人员:%(names)s") % {"names": names}
+                )
+        return data
 
 
 class HandlingUnitAdmin(SiteOwnedModelAdmin):
@@ -49,6 +63,7 @@ class HandlingUnitAdmin(SiteOwnedModelAdmin):
             FieldPanel("kind"),
             FieldPanel("contact_phone"),
             FieldPanel("members", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("signers", widget=forms.CheckboxSelectMultiple),
             FieldPanel("active"),
         ],
         base_form_class=HandlingUnitForm,

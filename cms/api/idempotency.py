@@ -128,7 +128,9 @@ class IdempotentMixin:
             if response.status_code < 500:
                 record.status = response.status_code
                 record.body = response.data
-                record.headers = {h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)}
+                record.headers = {
+                    h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)
+                }
                 record.save(update_fields=["status", "body", "headers"])
             else:  # a server error answered without an exception: not kept either
                 transaction.set_rollback(True)

@@ -15,11 +15,15 @@ the field and the words (``cms.services.sensitive``)::
 What users write (a suggestion, a message, a comment) is not refused but held
 for moderation: subclass :class:`Moderated` too and list ``moderated_fields``
 (``cms.plugins.api.SubmissionViewSet`` screens them on every POST).
+
+A setting per congress level takes its ``level`` choices from :class:`SiteLevel`
+(省级, 设区的市级, 县级: the levels that own a site).
 """
 
 from cms.moderation.models import Moderated
 from cms.moderation.models import Status as ModerationStatus
 from cms.services.sensitive import PublicTextMixin
+from cms.sitegroup.models import Level as SiteLevel
 from cms.sitegroup.models import SiteOwnedModel as _SiteOwnedModel
 from cms.sitegroup.models import SiteOwnedQuerySet
 
@@ -35,6 +39,7 @@ __all__ = [
     "Moderated",
     "ModerationStatus",
     "PublicTextMixin",
+    "SiteLevel",
     "SiteOwnedModel",
     "SiteOwnedQuerySet",
 ]

@@ -54,6 +54,7 @@ __all__ = [
     "revoke_device",
     "roles_of",
     "send_login_code",
+    "signs_for",
     "units_of",
 ]
 
@@ -475,6 +476,16 @@ def units_of(user) -> list[int]:
     from cms.sitegroup.access import site_access
 
     return list(site_access(user).handling_unit_ids)
+
+
+def signs_for(user, unit) -> bool:
+    """May ``user`` sign off (签发) ``unit``'s answers? One of its active staff marked as
+    a signer (设置 → 承办单位 → 签发领导)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if unit.pk not in units_of(user):
+        return False
+    return unit.signers.filter(pk=user.pk).exists()
 
 
 def roles_of(user) -> list[str]:

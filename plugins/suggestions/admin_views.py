@@ -8,8 +8,13 @@
   on a deputy's behalf, marked as such (``on_paper``, ``entered_by``).
 * 承办件 (``suggestions_queue``, ``/admin/suggestions/units/``): a handling
   unit's staff see only the items assigned to their units
-  (``cms.services.accounts.units_of``), with deadlines; the lead unit replies
-  (class, text, signed-off by, attachments); a unit returns a wrongly assigned item.
+  (``cms.services.accounts.units_of``), with deadlines; the lead unit logs its
+  contacts with the deputies and replies (class, text, attachments) in two
+  steps: staff draft, the unit's signer (设置 → 承办单位 → 签发领导) signs off
+  or sends it back; a co-handling unit sends its views to the lead unit; a
+  unit returns a wrongly assigned item within the window.
+* Motions: the office records the presidium's decision (列入会议议程, or handle
+  as a suggestion) on an accepted motion.
 """
 
 from __future__ import annotations
@@ -33,7 +38,17 @@ from cms.plugins import enabled_site_ids, site_access
 from cms.services import accounts, deadlines, directory, uploads
 
 from . import duplicates, workflow
-from .models import Assignment, Category, Kind, Period, ReplyClass, State, Suggestion
+from .models import (
+    Assignment,
+    Category,
+    Contact,
+    Kind,
+    Period,
+    ReplyClass,
+    ReplyDraft,
+    State,
+    Suggestion,
+)
 
 LABEL = "suggestions"
 
@@ -79,10 +94,35 @@ class ExtendForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    """The lead unit's reply: sent at once by a signer of the unit, else a draft for one."""
+
     reply_class = forms.ChoiceField(label="答复类别", choices=ReplyClass.choices)
     text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 8}))
-    signed_by = forms.CharField(label="签发人", max_length=50, help_text="本单位负责人")
     attachment = forms.FileField(label="附件", required=False)
+
+
+class PresidiumForm(forms.Form):
+    decision = forms.ChoiceField(label="主席团决定", widget=forms.RadioSelect, choices=[
+        (workflow.AGENDA, "列入会议议程"), (workflow.TO_SUGGESTION, "作为建议交有关单位办理"),
+    ])  # fmt: skip
+    note = forms.CharField(label="说明", max_length=500, required=False)
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.CharField(label="协办意见", max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 6}))  # fmt: skip
+
+
+class ContactForm(forms.Form):
+    on = forms.DateField(label="沟通日期", widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.ChoiceField(label="方式", choices=Contact.Method.choices)
+    note = forms.CharField(label="沟通情况", max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+
+
+class SendBackForm(forms.Form):
+    note = forms.CharField(label="修改意见", max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 
 
 class PaperForm(forms.Form):
@@ -163,6 +203,7 @@ def office_view(request, pk: int):
         "return": ReturnForm(),
         "assign": AssignForm(site_id=suggestion.site_id),
         "extend": ExtendForm(),
+        "presidium": PresidiumForm(),
     }
     if request.method == "POST":
         step = request.POST.get("step", "")
@@ -178,7 +219,9 @@ def office_view(request, pk: int):
         "suggestion": suggestion, "forms": forms_, "history": suggestion.history.all(),
         "assignments": suggestion.assignments.select_related("unit"),
         "ratings": suggestion.ratings.all(), "cosigners": suggestion.cosigners.all(),
-        "State": State, **_clock_context(suggestion),
+        "State": State, "is_motion": suggestion.kind == Kind.MOTION,
+        "signers": workflow.motion_signers(suggestion) if suggestion.kind == Kind.MOTION else None,
+        **_clock_context(suggestion),
         "duplicates": intake_duplicates(request, suggestion),
     })  # fmt: skip
 
@@ -226,6 +269,12 @@ def _office_step(request, suggestion, step, forms_) -> str | bool:
     elif step == "close":
         workflow.close(suggestion, user)
         return "已办结。"
+    elif step == "presidium":
+        form = forms_["presidium"] = PresidiumForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            workflow.presidium(suggestion, user, data["decision"], data["note"])
+            return "已记录主席团的决定。"
     return False
 
 
@@ -274,46 +323,93 @@ def unit_view(request, pk: int):
     if assignment is None:
         raise Http404
     suggestion = assignment.suggestion
+    handling = suggestion.state in (State.ASSIGNED, State.REHANDLING)
     is_lead = assignment.role == Assignment.Role.LEAD and assignment.returned_at is None
-    can_reply = is_lead and suggestion.state in (State.ASSIGNED, State.REHANDLING)
+    signer = is_lead and accounts.signs_for(request.user, assignment.unit)
+    awaiting = suggestion.drafts.filter(status=ReplyDraft.Status.AWAITING).first()
+    can_reply = is_lead and handling and awaiting is None
     can_return = (assignment.returned_at is None and suggestion.state == State.ASSIGNED
                   and return_window_open(assignment))  # fmt: skip
-    reply_form, return_form = ReplyForm(), ReturnForm()
+    can_opine = (assignment.role == Assignment.Role.CO and assignment.returned_at is None
+                 and handling)  # fmt: skip
+    can_contact = is_lead and suggestion.state in (State.ASSIGNED, State.REHANDLING, State.REPLIED)
+    forms_ = {"reply": ReplyForm(), "return": ReturnForm(),
+              "opinion": OpinionForm(initial={"opinion": assignment.opinion}),
+              "contact": ContactForm(initial={"on": timezone.localdate()}),
+              "send_back": SendBackForm()}  # fmt: skip
+    allowed = {"reply": can_reply, "return": can_return, "opinion": can_opine,
+               "contact": can_contact, "approve": signer and awaiting is not None,
+               "send_back": signer and awaiting is not None}  # fmt: skip
     if request.method == "POST":
-        step = request.POST.get("step")
+        step = request.POST.get("step", "")
         try:
-            if step == "reply" and can_reply:
-                reply_form = ReplyForm(request.POST, request.FILES)
-                if reply_form.is_valid():
-                    data = reply_form.cleaned_data
-                    files = [data["attachment"]] if data["attachment"] else []
-                    try:
-                        workflow.reply(suggestion, request.user, reply_class=data["reply_class"],
-                                       text=data["text"], signed_by=data["signed_by"], files=files)  # fmt: skip
-                    except uploads.UploadError as error:
-                        reply_form.add_error("attachment", str(error))
-                    else:
-                        messages.success(request, "已答复。")
-                        return redirect("suggestions_unit", pk=assignment.pk)
-            elif step == "return" and can_return:
-                return_form = ReturnForm(request.POST)
-                if return_form.is_valid():
-                    workflow.unit_return(
-                        assignment, request.user, return_form.cleaned_data["reason"]
-                    )
-                    messages.success(request, "已退回办公室,待重新交办。")
-                    return redirect("suggestions_queue")
-            else:
+            if not allowed.get(step):
                 messages.error(request, "现在不能进行这项操作。")
+            else:
+                done = _unit_step(request, assignment, step, forms_, signer, awaiting)
+                if done:
+                    messages.success(request, done)
+                    if step == "return":
+                        return redirect("suggestions_queue")
+                    return redirect("suggestions_unit", pk=assignment.pk)
         except ValidationError as error:
             messages.error(request, "".join(error.messages))
     return TemplateResponse(request, "suggestions/admin/unit.html", {
         "assignment": assignment, "suggestion": suggestion, "is_lead": is_lead,
-        "can_reply": can_reply, "can_return": can_return, "reply_form": reply_form,
-        "return_form": return_form, "history": suggestion.history.all(),
+        "signer": signer, "awaiting": awaiting, "forms": forms_, "can": allowed,
+        "history": suggestion.history.all(),
+        "contacts": suggestion.contacts.all() if is_lead else [],
         "others": suggestion.assignments.exclude(pk=assignment.pk).select_related("unit"),
+        "signers": list(assignment.unit.signers.filter(is_active=True)) if is_lead else [],
         **_clock_context(suggestion),
     })  # fmt: skip
+
+
+def _unit_step(request, assignment, step, forms_, signer, awaiting) -> str | bool:
+    user, suggestion = request.user, assignment.suggestion
+    if step == "reply":
+        form = forms_["reply"] = ReplyForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return False
+        data = form.cleaned_data
+        files = [data["attachment"]] if data["attachment"] else []
+        try:
+            if signer:  # a signer of the unit writes and signs in one step
+                workflow.reply(suggestion, user, reply_class=data["reply_class"], text=data["text"],
+                               signed_by=workflow._name(user), files=files)  # fmt: skip
+                return "已签发答复。"
+            workflow.draft_reply(assignment, user, reply_class=data["reply_class"],
+                                 text=data["text"], files=files)  # fmt: skip
+            return "答复稿已提交,等待本单位签发领导签发。"
+        except uploads.UploadError as error:
+            form.add_error("attachment", str(error))
+            return False
+    if step == "approve":
+        workflow.approve_reply(awaiting, user)
+        return "已签发答复。"
+    if step == "send_back":
+        form = forms_["send_back"] = SendBackForm(request.POST)
+        if form.is_valid():
+            workflow.send_back_draft(awaiting, user, form.cleaned_data["note"])
+            return "答复稿已退回拟稿人修改。"
+    elif step == "return":
+        form = forms_["return"] = ReturnForm(request.POST)
+        if form.is_valid():
+            workflow.unit_return(assignment, user, form.cleaned_data["reason"])
+            return "已退回办公室,待重新交办。"
+    elif step == "opinion":
+        form = forms_["opinion"] = OpinionForm(request.POST)
+        if form.is_valid():
+            workflow.co_opinion(assignment, user, form.cleaned_data["opinion"])
+            return "协办意见已送主办单位。"
+    elif step == "contact":
+        form = forms_["contact"] = ContactForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            workflow.log_contact(assignment, user, on=data["on"], method=data["method"],
+                                 note=data["note"])  # fmt: skip
+            return "已记录联系代表情况。"
+    return False
 
 
 def urls() -> list:

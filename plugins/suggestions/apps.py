@@ -39,6 +39,7 @@ class SuggestionsConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
-        from . import workflow
+        from . import publication, workflow
 
         workflow.connect()
+        publication.connect()

@@ -24,7 +24,7 @@ from cms.plugins import is_enabled
 from cms.services import accounts, directory, sites
 
 from . import workflow
-from .models import Kind, Period, Suggestion
+from .models import Kind, MotionRule, Period, Suggestion
 
 DEMO_CODES = ("340123", "340100")
 CITY_UNITS = ("交通运输局", "教育局")
@@ -43,8 +43,10 @@ ITEMS = (
      Kind.SUGGESTION, "overdue", "environment"),
     ("关于提高农村养老服务水平的建议", "建议整合闲置校舍建设村级养老服务站。",
      Kind.SUGGESTION, "assigned", "social"),
-    ("关于制定农贸市场管理办法的议案", "农贸市场管理缺乏统一规范,建议制定管理办法。",
-     Kind.MOTION, "accepted", "governance"),
+    ("关于规范农贸市场管理的建议", "农贸市场管理缺乏统一规范,建议出台管理措施。",
+     Kind.SUGGESTION, "accepted", "governance"),
+    ("关于制定农贸市场管理条例的议案", "农贸市场管理缺乏统一规范,建议制定地方性法规。",
+     Kind.MOTION, "agenda", "governance"),
     ("关于老旧小区加装电梯的建议", "老旧小区老年住户上下楼困难,建议简化加装电梯审批。",
      Kind.SUGGESTION, "submitted", ""),
     ("关于为个人解决工作调动的建议", "请求协调本人亲属工作调动。",
@@ -94,6 +96,7 @@ CITY_WORDING = (
     ("关于加强校外培训机构监管的建议", "校外培训机构收费不透明、安全隐患多,建议加强日常监管。"),
     ("关于建立河道保洁长效机制的建议", "河道沿岸垃圾乱堆乱放,建议落实保洁责任,建立长效管护机制。"),
     ("关于利用闲置校舍发展农村养老服务的建议", "农村闲置校舍较多,建议改造为村级养老服务站,提升养老服务水平。"),
+    ("关于加强全市农贸市场规范化管理的建议", "农贸市场占道经营、环境卫生差,建议加强日常管理和执法检查。"),
     ("关于制定全市农贸市场管理条例的议案", "农贸市场管理规范不统一,建议制定地方性法规加以规范。"),
     ("关于简化老旧小区加装电梯审批程序的建议", "老旧小区加装电梯审批环节多,建议简化程序,加大补贴。"),
     ("关于协调解决个人职称评定的建议", "请求协调本人职称评定事宜。"),
@@ -141,7 +144,8 @@ MORE = (
 #: The topic of each item of ``ITEMS`` (index → topic): the county's and the city's wording
 #: are one topic, except the personal matters, which differ.
 ITEM_TOPICS = ("roads", "bus_stops", "teachers", "tutoring", "river_litter", "elderly_care",
-               "market_rules", "lifts", "personal", "street_lights", "parking")  # fmt: skip
+               "market_management", "market_rules", "lifts", "personal", "street_lights",
+               "parking")  # fmt: skip
 
 
 def labelled_topics() -> dict[str, str]:
@@ -149,7 +153,8 @@ def labelled_topics() -> dict[str, str]:
     labels = {}
     for index, item in enumerate(ITEMS):
         labels[item[0]] = ITEM_TOPICS[index]
-        labels[CITY_WORDING[index][0]] = ITEM_TOPICS[index] + ("_city" if index == 8 else "")
+        personal = ITEM_TOPICS[index] == "personal"  # two different personal matters
+        labels[CITY_WORDING[index][0]] = ITEM_TOPICS[index] + ("_city" if personal else "")
     for topic, _category, _goal, _cls, county, city in MORE:
         for wording in (county, city):
             if wording:
@@ -194,6 +199,12 @@ def fill(profile) -> int:
     for index, (title, text, kind, goal, category, cls, period, paper) in enumerate(items):
         author = deputies[index % len(deputies)]
         cosigner = deputies[(index + 1) % len(deputies)]
+        signers = [cosigner] if cosigner.pk != author.pk and index % 2 == 0 else []
+        if kind == Kind.MOTION:  # a motion needs its level's number of signers (10)
+            needed = MotionRule.signers_for(profile) - 1
+            signers = [d for d in deputies if d.pk != author.pk][:needed]
+            if len(signers) < needed:
+                continue
         suggestion = Suggestion.objects.create(
             site_id=profile.site_id, kind=kind, title=title, text=text, author=author,
             deputy_ref=workflow.deputy_ref(author), deputy_name=author.account.display_name,
@@ -201,13 +212,13 @@ def fill(profile) -> int:
             entered_by=office if paper else None,
         )  # fmt: skip
         workflow.move_created(suggestion, office if paper else author)
-        if cosigner.pk != author.pk and index % 2 == 0:
-            workflow.invite_cosigners(suggestion, [workflow.deputy_ref(cosigner)])
+        if signers:
+            workflow.invite_cosigners(suggestion, [workflow.deputy_ref(d) for d in signers])
         if goal == "draft":
             continue
         workflow.submit(suggestion, author)
-        if index % 2 == 0 and cosigner.pk != author.pk:
-            workflow.confirm_cosign(suggestion, cosigner)
+        for signer in signers:
+            workflow.confirm_cosign(suggestion, signer)
         if goal == "withdrawn":
             workflow.withdraw(suggestion, author, "问题已解决")
             continue
@@ -220,6 +231,9 @@ def fill(profile) -> int:
             continue
         workflow.accept(suggestion, office, category)
         if goal == "accepted":
+            continue
+        if goal == "agenda":
+            workflow.presidium(suggestion, office, workflow.AGENDA, "提请大会审议")
             continue
         lead, co = units[index % len(units)], units[(index + 1) % len(units)]
         # Overdue ones and late replies were assigned more than three months ago.
@@ -257,4 +271,21 @@ def load_demo(profile) -> dict[str, int]:
             continue
         if is_enabled("suggestions", target.site_id):
             created[code] = fill(target)
+            publish_demo(target)
     return created
+
+
+def publish_demo(profile) -> int:
+    """The rated and closed demo items are published (the proposal confirmed as it is);
+    the other replied ones wait in 答复公开. Items already handled are left alone."""
+    from . import publication
+    from .models import Publication, State
+
+    office = _staff(profile.division_code)
+    done = 0
+    rows = Suggestion.objects.filter(site_id=profile.site_id, state__in=(State.RATED, State.CLOSED))
+    for suggestion in rows.exclude(pk__in=Publication.objects.values("suggestion_id")):
+        publication.confirm(suggestion, office, **publication.proposal(suggestion))
+        publication.publish(suggestion, office)
+        done += 1
+    return done

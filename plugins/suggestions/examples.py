@@ -29,7 +29,7 @@ def statistics_examples() -> list[Example]:
         Example("suggestions_statistics", "suggestions_statistics", url(f"{API}statistics/", site="340100"),
                 "公开统计:合肥市及其下各县区的汇总(本级一行,各县区各一行),承办单位按名称排列"),
         Example("suggestions_statistics.session", "suggestions_statistics",
-                url(f"{API}statistics/", site=SITE, session="肥西县第十八届人民代表大会第五次会议"),
+                url(f"{API}statistics/", site=SITE, session="肥西县第十七届人民代表大会第五次会议"),
                 "按届次会议筛选"),
         Example("suggestions_statistics.400", "suggestions_statistics",
                 url(f"{API}statistics/", site=SITE, since="2026-05-01", until="2026-04-01"),
@@ -37,11 +37,33 @@ def statistics_examples() -> list[Example]:
     ]  # fmt: skip
 
 
+PUBLIC = "/api/v1/suggestions/published/"
+
+
+def public_examples(recorder) -> list[Example]:
+    """The public routes, anonymous: the published items with their confirmed public texts."""
+    results = recorder.get_json(url(PUBLIC, site=SITE))["results"]
+    plan = [Example("suggestions_published_list", "suggestions_published_list",
+                    url(PUBLIC, site=SITE, limit=3),
+                    "公开的议案建议及答复(办公室确认的公开文本,已去除联系方式和秘密)")]  # fmt: skip
+    if results:
+        first = results[0]
+        if first["category"]:
+            plan.append(Example("suggestions_published_list.category", "suggestions_published_list",
+                                url(PUBLIC, site=SITE, category=first["category"]), "按分类筛选"))  # fmt: skip
+        plan.append(Example("suggestions_published_retrieve", "suggestions_published_retrieve",
+                            url(f"{PUBLIC}{first['id']}/", site=SITE), "公开的议案建议及答复详情"))  # fmt: skip
+    plan.append(Example("suggestions_published_retrieve.404", "suggestions_published_retrieve",
+                        url(f"{PUBLIC}{MISSING_ID}/", site=SITE), "不存在或未公开的议案建议"))  # fmt: skip
+    return plan
+
+
 def api_examples(recorder) -> list[Example]:
+    public = public_examples(recorder)
     auth, example = _deputy_auth()
     if not auth:
-        return statistics_examples()
-    return [*statistics_examples(),
+        return public + statistics_examples()
+    return public + statistics_examples() + [
         Example("suggestions_list", "suggestions_list", url(API, site=SITE),
                 "带代表的令牌:我领衔或受邀附议的议案建议,含状态、答复期限、承办单位、答复、评价和办理记录",
                 headers=auth),

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.plugins.db import Moderated, SiteOwnedModel
+from cms.plugins.db import Moderated, SiteLevel, SiteOwnedModel
 
 from . import similarity
 
@@ -43,6 +44,8 @@ class State(models.TextChoices):
     RATED = "rated", _("已评价")
     CLOSED = "closed", _("已办结")
     WITHDRAWN = "withdrawn", _("已撤回")
+    #: A motion the presidium put on the session's agenda (it leaves this workflow).
+    AGENDA = "agenda", _("列入会议议程")
 
 
 class ReplyClass(models.TextChoices):
@@ -96,6 +99,8 @@ class Suggestion(Moderated, SiteOwnedModel):
     deputy_ref = models.CharField(_("领衔代表编号"), max_length=32, blank=True)
     deputy_name = models.CharField(_("领衔代表"), max_length=50, blank=True)
     on_paper = models.BooleanField(_("纸质提交,工作人员代录"), default=False)
+    #: A motion the presidium turned into a suggestion (its ``kind`` is now suggestion).
+    from_motion = models.BooleanField(_("由议案转为建议"), default=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("录入人"),
@@ -195,6 +200,11 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField(_("交办时间"), default=timezone.now)
     returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
     return_reason = models.CharField(_("退回理由"), max_length=500, blank=True)
+    #: A co-handling unit's views, sent to the lead unit (协办意见).
+    opinion = models.TextField(_("协办意见"), max_length=5000, blank=True)
+    opinion_at = models.DateTimeField(_("提出意见时间"), null=True, blank=True)
+    opinion_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name=_("提出人"))  # fmt: skip
 
     class Meta:
         verbose_name = _("交办")
@@ -260,3 +270,158 @@ class Transition(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("办理记录不能删除。"))
+
+
+class MotionRule(models.Model):
+    """How many deputies must sign a motion (议案) together, per congress level.
+
+    The local organic law asks for ten or more deputies (the lead deputy
+    counted) at county level and above; a level without a row uses that."""
+
+    DEFAULT_SIGNERS = 10
+
+    level = models.CharField(_("层级"), max_length=16, choices=SiteLevel.choices, unique=True)
+    signers = models.PositiveSmallIntegerField(
+        _("联名人数下限"), validators=[MinValueValidator(1)],
+        help_text=_("含领衔代表;附议代表须本人确认"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("议案联名人数")
+        verbose_name_plural = _("议案联名人数")
+        ordering = ["level"]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}:{self.signers}人"
+
+    @classmethod
+    def signers_for(cls, site) -> int:
+        """The minimum for ``site``'s level (a Site or SiteProfile)."""
+        profile = getattr(site, "profile", site)
+        level = getattr(profile, "level", "")
+        row = cls.objects.filter(level=level).values_list("signers", flat=True).first()
+        return row or cls.DEFAULT_SIGNERS
+
+
+class Contact(models.Model):
+    """The lead unit's contact with the deputies before replying (办前、办中沟通), logged."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("电话")
+        VISIT = "visit", _("走访")
+        MEETING = "meeting", _("座谈")
+        SITE = "site", _("现场察看")
+        MESSAGE = "message", _("书面或短信")
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="contacts",
+                                   verbose_name=_("议案建议"))  # fmt: skip
+    unit = models.ForeignKey("accounts.HandlingUnit", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("承办单位"))  # fmt: skip
+    on = models.DateField(_("沟通日期"))
+    method = models.CharField(_("方式"), max_length=16, choices=Method.choices)
+    note = models.TextField(_("沟通情况"), max_length=2000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                           related_name="+", verbose_name=_("记录人"))  # fmt: skip
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("联系代表记录")
+        verbose_name_plural = _("联系代表记录")
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_method_display()}"
+
+
+class ReplyDraft(models.Model):
+    """A reply written by a unit's staff, waiting for the unit's signer (two-step 签发).
+
+    Approving it sends the reply (``workflow.approve_reply``) with the signer's
+    name; sending it back asks the drafter to change it, with a note."""
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", _("待签发")
+        APPROVED = "approved", _("已签发")
+        SENT_BACK = "sent_back", _("退回修改")
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="drafts",
+                                   verbose_name=_("议案建议"))  # fmt: skip
+    unit = models.ForeignKey("accounts.HandlingUnit", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("承办单位"))  # fmt: skip
+    round = models.PositiveSmallIntegerField(_("答复轮次"))
+    reply_class = models.CharField(_("答复类别"), max_length=1, choices=ReplyClass.choices)
+    text = models.TextField(_("答复内容"))
+    #: Further reply fields the workflow takes (e.g. a commitment), kept as entered.
+    extra = models.JSONField(_("其他答复事项"), default=dict, blank=True)
+    attachments = models.ManyToManyField(
+        "moderation.Upload", blank=True, related_name="+", verbose_name=_("附件")
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices,
+                              default=Status.AWAITING)  # fmt: skip
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("拟稿人"))  # fmt: skip
+    drafted_at = models.DateTimeField(_("拟稿时间"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name=_("签发人"))  # fmt: skip
+    decided_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
+    note = models.CharField(_("退回修改意见"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("答复稿")
+        verbose_name_plural = _("答复稿")
+        ordering = ["-drafted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion"], condition=models.Q(status="awaiting"),
+                name="suggestions_one_draft_awaiting",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.suggestion}(第{self.round}次答复稿)"
+
+
+class Publication(models.Model):
+    """The public version of a replied suggestion: the office's confirmed redacted texts.
+
+    The office's publication step proposes the title, text and reply with contact
+    details and ID numbers removed (``redaction.py``); staff edit and confirm them
+    (``confirmed_by``), then publish (``published_at``). Only these texts are ever
+    shown to the public (the public API, the site search); the originals stay on
+    the ``Suggestion`` for the office, the units and the deputies concerned. The
+    texts are those of reply round ``round``: a later reply waits for a new
+    confirmation before the public sees it.
+    """
+
+    suggestion = models.OneToOneField(Suggestion, on_delete=models.CASCADE,
+                                      related_name="publication", verbose_name=_("议案建议"))  # fmt: skip
+    round = models.PositiveSmallIntegerField(_("答复轮次"), default=0)
+    title = models.CharField(_("公开标题"), max_length=200)
+    text = models.TextField(_("公开内容"), max_length=10000)
+    reply_class = models.CharField(_("答复类别"), max_length=1, choices=ReplyClass.choices,
+                                   blank=True)  # fmt: skip
+    reply_text = models.TextField(_("公开答复内容"))
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("确认人"))  # fmt: skip
+    confirmed_by_name = models.CharField(_("确认人"), max_length=100, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True, db_index=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("公开操作人"))  # fmt: skip
+    unpublished_at = models.DateTimeField(_("撤销公开时间"), null=True, blank=True)
+    unpublish_reason = models.CharField(_("撤销公开理由"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("答复公开")
+        verbose_name_plural = _("答复公开")
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

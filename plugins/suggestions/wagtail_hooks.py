@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail_modeladmin.options import modeladmin_register
+from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
 
-from . import admin_stats, admin_views
-from .models import Suggestion
+from . import admin_stats, admin_views, publication_views
+from .models import MotionRule, Suggestion
 
 
 class SuggestionAdmin(PluginModelAdmin):
@@ -26,7 +26,9 @@ class SuggestionAdmin(PluginModelAdmin):
     # The board of a province's session holds thousands: one query for the page's sites.
     list_select_related = ("site",)
     list_per_page = 50
-    edit_handler = ObjectList([FieldPanel("category"), FieldPanel("period")])
+    edit_handler = ObjectList([
+        FieldPanel("category"), FieldPanel("period"), FieldPanel("session"), FieldPanel("number"),
+    ])  # fmt: skip
 
     def get_queryset(self, request):
         # The list shows none of the long texts: a session's board sorts thousands of rows.
@@ -46,6 +48,19 @@ class SuggestionAdmin(PluginModelAdmin):
 @modeladmin_register
 class SuggestionsAdminGroup(PluginModelAdminGroup):
     items = (SuggestionAdmin,)
+
+
+@modeladmin_register
+class MotionRuleAdmin(ModelAdmin):
+    """设置 → 议案联名人数: the minimum signers of a motion per congress level (a level
+    without a row needs 10). Province-wide: only those who may change it see it."""
+
+    model = MotionRule
+    menu_label = _("议案联名人数")
+    menu_icon = "group"
+    menu_order = 906
+    add_to_settings_menu = True
+    list_display = ("level", "signers")
 
 
 class QueueMenuItem(MenuItem):
@@ -71,9 +86,27 @@ class StatsMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_stats_menu_item():
     return StatsMenuItem(_("议案建议统计"), reverse("suggestions_stats"), icon_name="table",
-                         order=511)  # fmt: skip
+                         order=512)  # fmt: skip
 
 
 @hooks.register("register_admin_urls")
 def register_urls():
     return admin_views.urls() + admin_stats.urls()
+
+
+class PublicationMenuItem(MenuItem):
+    """答复公开: the office's redaction and publication step (sites with the plugin on)."""
+
+    def is_shown(self, request):
+        return publication_views.can_see_menu(request)
+
+
+@hooks.register("register_admin_menu_item")
+def register_publication_menu_item():
+    return PublicationMenuItem(_("答复公开"), reverse("suggestions_publications"),
+                               icon_name="doc-full", order=511)  # fmt: skip
+
+
+@hooks.register("register_admin_urls")
+def register_publication_urls():
+    return publication_views.urls()

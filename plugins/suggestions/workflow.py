@@ -18,20 +18,33 @@ from django.utils import timezone
 
 from cms.services import apicache, deadlines, directory, notifications, performance
 
-from .models import Assignment, CoSigner, Kind, Rating, RatingResult, State, Suggestion, Transition
+from .models import (
+    Assignment,
+    Contact,
+    CoSigner,
+    Kind,
+    MotionRule,
+    Rating,
+    RatingResult,
+    ReplyDraft,
+    State,
+    Suggestion,
+    Transition,
+)
 
 logger = logging.getLogger(__name__)
 
 REPLY_RULE = "suggestion.reply"
 REHANDLING_RULE = "suggestion.rehandling"
 CO_HANDLING_RULE = "suggestion.co_handling"
+CONTACT_RULE = "suggestion.contact_deputy"
 SOURCE = "suggestions"
 
 #: state → the states it may move to.
 MOVES: dict[str, tuple[str, ...]] = {
     State.DRAFT: (State.SUBMITTED, State.WITHDRAWN),
     State.SUBMITTED: (State.ACCEPTED, State.RETURNED, State.WITHDRAWN),
-    State.ACCEPTED: (State.ASSIGNED, State.WITHDRAWN),
+    State.ACCEPTED: (State.ASSIGNED, State.AGENDA, State.WITHDRAWN),
     State.RETURNED: (),
     State.ASSIGNED: (State.REPLIED, State.ACCEPTED),  # back to the office: all units returned it
     State.REPLIED: (State.RATED, State.REHANDLING, State.CLOSED),
@@ -39,6 +52,7 @@ MOVES: dict[str, tuple[str, ...]] = {
     State.RATED: (State.CLOSED,),
     State.CLOSED: (),
     State.WITHDRAWN: (),
+    State.AGENDA: (State.CLOSED,),
 }
 
 NOTIFY_KINDS = {
@@ -48,6 +62,10 @@ NOTIFY_KINDS = {
     "suggestions.replied": "议案建议已答复",
     "suggestions.cosign": "邀请附议",
     "suggestions.unit_assigned": "收到交办的议案建议",
+    "suggestions.presidium": "主席团对议案的决定",
+    "suggestions.co_opinion": "协办单位提出意见",
+    "suggestions.draft": "答复稿待签发",
+    "suggestions.draft_sent_back": "答复稿退回修改",
 }
 
 
@@ -57,6 +75,7 @@ def connect() -> None:
         notifications.register_kind(kind, label)
     deadlines.register_reminder_recipients(REPLY_RULE, lead_unit_staff)
     deadlines.register_reminder_recipients(REHANDLING_RULE, lead_unit_staff)
+    deadlines.register_reminder_recipients(CONTACT_RULE, lead_unit_staff)
 
 
 def lead_unit_staff(clock) -> list:
@@ -166,7 +185,20 @@ def move_created(suggestion: Suggestion, user) -> None:
                               from_state="", to_state=suggestion.state, note=note)  # fmt: skip
 
 
+def motion_signers(suggestion: Suggestion) -> tuple[int, int, int]:
+    """A motion's signers: ``(confirmed, invited, required)``, the lead deputy counted
+    in the first two; ``required`` is the level's minimum (``MotionRule``)."""
+    rows = list(suggestion.cosigners.all())
+    confirmed = 1 + sum(1 for row in rows if row.confirmed_at)
+    return confirmed, 1 + len(rows), MotionRule.signers_for(suggestion.site)
+
+
 def submit(suggestion: Suggestion, user) -> Suggestion:
+    if suggestion.kind == Kind.MOTION:
+        _confirmed, invited, required = motion_signers(suggestion)
+        if invited < required:
+            raise ValidationError({"cosigners": f"议案须由{required}名以上代表联名提出(含领衔代表),"
+                                                f"现有{invited}名;请邀请更多代表附议,或改为建议。"})  # fmt: skip
     with transaction.atomic():
         move(suggestion, State.SUBMITTED, user, submitted_at=timezone.now())
         kind = "motion" if suggestion.kind == Kind.MOTION else "suggestion"
@@ -248,6 +280,11 @@ def rate(suggestion: Suggestion, user, result: str, comment: str = "") -> Rating
 def accept(suggestion: Suggestion, user, category: str = "") -> Suggestion:
     if suggestion.moderation_status != "approved":
         raise MoveRefused("内容尚待审核,审核通过后才能立案。")
+    if suggestion.kind == Kind.MOTION:
+        confirmed, _invited, required = motion_signers(suggestion)
+        if confirmed < required:
+            raise MoveRefused(f"议案须由{required}名以上代表联名,目前确认的只有{confirmed}名"
+                              "(含领衔代表),请待附议代表确认后再立案。")  # fmt: skip
     with transaction.atomic():
         fields = {"category": category} if category else {}
         move(suggestion, State.ACCEPTED, user, "审查通过,予以立案", **fields)
@@ -270,9 +307,17 @@ def assign(suggestion: Suggestion, user, lead, co_units=(), *, lead_due: dt.date
            co_due: dt.date | None = None, on: dt.date | None = None) -> Suggestion:  # fmt: skip
     """Assign (交办) to ``lead`` and ``co_units``; the reply clock starts (3 months by default)."""
     on = on or timezone.localdate()
+    if suggestion.kind == Kind.MOTION:
+        raise MoveRefused(
+            "议案由主席团决定是否列入会议议程,不交承办单位;主席团决定转为建议的,转后再交办。"
+        )
     with transaction.atomic():
         move(suggestion, State.ASSIGNED, user, _assign_note(lead, co_units), assigned_on=on)
         clock = deadlines.start(suggestion, REPLY_RULE, suggestion.site, start=on)
+        if not suggestion.contacts.exists():
+            contact = deadlines.running_clock(suggestion, CONTACT_RULE)
+            if contact is None:
+                deadlines.start(suggestion, CONTACT_RULE, suggestion.site, start=on)
         Assignment.objects.create(suggestion=suggestion, unit=lead, role=Assignment.Role.LEAD,
                                   due_on=lead_due or clock.due_on)  # fmt: skip
         co_default = deadlines.due_date(CO_HANDLING_RULE, on, suggestion.site)
@@ -323,6 +368,40 @@ def close(suggestion: Suggestion, user, note: str = "") -> Suggestion:
     return move(suggestion, State.CLOSED, user, note or "办结")
 
 
+AGENDA, TO_SUGGESTION = "agenda", "to_suggestion"
+
+
+def presidium(suggestion: Suggestion, user, decision: str, note: str = "") -> Suggestion:
+    """The presidium's decision on an accepted motion, entered by the office: put it on
+    the session's agenda (列入会议议程), or handle it as a suggestion (转为建议), which the
+    office then assigns to handling units as any other."""
+    if suggestion.kind != Kind.MOTION or suggestion.state != State.ACCEPTED:
+        raise MoveRefused("只有已立案的议案需要主席团决定。")
+    note = note.strip()
+    with transaction.atomic():
+        if decision == AGENDA:
+            move(
+                suggestion,
+                State.AGENDA,
+                user,
+                "主席团决定列入会议议程" + (f":{note}" if note else ""),
+            )
+            body = f"您领衔提出的议案“{suggestion.title}”经主席团决定列入会议议程。"
+        elif decision == TO_SUGGESTION:
+            suggestion.kind, suggestion.from_motion = Kind.SUGGESTION, True
+            suggestion.save(update_fields=["kind", "from_motion"])
+            Transition.objects.create(
+                suggestion=suggestion, actor=user, actor_name=_name(user), from_state=State.ACCEPTED,
+                to_state=State.ACCEPTED,
+                note="主席团决定作为建议处理,待交办" + (f":{note}" if note else ""),
+            )  # fmt: skip
+            body = f"您领衔提出的议案“{suggestion.title}”经主席团决定作为建议交有关单位办理。"
+        else:
+            raise ValidationError({"decision": "请选择主席团的决定。"})
+        _notify_deputies(suggestion, "suggestions.presidium", "主席团对议案的决定", body)
+    return suggestion
+
+
 # --- handling units ------------------------------------------------------------------
 
 
@@ -338,9 +417,10 @@ def unit_return(assignment: Assignment, user, reason: str) -> Assignment:
         assignment.save(update_fields=["returned_at", "return_reason"])
         note = f"{assignment.unit}申请退回({assignment.get_role_display()}):{reason.strip()}"
         if assignment.role == Assignment.Role.LEAD:
-            clock = deadlines.running_clock(suggestion, REPLY_RULE)
-            if clock is not None:
-                clock.delete()  # assigned wrongly: the clock starts again at the new assignment
+            for rule in (REPLY_RULE, CONTACT_RULE):
+                clock = deadlines.running_clock(suggestion, rule)
+                if clock is not None:
+                    clock.delete()  # assigned wrongly: the clocks start again at the new assignment
             suggestion.assignments.filter(returned_at__isnull=True).update(
                 returned_at=timezone.now(), return_reason="主办单位退回,待重新交办"
             )
@@ -353,8 +433,11 @@ def unit_return(assignment: Assignment, user, reason: str) -> Assignment:
 
 
 def reply(suggestion: Suggestion, user, *, reply_class: str, text: str, signed_by: str,
-          files=()) -> Suggestion:  # fmt: skip
-    """The lead unit's reply: the clock stops; the deputies are told and may rate it."""
+          files=(), stored=()) -> Suggestion:  # fmt: skip
+    """The lead unit's reply: the clock stops; the deputies are told and may rate it.
+
+    ``files`` are uploaded files (stored now), ``stored`` uploads already stored (a
+    signed-off draft's attachments)."""
     if suggestion.state not in (State.ASSIGNED, State.REHANDLING):
         raise MoveRefused("这件议案建议现在不能答复。")
     from cms.services import uploads
@@ -366,12 +449,145 @@ def reply(suggestion: Suggestion, user, *, reply_class: str, text: str, signed_b
              replied_at=timezone.now(), round=suggestion.round + 1)  # fmt: skip
         for file in files:
             suggestion.reply_attachments.add(uploads.store(file, site=suggestion.site, owner=user))
+        suggestion.reply_attachments.add(*stored)
         clock = deadlines.running_clock(suggestion, rule)
         if clock is not None:
             deadlines.stop(clock)
         _notify_deputies(suggestion, "suggestions.replied", "议案建议已答复",
                          f"您提出的“{suggestion.title}”已答复,请在小程序中查看并评价。")  # fmt: skip
     return suggestion
+
+
+def co_opinion(assignment: Assignment, user, text: str) -> Assignment:
+    """A co-handling unit sends its views to the lead unit (协办意见); it may send them
+    again (the latest stands; each is a line of the history)."""
+    suggestion = assignment.suggestion
+    if not text.strip():
+        raise ValidationError({"opinion": "请填写协办意见。"})
+    if assignment.role != Assignment.Role.CO or assignment.returned_at:
+        raise MoveRefused("只有协办单位可以向主办单位提出协办意见。")
+    if suggestion.state not in (State.ASSIGNED, State.REHANDLING):
+        raise MoveRefused("这件议案建议现在不需要协办意见。")
+    with transaction.atomic():
+        assignment.opinion, assignment.opinion_at = text.strip(), timezone.now()
+        assignment.opinion_by = user
+        assignment.save(update_fields=["opinion", "opinion_at", "opinion_by"])
+        Transition.objects.create(suggestion=suggestion, actor=user, actor_name=_name(user),
+                                  from_state=suggestion.state, to_state=suggestion.state,
+                                  note=f"{assignment.unit}(协办)提出协办意见")  # fmt: skip
+        lead = suggestion.lead_assignment
+        staff = list(lead.unit.members.filter(is_active=True)) if lead else []
+        if staff:
+            notifications.notify(
+                staff, "协办单位提出意见", f"{assignment.unit}对“{suggestion.title}”提出了协办意见。",
+                kind="suggestions.co_opinion", site=suggestion.site,
+                dedupe_key=f"suggestion:{suggestion.pk}:co_opinion:{assignment.pk}:{assignment.opinion_at.isoformat()}",
+            )  # fmt: skip
+    return assignment
+
+
+def log_contact(assignment: Assignment, user, *, on: dt.date, method: str, note: str) -> Contact:
+    """The lead unit records a contact with the deputies (联系代表): a line of the history
+    the deputies read; the first one stops the contact clock (20 working days)."""
+    suggestion = assignment.suggestion
+    if assignment.role != Assignment.Role.LEAD or assignment.returned_at:
+        raise MoveRefused("联系代表由主办单位记录。")
+    if suggestion.state not in (State.ASSIGNED, State.REHANDLING, State.REPLIED):
+        raise MoveRefused("这件议案建议现在不在办理中。")
+    if on > timezone.localdate():
+        raise ValidationError({"on": "沟通日期不能晚于今天。"})
+    if not note.strip():
+        raise ValidationError({"note": "请填写沟通情况。"})
+    with transaction.atomic():
+        contact = Contact.objects.create(suggestion=suggestion, unit=assignment.unit, on=on,
+                                         method=method, note=note.strip(), by=user)  # fmt: skip
+        Transition.objects.create(
+            suggestion=suggestion, actor=user, actor_name=_name(user), from_state=suggestion.state,
+            to_state=suggestion.state,
+            note=f"{assignment.unit}联系代表({contact.get_method_display()},{on:%Y年%-m月%-d日}):{contact.note}",
+        )  # fmt: skip
+        clock = deadlines.running_clock(suggestion, CONTACT_RULE)
+        if clock is not None:
+            deadlines.stop(clock, at=timezone.make_aware(dt.datetime.combine(on, dt.time.min)))
+    return contact
+
+
+def draft_reply(assignment: Assignment, user, *, reply_class: str, text: str, files=(),
+                extra: dict | None = None) -> ReplyDraft:  # fmt: skip
+    """Staff of the lead unit write the reply; it waits for the unit's signer (签发)."""
+    from cms.services import uploads
+
+    suggestion = assignment.suggestion
+    if assignment.role != Assignment.Role.LEAD or assignment.returned_at:
+        raise MoveRefused("答复由主办单位拟稿。")
+    if suggestion.state not in (State.ASSIGNED, State.REHANDLING):
+        raise MoveRefused("这件议案建议现在不能答复。")
+    if suggestion.drafts.filter(status=ReplyDraft.Status.AWAITING).exists():
+        raise MoveRefused("已有一份答复稿等待签发,请待签发领导签发或退回后再提交。")
+    with transaction.atomic():
+        draft = ReplyDraft.objects.create(
+            suggestion=suggestion, unit=assignment.unit, round=suggestion.round + 1,
+            reply_class=reply_class, text=text, extra=extra or {}, drafted_by=user,
+        )  # fmt: skip
+        for file in files:
+            draft.attachments.add(uploads.store(file, site=suggestion.site, owner=user))
+        Transition.objects.create(suggestion=suggestion, actor=user, actor_name=_name(user),
+                                  from_state=suggestion.state, to_state=suggestion.state,
+                                  note=f"答复稿({reply_class}类)提交签发")  # fmt: skip
+        signers = list(assignment.unit.signers.filter(is_active=True))
+        if signers:
+            notifications.notify(
+                signers, "答复稿待签发", f"“{suggestion.title}”的答复稿等待您签发。",
+                kind="suggestions.draft", site=suggestion.site,
+                dedupe_key=f"suggestion:{suggestion.pk}:draft:{draft.pk}",
+            )  # fmt: skip
+    return draft
+
+
+def _check_signer(draft: ReplyDraft, user) -> None:
+    from cms.services import accounts
+
+    if draft.status != ReplyDraft.Status.AWAITING:
+        raise MoveRefused("这份答复稿已处理过了。")
+    if not accounts.signs_for(user, draft.unit):
+        raise MoveRefused("只有本单位的签发领导可以签发答复。")
+
+
+def approve_reply(draft: ReplyDraft, user) -> Suggestion:
+    """The unit's signer approves the draft: the reply goes out, signed by them."""
+    with transaction.atomic():
+        draft = ReplyDraft.objects.select_for_update().get(pk=draft.pk)
+        _check_signer(draft, user)
+        draft.status, draft.decided_by, draft.decided_at = (
+            ReplyDraft.Status.APPROVED, user, timezone.now())  # fmt: skip
+        draft.save(update_fields=["status", "decided_by", "decided_at"])
+        return reply(draft.suggestion, user, reply_class=draft.reply_class, text=draft.text,
+                     signed_by=_name(user), stored=list(draft.attachments.all()),
+                     **draft.extra)  # fmt: skip
+
+
+def send_back_draft(draft: ReplyDraft, user, note: str) -> ReplyDraft:
+    """The signer sends the draft back to be changed, saying what to change."""
+    if not note.strip():
+        raise ValidationError({"note": "请填写修改意见。"})
+    with transaction.atomic():
+        draft = ReplyDraft.objects.select_for_update().get(pk=draft.pk)
+        _check_signer(draft, user)
+        draft.status, draft.decided_by, draft.decided_at = (
+            ReplyDraft.Status.SENT_BACK, user, timezone.now())  # fmt: skip
+        draft.note = note.strip()
+        draft.save(update_fields=["status", "decided_by", "decided_at", "note"])
+        suggestion = draft.suggestion
+        Transition.objects.create(suggestion=suggestion, actor=user, actor_name=_name(user),
+                                  from_state=suggestion.state, to_state=suggestion.state,
+                                  note=f"答复稿退回修改:{draft.note}")  # fmt: skip
+        if draft.drafted_by_id:
+            notifications.notify(
+                [draft.drafted_by], "答复稿退回修改", f"“{suggestion.title}”的答复稿:{draft.note}",
+                kind="suggestions.draft_sent_back", site=suggestion.site,
+                dedupe_key=f"suggestion:{suggestion.pk}:draft_back:{draft.pk}",
+            )  # fmt: skip
+    return draft
 
 
 def clock_of(suggestion: Suggestion):

@@ -161,6 +161,29 @@ def test_a_retried_post_with_its_idempotency_key_creates_one_report(api, content
     assert Feedback.objects.count() == 2
 
 
+def test_a_write_that_fails_midway_leaves_neither_its_record_nor_its_key(api, content, monkeypatch):
+    """The key's record and the write commit together: a crash after the report was
+    written (here in the moderation step) rolls both back, and the retry writes it once."""
+    from cms.apiaccess.models import IdempotencyRecord
+    from cms.services import moderation
+
+    key = str(uuid.uuid4())
+    payload = {"category": "link", "description": "附件链接打不开"}
+    submit = moderation.submit
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the worker died here")
+
+    monkeypatch.setattr(moderation, "submit", crash)
+    with pytest.raises(RuntimeError):
+        api.post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert not Feedback.objects.exists() and not IdempotencyRecord.objects.exists()
+    monkeypatch.setattr(moderation, "submit", submit)
+    retry = api.post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert retry.status_code == 201 and "Idempotent-Replayed" not in retry
+    assert Feedback.objects.count() == IdempotencyRecord.objects.count() == 1
+
+
 def test_keys_belong_to_their_account(api, content, make_user):
     key = str(uuid.uuid4())
     payload = {"category": "link", "description": "附件链接打不开"}

@@ -285,6 +285,11 @@ def test_demo_handling_units_unit_staff_and_citizens(demo):
     assert unit_staff.check_password("demo-pass-for-tests")
     assert [u.name for u in HandlingUnit.objects.filter(members=unit_staff)] == ["肥西县交通运输局"]
     assert accounts.roles_of(unit_staff) == ["handling_unit"]
+    # Two-step sign-off: the clerk drafts, the head signs off.
+    head = get_user_model().objects.get(username="feixi_unit_head")
+    unit = HandlingUnit.objects.get(name="肥西县交通运输局")
+    assert list(unit.signers.all()) == [head] and head in unit.members.all()
+    assert accounts.signs_for(head, unit) and not accounts.signs_for(unit_staff, unit)
     mobiles = {
         a.mobile
         for a in Account.objects.filter(

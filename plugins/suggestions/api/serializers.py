@@ -27,7 +27,7 @@ STATUS_HELP = (
     "pending 待审核(含敏感词,审核前不受理)、rejected 审核未通过(见 reason);"
     "通过审核后为议案建议自身的状态:draft 草稿、submitted 已提交、accepted 已立案、"
     "returned 已退回(见 return_reason)、assigned 办理中、replied 已答复、rehandling 重新办理、"
-    "rated 已评价、closed 已办结、withdrawn 已撤回"
+    "rated 已评价、closed 已办结、withdrawn 已撤回、agenda 列入会议议程(议案,主席团决定)"
 )
 
 
@@ -121,7 +121,10 @@ class DeputySuggestionSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "category", "return_reason", "on_paper", "created_at",
                             "submitted_at", "assigned_on"]  # fmt: skip
         extra_kwargs = {
-            "kind": {"help_text": "suggestion 建议、motion 议案"},
+            "kind": {
+                "help_text": "suggestion 建议、motion 议案(须达到本级规定的联名人数,"
+                "含领衔代表;主席团决定列入议程或作为建议办理,后者 kind 变为 suggestion)"
+            },
             "period": {"help_text": "session 大会期间、recess 闭会期间"},
         }
 

@@ -92,6 +92,7 @@ def people(feixi, site_group):
 @pytest.fixture
 def units(feixi):
     lead, lead_staff = unit_with_staff(feixi, "肥西县交通运输局", "unit-transport")
+    lead.signers.add(lead_staff)  # signs replies off (the two-step case: test_handling)
     co, co_staff = unit_with_staff(feixi, "肥西县财政局", "unit-finance")
     return {"lead": lead, "lead_staff": lead_staff, "co": co, "co_staff": co_staff}
 

@@ -17,7 +17,7 @@ def fill_fingerprints(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0002_session_and_number'),
+        ('suggestions', '0004_pub'),
     ]
 
     operations = [
