@@ -37,7 +37,7 @@ from wagtail.models import Site
 from cms.plugins import enabled_site_ids, site_access
 from cms.services import accounts, deadlines, directory, uploads
 
-from . import workflow
+from . import duplicates, workflow
 from .models import (
     Assignment,
     Category,
@@ -253,7 +253,22 @@ def office_view(request, pk: int):
         "State": State, "is_motion": suggestion.kind == Kind.MOTION,
         "signers": workflow.motion_signers(suggestion) if suggestion.kind == Kind.MOTION else None,
         **_clock_context(suggestion), **_group_context(suggestion),
+        "duplicates": intake_duplicates(request, suggestion),
     })  # fmt: skip
+
+
+def intake_duplicates(request, suggestion) -> list[dict]:
+    """Likely duplicates shown at intake (submitted, accepted): on the user's own sites with
+    their titles; on the other sites of the lineage only the site, state, number and score."""
+    if suggestion.state not in (State.SUBMITTED, State.ACCEPTED):
+        return []
+    held = site_access(request).plugin_site_ids(LABEL)
+    rows = []
+    for match in duplicates.likely_duplicates(suggestion):
+        mine = match.site_id in held
+        rows.append({"match": match, "held": mine, "state": State(match.state).label,
+                     "url": reverse("suggestions_office", args=[match.pk]) if mine else ""})  # fmt: skip
+    return rows
 
 
 def _group_context(suggestion) -> dict:

@@ -15,7 +15,8 @@ class SuggestionsConfig(PluginConfig):
     core_version = ">=0.1,<1"
     default_auto_field = "django.db.models.BigAutoField"
     api_urls = "api.urls"
-    default_settings = {"PAGE_SIZE": 20}
+    # Public statistics: a row with fewer handled items gives counts only (no mix, no rates).
+    default_settings = {"PAGE_SIZE": 20, "PUBLIC_STATS_MIN_HANDLED": 5}
     # The office (a site's editors) takes in (paper ones too), reviews and assigns; reviewers read.
     group_permissions = {
         "editors": (

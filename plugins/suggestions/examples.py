@@ -23,6 +23,20 @@ def _deputy_auth() -> tuple[dict[str, str], Suggestion | None]:
     return {"Authorization": f"Bearer {tokens.access_token}"}, example
 
 
+def statistics_examples() -> list[Example]:
+    """The public statistics: no login; a city rolls up its counties."""
+    return [
+        Example("suggestions_statistics", "suggestions_statistics", url(f"{API}statistics/", site="340100"),
+                "公开统计:合肥市及其下各县区的汇总(本级一行,各县区各一行),承办单位按名称排列"),
+        Example("suggestions_statistics.session", "suggestions_statistics",
+                url(f"{API}statistics/", site=SITE, session="肥西县第十七届人民代表大会第五次会议"),
+                "按届次会议筛选"),
+        Example("suggestions_statistics.400", "suggestions_statistics",
+                url(f"{API}statistics/", site=SITE, since="2026-05-01", until="2026-04-01"),
+                "参数有误:结束日期早于开始日期"),
+    ]  # fmt: skip
+
+
 PUBLIC = "/api/v1/suggestions/published/"
 
 
@@ -48,8 +62,8 @@ def api_examples(recorder) -> list[Example]:
     public = public_examples(recorder)
     auth, example = _deputy_auth()
     if not auth:
-        return public
-    return public + [
+        return public + statistics_examples()
+    return public + statistics_examples() + [
         Example("suggestions_list", "suggestions_list", url(API, site=SITE),
                 "带代表的令牌:我领衔或受邀附议的议案建议,含状态、答复期限、承办单位、答复、评价和办理记录",
                 headers=auth),

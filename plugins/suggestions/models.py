@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.plugins.db import Moderated, SiteLevel, SiteOwnedModel
 
+from . import similarity
+
 
 class Kind(models.TextChoices):
     SUGGESTION = "suggestion", _("建议")
@@ -122,6 +124,9 @@ class Suggestion(Moderated, SiteOwnedModel):
         "moderation.Upload", blank=True, related_name="+", verbose_name=_("答复附件")
     )
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    #: The duplicate check's bigrams of the title and the text's beginning (``similarity``),
+    #: kept with the row so that one check compares stored sets, not thousands of texts.
+    fingerprint = models.TextField(_("查重指纹"), blank=True, editable=False)
     # --- the office's tools (merged handling, commitments, imports) -------------------
     #: Merged handling (并案办理): items of the same content handled together by the same units.
     merge_group = models.ForeignKey(
@@ -152,6 +157,14 @@ class Suggestion(Moderated, SiteOwnedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"title", "text"} & set(update_fields):
+            self.fingerprint = similarity.fingerprint(self.title, self.text)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "fingerprint"}
+        super().save(*args, **kwargs)
 
     @property
     def commitment_open(self) -> bool:

@@ -314,7 +314,8 @@ def export_board(board: Board) -> bytes:
     # The labels translated once, not once per row (thousands of rows).
     kinds, states = _labels(Kind), _labels(State)
     categories, results = _labels(Category), _labels(RatingResult)
-    for suggestion in board.rows.iterator(chunk_size=500):
+    rows = board.rows.defer(None).defer("fingerprint")  # the texts too (the list defers them)
+    for suggestion in rows.iterator(chunk_size=500):
         item = board.item(suggestion)
         units = [a for a in suggestion.assignments.all() if a.returned_at is None]
         lead = next((a.unit.name for a in units if a.role == Assignment.Role.LEAD), "")

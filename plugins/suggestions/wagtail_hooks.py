@@ -10,7 +10,7 @@ from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
 
-from . import admin_views, office, publication_views
+from . import admin_stats, admin_views, office, publication_views
 from .models import MotionRule, Suggestion
 
 
@@ -23,9 +23,16 @@ class SuggestionAdmin(PluginModelAdmin):
     list_display = ("title", "deputy_name", "kind", "state", "assigned_on", "site", "handle")
     list_filter = (SiteListFilter, "state", "kind", "period", "moderation_status")
     search_fields = ("title", "deputy_name")
+    # The board of a province's session holds thousands: one query for the page's sites.
+    list_select_related = ("site",)
+    list_per_page = 50
     edit_handler = ObjectList([
         FieldPanel("category"), FieldPanel("period"), FieldPanel("session"), FieldPanel("number"),
     ])  # fmt: skip
+
+    def get_queryset(self, request):
+        # The list shows none of the long texts: a session's board sorts thousands of rows.
+        return super().get_queryset(request).defer("text", "reply_text", "fingerprint")
 
     def index_view(self, request):
         """The list is the office's board: state and clock, filters, bulk actions, export."""
@@ -73,9 +80,22 @@ def register_queue_menu_item():
                          order=510)  # fmt: skip
 
 
+class StatsMenuItem(MenuItem):
+    """议案建议统计: the office's figures, for users who see the suggestions of a site."""
+
+    def is_shown(self, request):
+        return admin_stats.can_see(request)
+
+
+@hooks.register("register_admin_menu_item")
+def register_stats_menu_item():
+    return StatsMenuItem(_("议案建议统计"), reverse("suggestions_stats"), icon_name="table",
+                         order=512)  # fmt: skip
+
+
 @hooks.register("register_admin_urls")
 def register_urls():
-    return admin_views.urls() + office.urls()
+    return admin_views.urls() + admin_stats.urls() + office.urls()
 
 
 class PublicationMenuItem(MenuItem):

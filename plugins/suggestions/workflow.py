@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cms.services import deadlines, directory, notifications, performance
+from cms.services import apicache, deadlines, directory, notifications, performance
 
 from .models import (
     Assignment,
@@ -271,6 +271,8 @@ def rate(suggestion: Suggestion, user, result: str, comment: str = "") -> Rating
                                           note=note)  # fmt: skip
             else:
                 move(suggestion, State.RATED, user, note)
+        # A rating that moves nothing saves no suggestion: the public statistics change anyway.
+        apicache.invalidate_sites(_code(suggestion))
     return rating
 
 

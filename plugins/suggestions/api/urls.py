@@ -1,6 +1,8 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .public import PublishedSuggestionViewSet
+from .statistics import StatisticsView
 from .views import SuggestionViewSet
 
 router = SimpleRouter()
@@ -8,4 +10,5 @@ router = SimpleRouter()
 router.register("published", PublishedSuggestionViewSet, basename="published")
 router.register("", SuggestionViewSet, basename="suggestion")
 
-urlpatterns = router.urls
+# The public statistics first: the router's detail route would take "statistics/" as an id.
+urlpatterns = [path("statistics/", StatisticsView.as_view(), name="statistics"), *router.urls]

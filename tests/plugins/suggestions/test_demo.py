@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -48,7 +49,31 @@ def test_the_demo_has_every_state_on_both_sites_and_loads_once(client, people, u
         for s in Suggestion.objects.filter(site__profile__division_code="340100")
         if (clock := workflow.clock_of(s)) and deadlines.state(clock) in ("overdue", "long_overdue")
     ]
-    assert len(overdue) == 1 and overdue[0].state == "assigned"
+    assert len(overdue) == 2 and {s.state for s in overdue} == {"assigned"}
+
+    # A session's worth: replies of every class, on time and late, rated and re-handled.
+    figures = client.get("/api/v1/suggestions/statistics/?site=340100").json()["total"]
+    assert figures["withheld"] is False
+    assert all(figures["classes"][c]["numerator"] > 0 for c in "ABCD"), figures["classes"]
+    on_time = figures["on_time"]
+    assert 0 < on_time["numerator"] < on_time["denominator"]
+    assert figures["rehandling"]["numerator"] >= 2  # one on each site
+
+
+def test_the_demo_measures_the_duplicate_check(people, units, site_group):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    set_enabled("suggestions", site_group["340100"], True)
+    demo.load_demo(site_group["340123"])
+    out = StringIO()
+    call_command("suggestion_duplicates", stdout=out)
+    text = out.getvalue()
+    # Precision and recall, computed over the labelled pairs of the two sites.
+    found = re.search(r"precision ([\d.]+)%,recall ([\d.]+)%", text)
+    assert found, text
+    assert float(found.group(1)) >= 80 and float(found.group(2)) >= 70
 
 
 def test_no_demo_where_the_plugin_is_off(people, units, site_group):
