@@ -318,11 +318,16 @@ def real_path(profiles: dict, people: dict, n: int) -> dict:
             workflow.submit(s, author)
             workflow.accept(s, office, category)
             workflow.assign(s, office, units[i % len(units)], [units[(i + 1) % len(units)]])
-            workflow.reply(s, None, reply_class="ABCD"[i % 4], text="答复。", signed_by="负责人")
+            cls = "ABCD"[i % 4]  # a B or C reply carries its promise, confirmed before closing
+            promise = {"commitment": "列入年度计划", "commitment_due": dt.date.today()
+                       + dt.timedelta(days=90)} if cls in "BC" else {}  # fmt: skip
+            workflow.reply(s, None, reply_class=cls, text="答复。", signed_by="负责人", **promise)
             if i % 5 == 0:
                 workflow.rate(s, author, "unsatisfied", "未解决")
                 workflow.reply(s, None, reply_class="A", text="再次答复。", signed_by="负责人")
             workflow.rate(s, author, "satisfied")
+            if s.commitment_open:
+                workflow.confirm_commitment(s, office, "已按承诺落实")
             workflow.close(s, office)
             done += 1
         except Exception:  # noqa: BLE001 (counted and shown: the benchmark's verdict)

@@ -44,7 +44,11 @@ def item(profile, deputy, office, unit, goal, *, days_ago=10, cls="A", result=No
     workflow.assign(s, office, unit, on=timezone.localdate() - dt.timedelta(days=days_ago))
     if goal == "assigned":
         return s
-    workflow.reply(s, unit.members.first(), reply_class=cls, text="答复。", signed_by="局长")
+    promise = (
+        {"commitment": "列入计划", "commitment_due": dt.date(2099, 6, 30)} if cls in "BC" else {}
+    )
+    workflow.reply(s, unit.members.first(), reply_class=cls, text="答复。", signed_by="局长",
+                   **promise)  # fmt: skip
     if result:
         workflow.rate(s, deputy.user, result)
     return s
