@@ -232,9 +232,17 @@ def board_view(request, model_admin):
         "board": board, "page": page, "object_list": page.object_list,
         "items": [board.item(s) for s in page.object_list], "can_change": can_change,
         "can_add": model_admin.permission_helper.user_can_create(request.user),
-        "assign_form": BulkAssignForm(site_ids=board.site_ids), "merge_form": MergeForm(),
+        "assign_form": _assign_form(board), "merge_form": MergeForm(),
         "export_query": board.query(export="xlsx"), "State": State,
     })  # fmt: skip
+
+
+def _assign_form(board: Board):
+    """The bulk assignment's units: one site's (the filtered site, or the user's only one);
+    a province's office chooses the site first rather than get every county's units."""
+    site = board.data.get("site")
+    site_ids = [site.pk] if site else board.site_ids if len(board.site_ids) == 1 else []
+    return BulkAssignForm(site_ids=site_ids) if site_ids else None
 
 
 def _bulk(request, base):
