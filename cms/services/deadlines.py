@@ -424,18 +424,23 @@ def stop(clock: Deadline, at: dt.datetime | None = None) -> Deadline:
 
 def state(clock: Deadline, now: dt.datetime | None = None) -> DeadlineState:
     """On time, due soon, overdue, long overdue; paused; met or met late."""
+    return _state(clock, _today(now), lambda: limits(clock.rule, clock.site), workdays.Calendar)
+
+
+def _state(clock: Deadline, today: dt.date, numbers, calendar) -> DeadlineState:
+    """The one rule of a clock's state. ``numbers()`` gives its rule's limits and
+    ``calendar()`` the working-day calendar; both are asked only for a running clock."""
     if clock.stopped_at:
         met = _date(clock.stopped_at) <= clock.due_on
         return DeadlineState.MET if met else DeadlineState.MET_LATE
     if clock.paused_on:
         return DeadlineState.PAUSED
-    today = _today(now)
     if today > clock.due_on:
-        numbers = limits(clock.rule, clock.site)
         late = (today - clock.due_on).days
-        return DeadlineState.LONG_OVERDUE if late > numbers.long_overdue else DeadlineState.OVERDUE
-    numbers = limits(clock.rule, clock.site)
-    if workdays.working_days_between(today, clock.due_on) <= numbers.due_soon:
+        return (
+            DeadlineState.LONG_OVERDUE if late > numbers().long_overdue else DeadlineState.OVERDUE
+        )
+    if _at_most_working_days(calendar(), today, clock.due_on, numbers().due_soon):
         return DeadlineState.DUE_SOON
     return DeadlineState.ON_TIME
 
@@ -477,30 +482,26 @@ def states(clocks: Iterable[Deadline], now: dt.datetime | None = None) -> dict[i
     from wagtail.models import Site
 
     clocks = list(clocks)
-    numbers: dict[tuple[str, int | None], Limits] = {}
+    cached: dict[tuple[str, int | None], Limits] = {}
     result: dict[int, DeadlineState] = {}
-    today, cal = _today(now), workdays.Calendar()  # one calendar: its holidays read once
+    today, calendars = _today(now), []  # one calendar, read when first needed
+
+    def calendar():
+        if not calendars:
+            calendars.append(workdays.Calendar())
+        return calendars[0]
+
     site_ids = {c.site_id for c in clocks if c.site_id and not (c.stopped_at or c.paused_on)}
     sites = Site.objects.select_related("profile").in_bulk(site_ids) if site_ids else {}
     for clock in clocks:
-        if clock.stopped_at:
-            met = _date(clock.stopped_at) <= clock.due_on
-            result[clock.pk] = DeadlineState.MET if met else DeadlineState.MET_LATE
-            continue
-        if clock.paused_on:
-            result[clock.pk] = DeadlineState.PAUSED
-            continue
         key = (clock.rule, clock.site_id)
-        if key not in numbers:
-            numbers[key] = limits(clock.rule, sites.get(clock.site_id))
-        if today > clock.due_on:
-            late = (today - clock.due_on).days
-            long = late > numbers[key].long_overdue
-            result[clock.pk] = DeadlineState.LONG_OVERDUE if long else DeadlineState.OVERDUE
-        elif _at_most_working_days(cal, today, clock.due_on, numbers[key].due_soon):
-            result[clock.pk] = DeadlineState.DUE_SOON
-        else:
-            result[clock.pk] = DeadlineState.ON_TIME
+
+        def numbers(key=key):
+            if key not in cached:
+                cached[key] = limits(key[0], sites.get(key[1]))
+            return cached[key]
+
+        result[clock.pk] = _state(clock, today, numbers, calendar)
     return result
 
 
