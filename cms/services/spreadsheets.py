@@ -21,6 +21,8 @@ Reading (imports):
   ``<dimension>``: a workbook whose dimension under-reports its size (written
   by a tool that never updates it) would otherwise lose rows silently in
   openpyxl's read-only mode.
+* :func:`cell_text` and :func:`cell_date` read a cell as a person typed it
+  (``12.0`` is "12", a date cell or "2026年6月10日" is a date).
 * :func:`check_upload` caps an uploaded file's size
   (``LIANXI_SPREADSHEET_MAX_UPLOAD_BYTES``) with a clear message, so a large
   register is imported by the management command rather than inside a web
@@ -29,6 +31,8 @@ Reading (imports):
 
 from __future__ import annotations
 
+import datetime
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 
@@ -39,6 +43,37 @@ from django.core.exceptions import ValidationError
 FORMULA_STARTS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
 #: Characters Excel skips before the formula sign when a cell is edited or pasted.
 _LEADING = "\t\r\n "
+
+
+_DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
+
+
+def cell_text(value) -> str:
+    """A cell's value as the text a person typed: empty for none, ``12`` for a number
+    Excel stored as ``12.0``, the date of a date-time, stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return str(value).strip()
+
+
+def cell_date(value, example: str = "2026-06-10") -> datetime.date:
+    """A date cell, or text such as "2026-06-10", "2026/6/10", "2026.06.10" or
+    "2026年6月10日"; else ``ValueError`` with a Chinese message showing ``example``."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    match = _DATE.match(cell_text(value))
+    if not match:
+        raise ValueError(f"日期格式应为 {example}")
+    try:
+        return datetime.date(*map(int, match.groups()))
+    except ValueError:
+        raise ValueError(f"“{cell_text(value)}”不是有效日期") from None
 
 
 class SpreadsheetError(Exception):

@@ -32,6 +32,7 @@ from cms.plugins import enabled_site_ids
 from cms.services import sensitive, spreadsheets
 from cms.services.apicache import invalidate_sites
 from cms.services.audit import audit
+from cms.services.spreadsheets import cell_text as _text
 
 from . import models as m
 from . import privacy
@@ -176,34 +177,13 @@ class ImportFileError(Exception):
 # --- cell parsing ------------------------------------------------------------------
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    return str(value).strip()
-
-
-_DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
 _MONTH = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*(?:月|[-./]\s*\d{1,2}\s*日?)?$")
 _TERM = re.compile(r"^第?([0-9零一二三四五六七八九十]+)届?$")
 
 
 def parse_date(value) -> datetime.date:
-    """A date cell, or "2021-12-01" / "2021/12/1" / "2021.12.01" / "2021年12月1日"."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    match = _DATE.match(_text(value))
-    if not match:
-        raise ValueError("日期格式应为 2021-12-01")
-    try:
-        return datetime.date(*map(int, match.groups()))
-    except ValueError:
-        raise ValueError(f"“{_text(value)}”不是有效日期") from None
+    """A date cell, or text such as "2021-12-01" (``spreadsheets.cell_date``)."""
+    return spreadsheets.cell_date(value, example="2021-12-01")
 
 
 def parse_month(value) -> datetime.date:

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.services import deadlines, directory, sensitive, spreadsheets
+from cms.services.spreadsheets import cell_text as _text
 
 from . import workflow
 from .models import (
@@ -61,7 +62,6 @@ CLASSES = {c: c for c in ReplyClass.values} | {f"{c}类": c for c in ReplyClass.
 RESULTS = {str(label): value for value, label in RatingResult.choices}
 _SPLIT = re.compile(r"[、,，;；\s]+")
 _REF = re.compile(r"^(.*?)[(（](\d+)[)）]$")
-_DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
 
 
 class ImportFileError(Exception):
@@ -110,29 +110,9 @@ class ImportReport:
 # --- cells ---------------------------------------------------------------------------
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    return str(value).strip()
-
-
 def parse_date(value) -> datetime.date:
-    """A date cell, or "2026-06-10" / "2026/6/10" / "2026.06.10" / "2026年6月10日"."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    match = _DATE.match(_text(value))
-    if not match:
-        raise ValueError("日期格式应为 2026-06-10")
-    try:
-        return datetime.date(*map(int, match.groups()))
-    except ValueError:
-        raise ValueError(f"“{_text(value)}”不是有效日期") from None
+    """A date cell, or text such as "2026-06-10" (``spreadsheets.cell_date``)."""
+    return spreadsheets.cell_date(value, example="2026-06-10")
 
 
 def _choice(mapping: dict[str, str], value: str, what: str) -> str:
