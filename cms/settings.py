@@ -98,7 +98,12 @@ INSTALLED_APPS = [
 # --- Plugins (see docs/plugins.md). This repository's plugins by package path
 # ("plugins.<label>"); installed packages are found through the entry-point
 # group "lianxi.plugins". Discovery runs here, before Django loads the apps.
-LIANXI_PLUGINS: list[str] = ["plugins.deputies", "plugins.suggestions"]
+LIANXI_PLUGINS: list[str] = [
+    "plugins.deputies",
+    "plugins.suggestions",
+    "plugins.liaison",
+    "plugins.consultations",
+]
 LIANXI_PLUGINS_EXCLUDE = env_list("LIANXI_PLUGINS_EXCLUDE")  # labels
 LIANXI_PLUGINS_CONFIG: dict[str, dict] = {}  # {label: {setting: value}}
 if os.environ.get("PYTEST_VERSION") and env_bool("LIANXI_TEST_EXAMPLE_PLUGIN", True):
