@@ -66,6 +66,7 @@ __all__ = [
     "extend",
     "get_rule",
     "limits",
+    "newest_states",
     "pause",
     "register_reminder_recipients",
     "register_rule",
@@ -76,6 +77,7 @@ __all__ = [
     "send_reminders",
     "start",
     "state",
+    "state_expression",
     "states",
     "stop",
 ]
@@ -503,6 +505,66 @@ def states(clocks: Iterable[Deadline], now: dt.datetime | None = None) -> dict[i
 
         result[clock.pk] = _state(clock, today, numbers, calendar)
     return result
+
+
+def state_expression(rules: Iterable[str], now: dt.datetime | None = None):
+    """:func:`state` as SQL: a ``Case`` over a :class:`Deadline` row's fields giving its
+    state's value, so that a board counts and filters thousands of clocks in the
+    database instead of loading them. The same rule as ``_state`` (a test holds the two
+    to each other): only the dates it compares with are computed here, once per rule —
+    a rule's due-soon and long-overdue numbers do not vary by site."""
+    from django.db.models import Case, CharField, Q, Value, When
+    from django.db.models.functions import TruncDate
+
+    today, cal = _today(now), workdays.Calendar()
+    long_overdue, due_soon = [], []
+    for name in dict.fromkeys(rules):
+        numbers = limits(name)
+        # more than ``long_overdue`` days after the due date
+        long_overdue.append(When(Q(rule=name, due_on__lt=today - dt.timedelta(days=numbers.long_overdue)),
+                                 then=Value(DeadlineState.LONG_OVERDUE.value)))  # fmt: skip
+        # at most ``due_soon`` working days left: due before the (n+1)th working day from today
+        soon_before = cal.add_working_days(today, numbers.due_soon + 1)
+        due_soon.append(When(Q(rule=name, due_on__lt=soon_before),
+                             then=Value(DeadlineState.DUE_SOON.value)))  # fmt: skip
+    stopped_on = TruncDate("stopped_at")  # the local (Beijing) date, as ``_date`` takes it
+    return Case(
+        When(
+            Q(stopped_at__isnull=False, due_on__gte=stopped_on), then=Value(DeadlineState.MET.value)
+        ),  # fmt: skip
+        When(stopped_at__isnull=False, then=Value(DeadlineState.MET_LATE.value)),
+        When(paused_on__isnull=False, then=Value(DeadlineState.PAUSED.value)),
+        *long_overdue,
+        When(due_on__lt=today, then=Value(DeadlineState.OVERDUE.value)),
+        *due_soon,
+        default=Value(DeadlineState.ON_TIME.value),
+        output_field=CharField(),
+    )
+
+
+def newest_states(
+    model, rows, rules: Iterable[str], now: dt.datetime | None = None
+) -> dict[int, str]:
+    """``{pk: state value}`` of the newest clock of ``rules`` on each record of ``rows`` (a
+    queryset of ``model``; records without a clock left out): ``clocks_of`` and ``states`` for
+    a whole board, the states computed in SQL and only ids and states fetched. Faster than
+    a correlated subquery, which the database would evaluate once per record."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    rules = list(rules)
+    keys = rows.order_by().annotate(clock_key=Cast("pk", CharField())).values("clock_key")
+    found: dict[int, str] = {}
+    clocks = (
+        Deadline.objects.filter(content_type=ContentType.objects.get_for_model(model),
+                                object_id__in=keys, rule__in=rules)
+        .annotate(state_value=state_expression(rules, now))
+        .order_by("started_at", "pk")
+        .values_list("object_id", "state_value")
+    )  # fmt: skip
+    for object_id, value in clocks:
+        found[int(object_id)] = value  # the newest wins, as in clocks_of
+    return found
 
 
 # --- Reminders ----------------------------------------------------------------------

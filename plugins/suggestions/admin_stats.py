@@ -18,7 +18,6 @@ from django.urls import path
 from django.utils.safestring import mark_safe
 
 from cms.plugins import site_access
-from cms.services import sites
 
 from . import charts, stats
 from .models import Kind, Period
@@ -70,7 +69,14 @@ def _held_profiles(request) -> tuple[list, frozenset[int]]:
 
     profiles = [s.profile for s in Site.objects.filter(pk__in=held).select_related("profile")
                 if hasattr(s, "profile")]  # fmt: skip
-    depth = {p.pk: len(sites.ancestors(p)) for p in profiles}
+    # Each site's depth in the tree from one read of the parent links (not a walk per site).
+    parent = dict(type(profiles[0]).objects.values_list("pk", "parent_id")) if profiles else {}
+
+    def depth_of(pk, seen=()):
+        up = parent.get(pk)
+        return 0 if up is None or up in seen else 1 + depth_of(up, (*seen, pk))
+
+    depth = {p.pk: depth_of(p.pk) for p in profiles}
     profiles.sort(key=lambda p: (depth[p.pk], p.division_code))
     return profiles, held
 

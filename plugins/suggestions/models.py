@@ -148,6 +148,8 @@ class Suggestion(Moderated, SiteOwnedModel):
         verbose_name_plural = _("议案建议")
         ordering = ["-created_at", "-pk"]
         permissions = [("handle_suggestion", _("办理交办的议案建议"))]
+        # The board's page: the newest first, read from the index rather than sorted.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="suggestions_newest_first")]
         constraints = [
             models.UniqueConstraint(
                 fields=["site", "number"], condition=~models.Q(number=""),

@@ -21,12 +21,15 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Q, When
+from django.forms.utils import flatatt
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from cms.plugins import site_access
@@ -52,6 +55,20 @@ def handling_units():
 
 
 # --- the board's filters -------------------------------------------------------------------
+
+
+class QuickSelect(forms.Select):
+    """A ``<select>`` written directly rather than through a template per option: the
+    board's unit filter lists every handling unit of the province (hundreds)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (
+            (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+            for _group, group_options, _index in widget["optgroups"] for option in group_options
+        ))  # fmt: skip
+        return format_html('<select name="{}"{}>{}</select>', widget["name"],
+                           flatatt(widget["attrs"]), options)  # fmt: skip
 
 
 class BoardFilter(forms.Form):
@@ -81,6 +98,9 @@ class BoardFilter(forms.Form):
         self.fields["session"].choices = [("", "全部")] + [(s, s) for s in sessions]
         status = Suggestion._meta.get_field("moderation_status")
         self.fields["moderation_status"].choices = [("", "全部"), *status.choices]
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.choices)
 
 
 def _filtered(rows, data: dict, today: dt.date):
@@ -90,9 +110,9 @@ def _filtered(rows, data: dict, today: dt.date):
         if data.get(name):
             rows = rows.filter(**{name: data[name]})
     if data.get("unit"):
-        rows = rows.filter(
-            assignments__unit=data["unit"], assignments__returned_at__isnull=True
-        ).distinct()
+        # a subquery rather than a join: no duplicate rows, so no DISTINCT over the board
+        held = Assignment.objects.filter(unit=data["unit"], returned_at__isnull=True)
+        rows = rows.filter(pk__in=held.values("suggestion_id"))
     commitment = data.get("commitment")
     if commitment:
         open_ = Q(commitment_due__isnull=False, commitment_done_at__isnull=True)
@@ -118,12 +138,29 @@ def clock_states(ids) -> tuple[dict[int, object], dict[int, str]]:
     return by_item, {pk: states[clock.pk].value for pk, clock in by_item.items()}
 
 
+class _Count(Paginator):
+    """A paginator told the count the board has already counted (no second COUNT query)."""
+
+    def __init__(self, rows, per_page, count: int):
+        super().__init__(rows, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
 class Board:
-    """The board's rows for a request: filtered, with clocks, counts and selection."""
+    """The board's rows for a request: filtered, with clock states, counts and selection.
+
+    Two queries give every filtered item's clock state (computed in SQL by
+    ``deadlines.newest_states``), state and commitment: the counts per state, per clock
+    state and of overdue commitments come from them; clocks themselves are read for one
+    page's rows only (``read_clocks``)."""
 
     def __init__(self, request, base):
         self.request, self.today = request, timezone.localdate()
         self.clock_labels = {value: str(label) for value, label in CLOCK_CHOICES}
+        self.labels = {name: _labels(choices) for name, choices in (
+            ("kind", Kind), ("category", Category), ("state", State),
+            ("moderation_status", Suggestion._meta.get_field("moderation_status").choices),
+        )}  # fmt: skip
         site_ids = sorted(site_access(request).plugin_site_ids(LABEL))
         self.site_ids = site_ids
         sessions = (base.exclude(session="").order_by("-session").values_list("session", flat=True)
@@ -133,30 +170,49 @@ class Board:
         data = getattr(self.form, "cleaned_data", {})
         self.data = data
         rows = _filtered(base, data, self.today)
-        ids = list(rows.values_list("pk", flat=True))
-        self.clocks, self.clock_state = clock_states(ids)
-        clock = data.get("clock")
-        if clock:
-            wanted = [pk for pk in ids if self.clock_state.get(pk, "none") == clock]
-            rows, ids = rows.filter(pk__in=wanted), wanted
+        # Every filtered item's clock state in one query (computed in SQL), and its state
+        # and commitment in another: the counts, the clock filter and the total from them.
+        clock_of = deadlines.newest_states(Suggestion, rows, CLOCK_RULES)
+        overdue = Q(commitment_due__lt=self.today, commitment_done_at__isnull=True)
+        items = rows.order_by().annotate(late=Case(When(overdue, then=True), default=False))
+        wanted_clock, wanted_state = data.get("clock"), data.get("state")
+        by_state: dict[str, int] = {}
+        tally: dict[str, int] = {}
+        chosen: list[int] = []
+        self.commitments_overdue = 0
+        for pk, state, late in items.values_list("pk", "state", "late"):
+            clock = clock_of.get(pk, "none")
+            if wanted_clock and clock != wanted_clock:
+                continue
+            chosen.append(pk)
+            by_state[state] = by_state.get(state, 0) + 1
+            if not wanted_state or state == wanted_state:
+                tally[clock] = tally.get(clock, 0) + 1
+                self.commitments_overdue += bool(late)
+        if wanted_clock:
+            rows = rows.filter(pk__in=chosen)
         # Counts per state for every state filter (the other filters applied).
-        counts = dict(rows.order_by().values_list("state").annotate(n=Count("pk", distinct=True)))
-        self.state_counts = [(value, label, counts.get(value, 0)) for value, label in State.choices]
+        self.state_counts = [(v, label, by_state.get(v, 0)) for v, label in State.choices]
         if data.get("state"):
             rows = rows.filter(state=data["state"])
-            ids = list(rows.values_list("pk", flat=True))
-        self.total = len(ids)
-        tally: dict[str, int] = {}
-        for pk in ids:
-            key = self.clock_state.get(pk, "none")
-            tally[key] = tally.get(key, 0) + 1
+        self.total = sum(tally.values())
         self.clock_counts = [(v, label, tally[v]) for v, label in CLOCK_CHOICES if tally.get(v)]
-        self.commitments_overdue = rows.filter(
-            commitment_due__lt=self.today, commitment_done_at__isnull=True
-        ).count()
         self.rows = rows.select_related("merge_group", "site").prefetch_related(
             "assignments__unit", "cosigners", "ratings"
         ).order_by("-created_at", "-pk")  # fmt: skip
+        self.clocks: dict[int, object] = {}
+        self.clock_state: dict[int, str] = {}
+
+    def page(self, number):
+        return _Count(self.rows, PAGE_SIZE, self.total).get_page(number)
+
+    def read_clocks(self, suggestions) -> None:
+        """The clocks of the rows shown (a page, or a chunk of an export) and their states."""
+        found = deadlines.clocks_of(Suggestion, [s.pk for s in suggestions], CLOCK_RULES)
+        states = deadlines.states(found.values())
+        for pk, clock in found.items():
+            self.clocks[int(pk)] = clock
+            self.clock_state[int(pk)] = states[clock.pk].value
 
     def query(self, *drop: str, **changes) -> str:
         """The filters' query string without ``drop`` (and the page), with ``changes``."""
@@ -185,7 +241,9 @@ class Board:
         clock = self.clocks.get(suggestion.pk)
         state = self.clock_state.get(suggestion.pk, "none")
         lead = suggestion.lead_assignment
-        return {
+        labels = {f"{name}_label": self.labels[name].get(getattr(suggestion, name), "")
+                  for name in self.labels}  # fmt: skip
+        return {**labels,
             "s": suggestion, "clock": clock, "clock_state": state,
             "clock_label": self.clock_labels.get(state, ""),
             "late": state in ("overdue", "long_overdue"), "lead": lead,
@@ -226,7 +284,8 @@ def board_view(request, model_admin):
     board = Board(request, base)
     if request.GET.get("export") == "xlsx":
         return _download(export_board(board), "suggestions.xlsx")
-    page = Paginator(board.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = board.page(request.GET.get("page"))
+    board.read_clocks(page.object_list)
     can_change = request.user.has_perm("suggestions.change_suggestion")
     return TemplateResponse(request, "suggestions/admin/board.html", {
         "board": board, "page": page, "object_list": page.object_list,
@@ -313,7 +372,8 @@ def _sheet(title: str, columns):
 
 
 def _labels(choices) -> dict[str, str]:
-    return {value: str(label) for value, label in choices.choices}
+    """A choice set's (or a field's choices') labels, translated once for many rows."""
+    return {value: str(label) for value, label in getattr(choices, "choices", choices)}
 
 
 def export_board(board: Board) -> bytes:
@@ -323,34 +383,51 @@ def export_board(board: Board) -> bytes:
     kinds, states = _labels(Kind), _labels(State)
     categories, results = _labels(Category), _labels(RatingResult)
     rows = board.rows.defer(None).defer("fingerprint")  # the texts too (the list defers them)
-    for suggestion in rows.iterator(chunk_size=500):
-        item = board.item(suggestion)
-        units = [a for a in suggestion.assignments.all() if a.returned_at is None]
-        lead = next((a.unit.name for a in units if a.role == Assignment.Role.LEAD), "")
-        co = "、".join(a.unit.name for a in units if a.role == Assignment.Role.CO)
-        clock = item["clock"]
-        ratings = "、".join(f"{r.deputy_name}:{results.get(r.result, '')}(第{r.round}次)"
-                           for r in suggestion.ratings.all())  # fmt: skip
-        if suggestion.commitment_done_at:
-            done = f"已落实({_day(suggestion.commitment_done_at)})"
-        elif suggestion.commitment_due:
-            done = "逾期未落实" if item["commitment_overdue"] else "待落实"
-        else:
-            done = ""
-        spreadsheets.append(sheet, (
-            suggestion.number, suggestion.session, kinds.get(suggestion.kind, ""), suggestion.title,
-            suggestion.text, suggestion.deputy_name,
-            "、".join(c.name for c in suggestion.cosigners.all() if c.confirmed_at),
-            categories.get(suggestion.category, ""),
-            suggestion.site.site_name, states.get(suggestion.state, ""), lead, co,
-            _day(suggestion.assigned_on), _day(clock.due_on) if clock else "",
-            item["clock_label"] if clock else "", suggestion.reply_class, suggestion.reply_text,
-            _day(suggestion.replied_at), ratings, suggestion.commitment,
-            _day(suggestion.commitment_due), done,
-            suggestion.merge_group.title if suggestion.merge_group else "",
-            "是" if suggestion.on_paper else "",
-        ))  # fmt: skip
+    for chunk in _chunks(rows.iterator(chunk_size=500), 500):
+        board.read_clocks(chunk)
+        for suggestion in chunk:
+            _export_row(sheet, board, suggestion, kinds, states, categories, results)
     return spreadsheets.workbook_bytes(workbook)
+
+
+def _chunks(iterable, size: int):
+    chunk = []
+    for value in iterable:
+        chunk.append(value)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _export_row(sheet, board, suggestion, kinds, states, categories, results) -> None:
+    item = board.item(suggestion)
+    units = [a for a in suggestion.assignments.all() if a.returned_at is None]
+    lead = next((a.unit.name for a in units if a.role == Assignment.Role.LEAD), "")
+    co = "、".join(a.unit.name for a in units if a.role == Assignment.Role.CO)
+    clock = item["clock"]
+    ratings = "、".join(f"{r.deputy_name}:{results.get(r.result, '')}(第{r.round}次)"
+                       for r in suggestion.ratings.all())  # fmt: skip
+    if suggestion.commitment_done_at:
+        done = f"已落实({_day(suggestion.commitment_done_at)})"
+    elif suggestion.commitment_due:
+        done = "逾期未落实" if item["commitment_overdue"] else "待落实"
+    else:
+        done = ""
+    spreadsheets.append(sheet, (
+        suggestion.number, suggestion.session, kinds.get(suggestion.kind, ""), suggestion.title,
+        suggestion.text, suggestion.deputy_name,
+        "、".join(c.name for c in suggestion.cosigners.all() if c.confirmed_at),
+        categories.get(suggestion.category, ""),
+        suggestion.site.site_name, states.get(suggestion.state, ""), lead, co,
+        _day(suggestion.assigned_on), _day(clock.due_on) if clock else "",
+        item["clock_label"] if clock else "", suggestion.reply_class, suggestion.reply_text,
+        _day(suggestion.replied_at), ratings, suggestion.commitment,
+        _day(suggestion.commitment_due), done,
+        suggestion.merge_group.title if suggestion.merge_group else "",
+        "是" if suggestion.on_paper else "",
+    ))  # fmt: skip
 
 
 QUEUE_COLUMNS = ("编号", "届次会议", "标题", "领衔代表", "本单位", "承办方式", "状态", "内部期限",

@@ -216,3 +216,47 @@ def test_clocks_and_states_are_read_in_bulk_as_one_by_one(
         DeadlineState.LONG_OVERDUE,
     }
     assert deadlines.clocks_of(User, [], ["suggestion.reply"]) == {}
+
+
+def test_the_sql_state_agrees_with_the_python_state_on_every_day(site_group, make_user):
+    """``newest_states`` (a board's counts, the states computed in SQL) is ``clocks_of`` +
+    ``states``:
+    day by day across the National Day holiday, for clocks of every state, including a
+    stop late in the Beijing evening (its UTC date is the day before)."""
+    from django.contrib.auth import get_user_model
+
+    county = site_group["340123"]
+    rules = ["suggestion.reply", "suggestion.rehandling"]
+    records = [make_user(f"sql_state_{i}") for i in range(9)]
+    starts = [D(2026, 6, 1), D(2026, 6, 15), D(2026, 7, 1), D(2026, 7, 6), D(2026, 5, 4),
+              D(2026, 6, 30), D(2026, 4, 1), D(2026, 7, 3)]  # fmt: skip
+    for record, start in zip(records, starts, strict=False):
+        deadlines.start(record, "suggestion.reply", county, start=start)
+    running = {r.pk: deadlines.running_clock(r, "suggestion.reply") for r in records[:8]}
+    deadlines.pause(running[records[4].pk], on=D(2026, 6, 1))
+    # met on its due day at 23:30 Beijing time (15:30 UTC the same day)
+    due = running[records[5].pk].due_on
+    deadlines.stop(running[records[5].pk], at=dt.datetime(due.year, due.month, due.day, 23, 30,
+                                                             tzinfo=BEIJING))  # fmt: skip
+    # met late: stopped at 00:30 Beijing the day after the due date (16:30 UTC on the due date)
+    late = running[records[6].pk].due_on + dt.timedelta(days=1)
+    deadlines.stop(running[records[6].pk], at=dt.datetime(late.year, late.month, late.day, 0, 30,
+                                                             tzinfo=BEIJING))  # fmt: skip
+    # re-handling after a reply: the newer clock is the record's clock
+    deadlines.stop(running[records[7].pk], at=at(D(2026, 8, 3)))
+    deadlines.start(records[7], "suggestion.rehandling", county, start=D(2026, 8, 10))
+    User = get_user_model()
+    ids = [r.pk for r in records]
+    rows = User.objects.filter(pk__in=ids)
+    seen = set()
+    day = D(2026, 8, 20)
+    while day <= D(2026, 11, 30):
+        now = at(day)
+        clocks = deadlines.clocks_of(User, ids, rules)
+        python = {int(pk): deadlines.states(clocks.values(), now)[c.pk].value
+                  for pk, c in clocks.items()}  # fmt: skip
+        assert deadlines.newest_states(User, rows, rules, now) == python, day
+        seen |= set(python.values())
+        assert len(python) == len(ids) - 1  # the ninth record has no clock
+        day += dt.timedelta(days=3)
+    assert seen == {s.value for s in DeadlineState}
