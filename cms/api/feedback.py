@@ -220,7 +220,7 @@ class UploadView(APIView):
 
 
 class UploadFileView(APIView):
-    """An attachment's file: public ones for anyone, others for their owner and the site's staff."""
+    """An attachment's file: public ones for anyone, others as ``uploads.may_read`` says."""
 
     permission_classes = [permissions.AllowAny]
 
@@ -234,16 +234,9 @@ class UploadFileView(APIView):
                    (404, "application/problem+json"): OpenApiResponse(ProblemSerializer)})  # fmt: skip
     def get(self, request, token: str):
         from cms.moderation.models import Upload
-        from cms.sitegroup.access import site_access
 
         upload = Upload.objects.filter(token=token).first()
-        user = request.user
-        allowed = upload is not None and (
-            upload.public
-            or (user.is_authenticated and upload.owner_id == user.pk)
-            or (user.is_authenticated and site_access(request).can_manage(upload.site_id))
-        )
-        if not allowed:
+        if upload is None or not uploads.may_read(request, upload):
             raise not_found()
         response = FileResponse(upload.file.open("rb"), content_type=upload.content_type)
         response["Cache-Control"] = (

@@ -12,8 +12,10 @@
   like an image is refused. Very large images are refused before decoding
   (decompression bombs).
 * Stored privately under ``MEDIA_ROOT/uploads/`` with a random name, served
-  only through ``/api/v1/uploads/<token>/`` to the owner and the site's staff
-  until the plugin marks it ``public`` (after moderation).
+  only through ``/api/v1/uploads/<token>/`` to the owner, the site's staff and
+  whoever a plugin's reader check admits (:func:`register_reader`: a reply's
+  attachment for the deputy it answers), until the plugin marks it ``public``
+  (after moderation). :func:`may_read` is that one rule.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from PIL import Image, UnidentifiedImageError
 
-__all__ = ["UploadError", "store"]
+__all__ = ["UploadError", "may_read", "register_reader", "store"]
 
 #: content type → (extension, Pillow format or None for documents)
 KNOWN = {
@@ -41,6 +43,34 @@ MAX_PIXELS = 40_000_000
 
 class UploadError(ValueError):
     """The file was refused; the message says why, in Chinese."""
+
+
+#: Plugins' checks ``(user, upload) -> bool``: may this (logged-in) user read this private file?
+_readers: list = []
+
+
+def register_reader(check) -> None:
+    """Called by a plugin in ``ready()``: ``check(user, upload)`` admits the users its records
+    give a private upload to (the deputy a reply answers, the unit an item is assigned to)."""
+    if check not in _readers:
+        _readers.append(check)
+
+
+def may_read(request, upload) -> bool:
+    """Public uploads for anyone; private ones for the owner, the site's staff, and the users
+    a plugin's reader check admits. Anyone else is told the file does not exist."""
+    if upload.public:
+        return True
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if upload.owner_id == user.pk:
+        return True
+    from cms.sitegroup.access import site_access
+
+    if site_access(request).can_manage(upload.site_id):
+        return True
+    return any(check(user, upload) for check in _readers)
 
 
 def allowed_types() -> list[str]:

@@ -43,3 +43,6 @@ class SuggestionsConfig(PluginConfig):
 
         workflow.connect()
         publication.connect()
+        from cms.services import uploads
+
+        uploads.register_reader(workflow.may_read_upload)

@@ -71,6 +71,23 @@ NOTIFY_KINDS = {
 }
 
 
+def may_read_upload(user, upload) -> bool:
+    """The private attachments this plugin's records give to people other than their owner
+    (``cms.services.uploads.register_reader``): the deputies an item belongs to (its lead and
+    confirmed co-signers) read its attachments and its reply's; the units it is assigned to
+    read the deputy's attachments; a unit's members read its reply drafts' attachments."""
+    from django.db.models import Q
+
+    deputies = Q(author=user) | Q(cosigners__user=user, cosigners__confirmed_at__isnull=False)
+    units = Q(assignments__unit__members=user, assignments__returned_at__isnull=True)
+    items = Suggestion.objects.filter(site_id=upload.site_id)
+    return (
+        items.filter(deputies, Q(attachments=upload) | Q(reply_attachments=upload)).exists()
+        or items.filter(units, attachments=upload).exists()
+        or ReplyDraft.objects.filter(attachments=upload, unit__members=user).exists()
+    )
+
+
 def connect() -> None:
     """Notification kinds and reminder recipients (from ``SuggestionsConfig.ready``)."""
     for kind, label in NOTIFY_KINDS.items():

@@ -432,6 +432,14 @@ def test_the_reply_carries_an_attachment(client, people, units, office):
     assert response.status_code == 302
     reply = client.get(api(f"{pk}/"), **people["张伟"].auth).json()["reply"]
     assert len(reply["attachments"]) == 1
+    # The deputy it answers reads the file; another deputy and the public are told it is not there.
+    client.logout()
+    url = f"/api/v1/uploads/{reply['attachments'][0]}/"
+    response = client.get(url, **people["张伟"].auth)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert client.get(url, **people["曾国华"].auth).status_code == 404
+    assert client.get(url).status_code == 404
 
 
 def test_a_level_setting_changes_the_reply_deadline_of_new_assignments(
