@@ -194,7 +194,51 @@ def invite_cosigners(suggestion: Suggestion, refs: list[str]) -> list[CoSigner]:
         rows.append(
             CoSigner.objects.create(suggestion=suggestion, deputy_ref=ref, name=person.name)
         )
+    _notify_invited(suggestion, rows)
     return rows
+
+
+def _notify_invited(suggestion: Suggestion, rows: list[CoSigner]) -> None:
+    """The invited deputies who have an account hear of it (they confirm in the mini-program)."""
+    from django.contrib.auth import get_user_model
+
+    refs = [row.deputy_ref for row in rows]
+    users = list(get_user_model().objects.filter(account__directory_ref__in=refs, is_active=True))
+    if users:
+        notifications.notify(
+            users, "邀请附议", f"{suggestion.deputy_name}代表邀请您附议“{suggestion.title}”,请确认。",
+            kind="suggestions.cosign", site=suggestion.site,
+            url=f"pages/suggestion/detail?id={suggestion.pk}",
+            dedupe_key=f"suggestion:{suggestion.pk}:cosign:" + ",".join(sorted(refs)),
+        )  # fmt: skip
+
+
+def edit_draft(suggestion: Suggestion, user, changes: dict, cosigners=None) -> Suggestion:
+    """The lead deputy changes a draft: title, text, kind, period, attachments, and the
+    co-signers (those still named keep their confirmation, the others are dropped, new
+    ones invited). The new text is screened again, as a new submission is."""
+    from cms.services import moderation
+
+    if suggestion.state != State.DRAFT:
+        raise MoveRefused("只有草稿可以修改;已提交的议案建议请撤回后重新提出。")
+    with transaction.atomic():
+        changes = dict(changes)
+        attachments = changes.pop("attachments", None)
+        for name, value in changes.items():
+            setattr(suggestion, name, value)
+        suggestion.save()
+        if attachments is not None:
+            suggestion.attachments.set(attachments)
+        if cosigners is not None:
+            named = list(dict.fromkeys(str(ref) for ref in cosigners))
+            suggestion.cosigners.exclude(deputy_ref__in=named).delete()
+            have = set(suggestion.cosigners.values_list("deputy_ref", flat=True))
+            invite_cosigners(suggestion, [ref for ref in named if ref not in have])
+        moderation.submit(suggestion, site=suggestion.site, author=suggestion.author)
+        Transition.objects.create(suggestion=suggestion, actor=user, actor_name=_name(user),
+                                  from_state=State.DRAFT, to_state=State.DRAFT,
+                                  note="代表修改草稿")  # fmt: skip
+    return suggestion
 
 
 def move_created(suggestion: Suggestion, user) -> None:

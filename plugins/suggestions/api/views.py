@@ -66,6 +66,13 @@ MOVE_PROBLEMS = problem_responses(
     **{"401": "未登录", "403": "无权操作", "409": "当前状态不允许此操作", "429": "请求过于频繁"},
 )  # fmt: skip
 
+EDIT_PROBLEMS = problem_responses(
+    not_found="站点或议案建议不存在",
+    bad_request="字段有误(errors 逐项说明)",
+    **{"401": "未登录", "403": "不是领衔代表",
+       "409": "已不是草稿", "429": "请求过于频繁"},
+)  # fmt: skip
+
 
 @extend_schema_view(
     list=extend_schema(summary="我的议案建议", parameters=[SITE_PARAMETER],
@@ -166,6 +173,30 @@ class SuggestionViewSet(SubmissionViewSet):
             fn(*args)
         except DjangoValidationError as error:
             raise _refused(error) from error
+
+    @extend_schema(summary="修改草稿(标题、正文、类别、附件、附议代表;可同时提交)",
+                   parameters=[SITE_PARAMETER], request=DeputySuggestionSerializer(partial=True),
+                   responses={200: DeputySuggestionSerializer, **EDIT_PROBLEMS})  # fmt: skip
+    def partial_update(self, request, *args, **kwargs):
+        suggestion = self.get_object()
+        if suggestion.author_id != request.user.pk:
+            raise _forbidden("只有领衔代表可以修改草稿。")
+        if suggestion.state != State.DRAFT:
+            raise ApiProblem(409, "suggestion-state", "当前状态不允许此操作",
+                             "只有草稿可以修改;已提交的议案建议请撤回后重新提出。")  # fmt: skip
+        serializer = self.get_serializer(suggestion, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        submit, cosigners = changes.pop("submit", False), changes.pop("cosigners", None)
+        try:
+            with transaction.atomic():
+                workflow.edit_draft(suggestion, request.user, changes, cosigners)
+                if submit:
+                    workflow.submit(suggestion, request.user)
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+            raise serializers.ValidationError(detail) from error
+        return Response(self.payload(suggestion))
 
     @extend_schema(summary="提交草稿", parameters=[SITE_PARAMETER, IDEMPOTENCY],
                    request=SuggestionMoveSerializer, responses={200: DeputySuggestionSerializer, **MOVE_PROBLEMS})  # fmt: skip

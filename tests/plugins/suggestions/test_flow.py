@@ -461,3 +461,47 @@ def test_a_level_setting_changes_the_reply_deadline_of_new_assignments(
     client.force_login(office)
     office_post(client, pk, step="extend", months=5, reason="涉及多个部门")
     assert _clock(pk).limit == 2  # this level's maximum is 4
+
+
+def test_the_lead_deputy_edits_a_draft_and_only_a_draft(client, people, feixi):
+    from cms.review.models import SensitiveWord
+
+    zhang, li = people["张伟"], people["李芳"]
+    patch = lambda pk, auth, data: client.patch(  # noqa: E731
+        api(f"{pk}/"), data, content_type="application/json", **auth
+    )
+    draft = post(client, zhang.auth, data=PAYLOAD).json()
+    pk = draft["id"]
+    # Co-signers named later are invited (and told); the new text replaces the old.
+    response = patch(pk, zhang.auth, {"title": "关于修缮上派镇村道和桥梁的建议",
+                                      "cosigners": [li.ref]})  # fmt: skip
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["title"] == "关于修缮上派镇村道和桥梁的建议" and body["text"] == PAYLOAD["text"]
+    assert body["cosigned_by"] == [{"deputy": li.ref, "name": "李芳", "confirmed": False}]
+    assert body["history"][-1]["note"] == "代表修改草稿" and body["status"] == "draft"
+    assert notified(li.user, "suggestions.cosign") == 1
+    # The co-signer reads it but may not change it; nobody else even sees it.
+    assert patch(pk, li.auth, {"title": "改"}).status_code == 403
+    assert patch(pk, people["曾国华"].auth, {"title": "改"}).status_code == 404
+    # A bad field changes nothing.
+    bad = patch(pk, zhang.auth, {"title": "", "cosigners": [people["曾国华"].ref]})
+    assert bad.status_code == 400 and bad["Content-Type"].startswith("application/problem+json")
+    assert (
+        client.get(api(f"{pk}/"), **zhang.auth).json()["title"] == "关于修缮上派镇村道和桥梁的建议"
+    )
+    refused = patch(pk, zhang.auth, {"cosigners": [people["曾国华"].ref]})
+    assert refused.status_code == 400 and "不是本级人大的在任代表" in refused.content.decode()
+    assert len(client.get(api(f"{pk}/"), **zhang.auth).json()["cosigned_by"]) == 1
+    # The new text is screened again: a listed word holds the draft for moderation.
+    SensitiveWord.objects.create(word="演示违禁词", site=feixi.site)
+    held = patch(pk, zhang.auth, {"text": "演示违禁词 村道失修"})
+    assert held.status_code == 200 and held.json()["status"] == "pending"
+    SensitiveWord.objects.all().delete()
+    # Dropping the co-signer and submitting in the same request; then it is no draft any more.
+    done = patch(pk, zhang.auth, {"text": "村道失修,建议列入改造计划。", "cosigners": [],
+                                  "submit": True})  # fmt: skip
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "submitted" and done.json()["cosigned_by"] == []
+    late = patch(pk, zhang.auth, {"title": "再改"})
+    assert late.status_code == 409 and "只有草稿可以修改" in late.json()["detail"]
