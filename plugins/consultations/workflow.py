@@ -104,6 +104,9 @@ def save_version(consultation: Consultation, draft: structure.Draft, *, stage: s
             child_path = [*path, node] if node.kind in structure.HEADINGS else path
             following += [(child, row, child_article, child_path) for child in node.children]
         level = following
+    from .search import sync_articles
+
+    sync_articles(consultation.pk)  # bulk inserts fire no signals: index the articles here
     audit.audit(consultation, "consultations.version_added", user=user,
                 data={"version": version.number, "stage": stage,
                       "articles": len(draft.articles)})  # fmt: skip
