@@ -41,13 +41,13 @@ def api_examples(recorder) -> list[Example]:
             Example("consultations_retrieve", "consultations_retrieve",
                     url(f"{API}{open_draft.pk}/", site=PROVINCE),
                     "征求意见中的草案:起草说明、附件、编章节条款项结构与每条的意见数"),
-            Example("consultations_comments_retrieve.409", "consultations_comments_retrieve",
+            Example("consultations_public_comments_list.409", "consultations_public_comments_list",
                     url(f"{API}{open_draft.pk}/comments/", site=PROVINCE),
                     "征求意见期内不公开意见内容"),
         ]  # fmt: skip
     if closed:
         plan += [
-            Example("consultations_comments_retrieve", "consultations_comments_retrieve",
+            Example("consultations_public_comments_list", "consultations_public_comments_list",
                     url(f"{API}{closed.pk}/comments/", site=PROVINCE, limit=3),
                     "征求意见期结束后:审核通过的意见内容"),
             Example("consultations_report_retrieve", "consultations_report_retrieve",

@@ -3,6 +3,7 @@ writes of citizens and deputies (a comment, a proposal)."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cms.plugins.api import status_of
@@ -24,7 +25,7 @@ from plugins.consultations.models import (
 STATUS_HELP = "scheduled 待开始、open 征求意见中、closed 已结束"
 
 
-class DocumentSerializer(serializers.Serializer):
+class ConsultationDocumentSerializer(serializers.Serializer):
     title = serializers.CharField()
     url = serializers.CharField(help_text="下载地址")
 
@@ -38,7 +39,7 @@ class ConsultationSerializer(serializers.Serializer):
                                     help_text="项目征集:legislation 立法计划项目、supervision 监督工作项目")  # fmt: skip
     title = serializers.CharField()
     summary = serializers.CharField()
-    status = serializers.ChoiceField(choices=[c for c in Status.choices if c[0] != Status.DRAFT],
+    status = serializers.ChoiceField(choices=Status.choices,
                                      help_text=STATUS_HELP)  # fmt: skip
     opens_on = serializers.DateField()
     closes_on = serializers.DateField()
@@ -88,7 +89,7 @@ class DraftSerializer(serializers.Serializer):
 
 class ConsultationDetailSerializer(ConsultationSerializer):
     explanation = serializers.CharField(help_text="起草说明")
-    attachments = DocumentSerializer(many=True)
+    attachments = ConsultationDocumentSerializer(many=True)
     versions = VersionSerializer(many=True)
     draft = DraftSerializer(
         allow_null=True, help_text="法规草案的结构与每条的意见数;项目征集为 null"
@@ -168,7 +169,8 @@ class CommentSerializer(serializers.ModelSerializer):
     def get_provision_label(self, obj) -> str:
         return _provision_label(obj.provision)
 
-    def get_decision(self, obj) -> MyDecisionSerializer | None:
+    @extend_schema_field(MyDecisionSerializer(allow_null=True))
+    def get_decision(self, obj) -> dict | None:
         decision = obj.decision
         if decision is None or obj.consultation.report_published_at is None:
             return None

@@ -65,7 +65,7 @@ class ListParams(LimitOffsetParams):
     include_descendants = serializers.BooleanField(
         required=False, default=False, help_text="true:含下级站点(市、县)的征求意见"
     )
-    status = serializers.ChoiceField(choices=[c for c in Status.choices if c[0] != Status.DRAFT],
+    status = serializers.ChoiceField(choices=Status.choices,
                                      required=False, help_text="scheduled 待开始、open 征求意见中、closed 已结束")  # fmt: skip
     kind = serializers.ChoiceField(choices=Kind.choices, required=False,
                                    help_text="draft 法规草案、call 项目征集")  # fmt: skip
@@ -175,7 +175,8 @@ class ConsultationViewSet(SiteScopedReadOnlyViewSet):
         )
         return Response(data)
 
-    @extend_schema(summary="已审核通过的意见内容(征求意见期结束后公开)",
+    @extend_schema(operation_id="consultations_public_comments_list",
+                   summary="已审核通过的意见内容(征求意见期结束后公开)",
                    parameters=[SITE_PARAMETER, CommentParams],
                    responses={200: PublicCommentSerializer(many=True),
                               **problem_responses(not_found="站点或征求意见不存在",
