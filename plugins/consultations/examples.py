@@ -16,8 +16,8 @@ API = "/api/v1/consultations/"
 PROVINCE, COUNTY = "340000", "340123"
 
 
-def _auth(user) -> dict[str, str]:
-    tokens = accounts.issue_tokens(user, device_id="export-api-examples")
+def _auth(user, device: str) -> dict[str, str]:
+    tokens = accounts.issue_tokens(user, device_id=f"export-api-examples-{device}")
     return {"Authorization": f"Bearer {tokens.access_token}"}
 
 
@@ -60,13 +60,21 @@ def api_examples(recorder) -> list[Example]:
         else None
     )
     if comment:
-        plan.append(Example("consultations_comments_list", "consultations_comments_list",
-                            url(f"{API}comments/", site=PROVINCE), "带令牌:我的意见及其采纳情况",
-                            headers=_auth(comment.author)))  # fmt: skip
+        auth = _auth(comment.author, "comments")
+        plan += [
+            Example("consultations_comments_list", "consultations_comments_list",
+                    url(f"{API}comments/", site=PROVINCE), "带令牌:我的意见及其采纳情况", headers=auth),
+            Example("consultations_comments_retrieve", "consultations_comments_retrieve",
+                    url(f"{API}comments/{comment.pk}/", site=PROVINCE), "我的一条意见", headers=auth),
+        ]  # fmt: skip
     proposal = Proposal.objects.filter(call__site__profile__division_code=COUNTY,
                                        author__isnull=False).first()  # fmt: skip
     if proposal:
-        plan.append(Example("consultations_proposals_list", "consultations_proposals_list",
-                            url(f"{API}proposals/", site=COUNTY), "带令牌:我的项目建议及处理结果",
-                            headers=_auth(proposal.author)))  # fmt: skip
+        auth = _auth(proposal.author, "proposals")
+        plan += [
+            Example("consultations_proposals_list", "consultations_proposals_list",
+                    url(f"{API}proposals/", site=COUNTY), "带令牌:我的项目建议及处理结果", headers=auth),
+            Example("consultations_proposals_retrieve", "consultations_proposals_retrieve",
+                    url(f"{API}proposals/{proposal.pk}/", site=COUNTY), "我的一个项目建议", headers=auth),
+        ]  # fmt: skip
     return plan

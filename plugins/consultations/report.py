@@ -16,8 +16,9 @@ from . import structure
 from .models import Comment, Consultation, Decision, Kind, Provision, Result, Version
 
 APPROVED = "approved"
+RESULTS = tuple(Result.values)  # (a TextChoices' .values builds a new list on every call)
 #: A changed clause lists at most this many of the comments behind it (the rest: ``?decision=``).
-COMMENTS_PER_CLAUSE = 20
+COMMENTS_PER_CLAUSE = 10
 
 
 def article_counts(consultation: Consultation) -> dict[int | None, dict[str, int]]:
@@ -105,61 +106,69 @@ def feedback_report(consultation: Consultation) -> dict:
         return proposals_report(consultation)
     versions = list(consultation.versions.order_by("number"))
     approved = Comment.objects.filter(consultation=consultation, moderation_status=APPROVED)
-    # Per article and decision result: one grouped query.
+    decisions = {
+        d["id"]: d
+        for d in Decision.objects.filter(consultation=consultation)
+        .order_by("pk")
+        .values("id", "result", "reason", "changed_provision_id")
+    }
+    # Per article and decision: one grouped query gives the articles' counts by result,
+    # the decisions' counts and the articles each decision concerns.
     grouped = (
-        approved.values("article_id", "decision__result")
+        approved.values("article_id", "decision_id")
         .annotate(total=Count("id"), deputies=Count("id", filter=Q(as_deputy=True)))
         .order_by()
     )
     per_article: dict = {}
-    totals = {"total": 0, "deputies": 0, **dict.fromkeys(Result.values, 0), "undecided": 0}
+    per_decision: dict[int, dict] = {}
+    totals = {"total": 0, "deputies": 0, **dict.fromkeys(RESULTS, 0), "undecided": 0}
     for row in grouped:
         entry = per_article.setdefault(row["article_id"], {"total": 0, "deputies": 0,
-                                                          **dict.fromkeys(Result.values, 0)})  # fmt: skip
+                                                          **dict.fromkeys(RESULTS, 0)})  # fmt: skip
         entry["total"] += row["total"]
         entry["deputies"] += row["deputies"]
         totals["total"] += row["total"]
         totals["deputies"] += row["deputies"]
-        key = row["decision__result"] or "undecided"
-        if key in Result.values:
+        decision = decisions.get(row["decision_id"])
+        key = decision["result"] if decision else "undecided"
+        if decision:
             entry[key] += row["total"]
+            counted = per_decision.setdefault(
+                decision["id"], {"n": 0, "deputies": 0, "articles": set()}
+            )
+            counted["n"] += row["total"]
+            counted["deputies"] += row["deputies"]
+            counted["articles"].add(row["article_id"])
         totals[key] += row["total"]
     totals["citizens"] = totals["total"] - totals["deputies"]
-    articles = {
-        p.pk: p
-        for p in Provision.objects.filter(pk__in=[k for k in per_article if k is not None])
-        .select_related("version")
-        .only("pk", "label", "place", "number", "version__number")
+    wanted = {k for k in per_article if k is not None}
+    wanted |= {d["changed_provision_id"] for d in decisions.values() if d["changed_provision_id"]}
+    provisions = {
+        p["id"]: p
+        for p in Provision.objects.filter(pk__in=wanted).values(
+            "id", "label", "place", "number", "text", "version__number"
+        )
     }
     article_rows = [
-        {"id": pk, "label": articles[pk].label, "place": articles[pk].place,
-         "version": articles[pk].version.number, **counts}
-        for pk, counts in per_article.items() if pk in articles
+        {"id": pk, "label": provisions[pk]["label"], "place": provisions[pk]["place"],
+         "version": provisions[pk]["version__number"], **counts}
+        for pk, counts in per_article.items() if pk in provisions
     ]  # fmt: skip
-    article_rows.sort(key=lambda r: (r["version"], articles[r["id"]].number))
+    article_rows.sort(key=lambda r: (r["version"], provisions[r["id"]]["number"]))
     whole = per_article.get(None)
 
-    decisions = list(
-        Decision.objects.filter(consultation=consultation)
-        .annotate(n=Count("comments", filter=Q(comments__moderation_status=APPROVED)),
-                  deputies=Count("comments", filter=Q(comments__moderation_status=APPROVED,
-                                                      comments__as_deputy=True)))
-        .select_related("changed_provision__version")
-        .order_by("pk")
-    )  # fmt: skip
-    on_articles: dict[int, list[str]] = {}
-    for row in approved.filter(decision__isnull=False).values("decision_id", "article__label")\
-            .distinct().order_by():  # fmt: skip
-        on_articles.setdefault(row["decision_id"], []).append(row["article__label"] or "草案整体")
+    labels = {value: str(label) for value, label in Result.choices}  # once, not per row
     decision_rows = []
-    for d in decisions:
-        changed = d.changed_provision
+    for d in decisions.values():
+        counted = per_decision.get(d["id"], {"n": 0, "deputies": 0, "articles": set()})
+        changed = provisions.get(d["changed_provision_id"])
         decision_rows.append({
-            "id": d.pk, "result": d.result, "result_label": d.get_result_display(),
-            "reason": d.reason, "comments": d.n, "deputy_comments": d.deputies,
-            "articles": sorted(on_articles.get(d.pk, [])),
-            "changed_provision": {"id": changed.pk, "label": changed.label,
-                                  "version": changed.version.number} if changed else None,
+            "id": d["id"], "result": d["result"], "result_label": labels[d["result"]],
+            "reason": d["reason"], "comments": counted["n"], "deputy_comments": counted["deputies"],
+            "articles": sorted((provisions[a]["label"] if a in provisions else "草案整体")
+                               for a in counted["articles"]),
+            "changed_provision": {"id": changed["id"], "label": changed["label"],
+                                  "version": changed["version__number"]} if changed else None,
         })  # fmt: skip
 
     # For each changed clause: its text and the comments behind it (the first few).
@@ -172,16 +181,17 @@ def feedback_report(consultation: Consultation) -> dict:
         .values("id", "text", "as_deputy", "changed", "decision_id", "article__label")
     )  # fmt: skip
     clauses: dict[int, dict] = {}
-    for d in decisions:
-        if d.changed_provision is None:
+    for row in decision_rows:
+        changed = row["changed_provision"]
+        if changed is None:
             continue
-        p = d.changed_provision
-        clause = clauses.setdefault(p.pk, {
-            "id": p.pk, "label": p.label, "version": p.version.number, "text": p.text,
+        p = provisions[changed["id"]]
+        clause = clauses.setdefault(p["id"], {
+            "id": p["id"], "label": p["label"], "version": p["version__number"], "text": p["text"],
             "decisions": [], "comment_count": 0, "comments": [],
         })  # fmt: skip
-        clause["decisions"].append(d.pk)
-        clause["comment_count"] += d.n
+        clause["decisions"].append(row["id"])
+        clause["comment_count"] += row["comments"]
     for row in behind:
         clause = clauses.get(row["changed"])
         if clause is not None:
@@ -193,7 +203,7 @@ def feedback_report(consultation: Consultation) -> dict:
         "summary": consultation.report_summary,
         "published_at": consultation.report_published_at,
         "totals": totals,
-        "whole_draft": whole or {"total": 0, "deputies": 0, **dict.fromkeys(Result.values, 0)},
+        "whole_draft": whole or {"total": 0, "deputies": 0, **dict.fromkeys(RESULTS, 0)},
         "articles": article_rows,
         "decisions": decision_rows,
         "changed_clauses": sorted(clauses.values(), key=lambda c: (c["version"], c["id"])),

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cms.plugins.api import status_of
-from cms.services import accounts, directory
+from cms.services import directory
 from plugins.consultations import structure
 from plugins.consultations.models import (
     Comment,
@@ -213,9 +213,13 @@ def _is_deputy_of(user, site_id: int) -> bool:
 
 
 def may_write(user) -> bool:
-    """Citizens with a verified mobile and deputies: ``cms.services.accounts.roles_of``."""
-    roles = accounts.roles_of(user)
-    return "citizen" in roles or "deputy" in roles
+    """Citizens with a verified mobile (the roles of ``cms.services.accounts.roles_of``:
+    ``citizen``) and deputies (a current seat, ``cms.services.directory.seats_of``); the
+    account comes with the bearer token, so a verified citizen costs no query here."""
+    account = getattr(user, "account", None)
+    if account is not None and account.mobile_verified_at and not account.erased_at:
+        return True
+    return any(seat.current for seat in directory.seats_of(user))
 
 
 class ProposalSerializer(serializers.ModelSerializer):
