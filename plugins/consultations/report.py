@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from . import compare as comparing
 from . import structure
@@ -19,6 +20,11 @@ APPROVED = "approved"
 RESULTS = tuple(Result.values)  # (a TextChoices' .values builds a new list on every call)
 #: A changed clause lists at most this many of the comments behind it (the rest: ``?decision=``).
 COMMENTS_PER_CLAUSE = 10
+
+
+def _local(value):
+    """A datetime in the API's time zone (Asia/Shanghai), as DRF's fields give it."""
+    return timezone.localtime(value).isoformat() if value else None
 
 
 def article_counts(consultation: Consultation) -> dict[int | None, dict[str, int]]:
@@ -201,7 +207,7 @@ def feedback_report(consultation: Consultation) -> dict:
                                        "decision": row["decision_id"]})  # fmt: skip
     return {
         "summary": consultation.report_summary,
-        "published_at": consultation.report_published_at,
+        "published_at": _local(consultation.report_published_at),
         "totals": totals,
         "whole_draft": whole or {"total": 0, "deputies": 0, **dict.fromkeys(RESULTS, 0)},
         "articles": article_rows,
@@ -224,5 +230,5 @@ def proposals_report(call: Consultation) -> dict:
                       "proposer_type_label": p.get_proposer_type_display(),
                       "outcome": p.outcome, "outcome_label": p.get_outcome_display(),
                       "outcome_reason": p.outcome_reason, "merged_into": p.merged_into})  # fmt: skip
-    return {"summary": call.report_summary, "published_at": call.report_published_at,
+    return {"summary": call.report_summary, "published_at": _local(call.report_published_at),
             "totals": totals, "proposals": items}  # fmt: skip

@@ -19,6 +19,7 @@ decisions; ``/proposals/?site=`` the same for a call's topics.
 from __future__ import annotations
 
 from django.db.models import Count
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
@@ -203,7 +204,7 @@ class ConsultationViewSet(SiteScopedReadOnlyViewSet):
              "provision": (c.article.label + (f"第{c.provision.number}款"
                            if c.provision and c.provision.kind == "paragraph" else ""))
              if c.article else "",
-             "as_deputy": c.as_deputy, "text": c.text, "created_at": c.created_at,
+             "as_deputy": c.as_deputy, "text": c.text, "created_at": timezone.localtime(c.created_at).isoformat(),
              "decision": c.decision_id if obj.report_published_at else None}
             for c in page
         ])  # fmt: skip
