@@ -86,7 +86,10 @@ def test_no_breaking_change_against_the_last_released_contract():
 
 #: Operations that need a token; every other read is anonymous (architecture: "Anonymous reads").
 TOKEN_ONLY = {"me", "me_notifications", "me_devices", "feedback_mine",
-              "suggestions_list", "suggestions_retrieve"}  # a deputy's own suggestions  # fmt: skip
+              "suggestions_list", "suggestions_retrieve",  # a deputy's own suggestions
+              # a citizen's or deputy's own comments and proposals
+              "consultations_comments_list", "consultations_comments_retrieve",
+              "consultations_proposals_list", "consultations_proposals_retrieve"}  # fmt: skip
 
 
 GET_OPERATIONS = [
