@@ -39,7 +39,8 @@ class SuggestionsConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
-        from . import publication, workflow
+        from . import drafts, publication, workflow
 
         workflow.connect()
         publication.connect()
+        drafts.install()
