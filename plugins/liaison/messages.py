@@ -136,10 +136,16 @@ def move(message: Message, to: str, user, note: str = "", **fields) -> Message:
     actor = user if getattr(user, "pk", None) else None
     MessageTransition.objects.create(message=message, actor=actor, actor_name=_name(user),
                                      from_state=current, to_state=to, note=note)  # fmt: skip
-    # The audit entry names the message and the move; never the citizen.
-    audit.audit(message, f"liaison.message.{to}", user=actor,
-                data={"from": current, "to": to, "note": note[:200]})  # fmt: skip
+    _audit(message, f"liaison.message.{to}", actor, {"from": current, "to": to, "note": note[:200]})
     return message
+
+
+def _audit(message: Message, action: str, actor, data: dict) -> None:
+    """The audit entry names the message and the move; the citizen's own moves are
+    recorded as the author's, without their account (the log is exported)."""
+    if actor is not None and actor.pk == message.author_id:
+        actor, data = None, {**data, "by": "留言人"}
+    audit.audit(message, action, user=actor, data=data)
 
 
 # --- who ---------------------------------------------------------------------------
@@ -381,7 +387,7 @@ def rate(message: Message, user, result: str, comment: str = "") -> Message:
     MessageTransition.objects.create(message=message, actor=actor, actor_name=_name(user),
                                      from_state=message.state, to_state=message.state,
                                      note=f"评价答复:{message.get_rating_display()}")  # fmt: skip
-    audit.audit(message, "liaison.message.rated", user=actor, data={"rating": result})
+    _audit(message, "liaison.message.rated", actor, {"rating": result})
     _notify(deputy_users(message) + unit_users(message), "liaison.rated", "群众评价了答复",
             f"留言“{message.title}”的答复被评价为“{message.get_rating_display()}”。", message,
             f"rated:{_n(message)}")  # fmt: skip
@@ -404,7 +410,7 @@ def answer_solved(message: Message, user, solved: bool) -> Message:
     with transaction.atomic():
         move(message, State.CLOSED, user, note, solved=solved, solved_at=timezone.now(),
              closed_at=timezone.now())  # fmt: skip
-    audit.audit(message, "liaison.message.solved", user=user, data={"solved": solved})
+    _audit(message, "liaison.message.solved", user, {"solved": solved})
     return message
 
 
