@@ -17,7 +17,7 @@ Liaison stations and places, for plugins that route people to deputies::
 
     directory.station("12")                       # Station (its deputies' refs) or None
     directory.stations(site_id=3, near=(31.7, 117.2), place_code="340123100")
-    directory.deputies_for_place("340123100")     # [Person] whose seat covers the place
+    directory.place_deputies("340123100")     # [Person] whose seat covers the place
 
 A station's reference is the backend's id of the station. Only public
 stations are given; people found by place carry no mobile number.
@@ -33,7 +33,7 @@ __all__ = [
     "Person",
     "Seat",
     "Station",
-    "deputies_for_place",
+    "place_deputies",
     "find",
     "is_available",
     "person",
@@ -163,12 +163,12 @@ def stations(
     return list(lookup(site_id=site_id, near=near, place_code=place_code, within_km=within_km))
 
 
-def deputies_for_place(code: str) -> list[Person]:
+def place_deputies(code: str) -> list[Person]:
     """The current deputies whose constituency or station covers a township (nine digits)
     or a county (six): deputies of that place's congress, deputies stationed at a public
     station there, and for a township the county deputies elected in a constituency whose
     area names it. Without mobile numbers. [] without a backend or for an unknown code."""
-    lookup = getattr(_backend, "deputies_for_place", None)
+    lookup = getattr(_backend, "place_deputies", None)
     if lookup is None or not code:
         return []
     return list(lookup(str(code).strip()))

@@ -147,7 +147,7 @@ class RegisterDirectory(_People):
                 found.append((km, row.pk, row))
         return [_station(row, km) for km, _pk, row in sorted(found, key=lambda f: f[:2])]
 
-    def deputies_for_place(self, code: str) -> list[directory.Person]:
+    def place_deputies(self, code: str) -> list[directory.Person]:
         where = _place_filter(code)
         if where is None:
             return []

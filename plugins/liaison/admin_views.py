@@ -79,7 +79,7 @@ def _office_message(request, pk: int) -> Message:
 
 def _deputy_choices(message: Message) -> list[tuple[str, str]]:
     profile = getattr(message.site, "profile", None)
-    people = directory.deputies_for_place(profile.division_code) if profile else []
+    people = directory.place_deputies(profile.division_code) if profile else []
     return [(p.ref, p.name) for p in people]
 
 

@@ -33,7 +33,6 @@ class LiaisonConfig(PluginConfig):
         "MessageStateEnum": "plugins.liaison.models.MessageState",
         "MessageAddressedToEnum": "plugins.liaison.models.AddressedTo",
         "MessageTopicEnum": "plugins.liaison.models.Topic",
-        "MessageRatingEnum": "plugins.liaison.models.Rating",
     }
 
     def ready(self) -> None:

@@ -122,7 +122,7 @@ def _unit(profile):
 
 
 def fill(profile) -> int:
-    deputies = [(p.ref, p.name) for p in directory.deputies_for_place(profile.division_code)]
+    deputies = [(p.ref, p.name) for p in directory.place_deputies(profile.division_code)]
     if not deputies:
         return 0
     citizens, office, unit = _citizens(), _office(profile), _unit(profile)

@@ -246,7 +246,7 @@ def recipients_for(message: Message) -> list[tuple[str, str]]:
                 found.append((ref, person.name if person else ""))
         return found
     if message.addressed_to == AddressedTo.PLACE:
-        return [(p.ref, p.name) for p in directory.deputies_for_place(message.place_code)]
+        return [(p.ref, p.name) for p in directory.place_deputies(message.place_code)]
     return []
 
 

@@ -37,16 +37,16 @@ from plugins.liaison import messages as flow
 from plugins.liaison.models import Message, MessageState, MessageTransition
 
 from .serializers import (
-    AnswerSerializer,
     CitizenMessageSerializer,
-    ConsentSerializer,
-    DraftResultSerializer,
-    DraftSerializer,
     InboxMessageSerializer,
-    RateSerializer,
-    ReasonSerializer,
-    ReopenSerializer,
-    SolvedSerializer,
+    MessageAnswerSerializer,
+    MessageConsentSerializer,
+    MessageDraftResultSerializer,
+    MessageDraftSerializer,
+    MessageRateSerializer,
+    MessageReasonSerializer,
+    MessageReopenSerializer,
+    MessageSolvedSerializer,
     inbox_payload,
 )
 
@@ -158,54 +158,54 @@ class CitizenMessageViewSet(_Moves, SubmissionViewSet):
         return self.get_object()
 
     @extend_schema(summary="撤回留言(答复前)", parameters=[SITE_PARAMETER, IDEMPOTENCY],
-                   request=ReasonSerializer, responses={200: CitizenMessageSerializer, **MOVE_PROBLEMS})  # fmt: skip
+                   request=MessageReasonSerializer, responses={200: CitizenMessageSerializer, **MOVE_PROBLEMS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def withdraw(self, request, *args, **kwargs):
         message = self._mine()
-        data = ReasonSerializer(data=request.data)
+        data = MessageReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         self._move(flow.withdraw, message, request.user, data.validated_data["note"])
         return Response(self.payload(message))
 
     @extend_schema(summary="对答复有疑问,重新打开(答复后规定日数内)",
-                   parameters=[SITE_PARAMETER, IDEMPOTENCY], request=ReopenSerializer,
+                   parameters=[SITE_PARAMETER, IDEMPOTENCY], request=MessageReopenSerializer,
                    responses={200: CitizenMessageSerializer, **MOVE_PROBLEMS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def reopen(self, request, *args, **kwargs):
         message = self._mine()
-        data = ReopenSerializer(data=request.data)
+        data = MessageReopenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         self._move(flow.reopen, message, request.user, data.validated_data["note"])
         return Response(self.payload(message))
 
     @extend_schema(summary="评价答复(满意、基本满意、不满意)", parameters=[SITE_PARAMETER, IDEMPOTENCY],
-                   request=RateSerializer, responses={200: CitizenMessageSerializer, **MOVE_PROBLEMS})  # fmt: skip
+                   request=MessageRateSerializer, responses={200: CitizenMessageSerializer, **MOVE_PROBLEMS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def rate(self, request, *args, **kwargs):
         message = self._mine()
-        data = RateSerializer(data=request.data)
+        data = MessageRateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         self._move(flow.rate, message, request.user, data.validated_data["result"],
                    data.validated_data["comment"])  # fmt: skip
         return Response(self.payload(message))
 
     @extend_schema(summary="回答“问题解决了吗”(答复两周后询问)",
-                   parameters=[SITE_PARAMETER, IDEMPOTENCY], request=SolvedSerializer,
+                   parameters=[SITE_PARAMETER, IDEMPOTENCY], request=MessageSolvedSerializer,
                    responses={200: CitizenMessageSerializer, **MOVE_PROBLEMS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def solved(self, request, *args, **kwargs):
         message = self._mine()
-        data = SolvedSerializer(data=request.data)
+        data = MessageSolvedSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         self._move(flow.answer_solved, message, request.user, data.validated_data["solved"])
         return Response(self.payload(message))
 
     @extend_schema(summary="更改是否同意公开", parameters=[SITE_PARAMETER, IDEMPOTENCY],
-                   request=ConsentSerializer, responses={200: CitizenMessageSerializer, **MOVE_PROBLEMS})  # fmt: skip
+                   request=MessageConsentSerializer, responses={200: CitizenMessageSerializer, **MOVE_PROBLEMS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def consent(self, request, *args, **kwargs):
         message = self._mine()
-        data = ConsentSerializer(data=request.data)
+        data = MessageConsentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         self._move(flow.set_consent, message, request.user,
                    data.validated_data["consent_publish"])  # fmt: skip
@@ -266,11 +266,11 @@ class InboxViewSet(_Handler):
         return rows.filter(recipients__deputy_ref=ref).exclude(state=MessageState.RECEIVED)
 
     @extend_schema(summary="答复留言", parameters=[SITE_PARAMETER, IDEMPOTENCY],
-                   request=AnswerSerializer, responses={200: InboxMessageSerializer, **MOVE_PROBLEMS})  # fmt: skip
+                   request=MessageAnswerSerializer, responses={200: InboxMessageSerializer, **MOVE_PROBLEMS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def reply(self, request, *args, **kwargs):
         message = self.get_object()
-        data = AnswerSerializer(data=request.data)
+        data = MessageAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if message.state not in (MessageState.DELIVERED, MessageState.REOPENED):
             raise _refused(DjangoValidationError("转办或已答复的留言不能再由代表答复。"))
@@ -279,11 +279,11 @@ class InboxViewSet(_Handler):
         return Response(self.payload(message))
 
     @extend_schema(summary="转交人大办公室(交有关单位办理)", parameters=[SITE_PARAMETER, IDEMPOTENCY],
-                   request=ReopenSerializer, responses={200: InboxMessageSerializer, **MOVE_PROBLEMS})  # fmt: skip
+                   request=MessageReopenSerializer, responses={200: InboxMessageSerializer, **MOVE_PROBLEMS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def forward(self, request, *args, **kwargs):
         message = self.get_object()
-        data = ReopenSerializer(data=request.data)
+        data = MessageReopenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if message.state not in (MessageState.DELIVERED, MessageState.REOPENED):
             raise _refused(DjangoValidationError("只有送达代表、尚未答复的留言可以转交。"))
@@ -291,15 +291,15 @@ class InboxViewSet(_Handler):
         return Response(self.payload(message))
 
     @extend_schema(summary="转为建议草稿(议案建议功能启用时)", parameters=[SITE_PARAMETER, IDEMPOTENCY],
-                   request=DraftSerializer,
-                   responses={201: DraftResultSerializer,
+                   request=MessageDraftSerializer,
+                   responses={201: MessageDraftResultSerializer,
                               **problem_responses(not_found="站点或留言不存在",
                                                   **{"401": "未登录", "403": "无权操作",
                                                      "409": "不能转为建议(未启用或不是本级代表)"})})  # fmt: skip
     @action(detail=True, methods=["post"])
     def suggestion(self, request, *args, **kwargs):
         message = self.get_object()
-        data = DraftSerializer(data=request.data)
+        data = MessageDraftSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             ref = flow.to_suggestion(message, request.user, data.validated_data["title"])
@@ -326,11 +326,11 @@ class UnitMessageViewSet(_Handler):
         return rows.filter(unit_id__in=units)
 
     @extend_schema(summary="答复转办的留言", parameters=[SITE_PARAMETER, IDEMPOTENCY],
-                   request=AnswerSerializer, responses={200: InboxMessageSerializer, **MOVE_PROBLEMS})  # fmt: skip
+                   request=MessageAnswerSerializer, responses={200: InboxMessageSerializer, **MOVE_PROBLEMS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def answer(self, request, *args, **kwargs):
         message = self.get_object()
-        data = AnswerSerializer(data=request.data)
+        data = MessageAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if message.state != MessageState.FORWARDED:
             raise _refused(DjangoValidationError("只有转办中的留言可以由单位答复。"))

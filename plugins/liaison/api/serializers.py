@@ -190,39 +190,39 @@ class CitizenMessageSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ReasonSerializer(serializers.Serializer):
+class MessageReasonSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
                                  help_text="说明")  # fmt: skip
 
 
-class ReopenSerializer(serializers.Serializer):
+class MessageReopenSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, help_text="对答复有什么疑问")
 
 
-class RateSerializer(serializers.Serializer):
+class MessageRateSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=Rating.choices,
                                      help_text="satisfied 满意、basically 基本满意、unsatisfied 不满意")  # fmt: skip
     comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-class SolvedSerializer(serializers.Serializer):
+class MessageSolvedSerializer(serializers.Serializer):
     solved = serializers.BooleanField(help_text="问题是否已经解决")
 
 
-class ConsentSerializer(serializers.Serializer):
+class MessageConsentSerializer(serializers.Serializer):
     consent_publish = serializers.BooleanField(help_text="是否同意去除个人信息后公开")
 
 
-class AnswerSerializer(serializers.Serializer):
+class MessageAnswerSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000, help_text="答复内容")
 
 
-class DraftSerializer(serializers.Serializer):
+class MessageDraftSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
                                   help_text="建议标题(默认用留言标题)")  # fmt: skip
 
 
-class DraftResultSerializer(serializers.Serializer):
+class MessageDraftResultSerializer(serializers.Serializer):
     suggestion = serializers.CharField(help_text="新建议草稿的编号(议案建议接口的 id)")
 
 
