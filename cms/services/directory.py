@@ -32,8 +32,10 @@ from typing import Protocol
 __all__ = [
     "Person",
     "Seat",
+    "Reception",
     "Station",
     "place_deputies",
+    "receptions",
     "find",
     "is_available",
     "person",
@@ -84,6 +86,22 @@ class Station:
     longitude: float | None
     deputies: tuple[str, ...]  # refs of the deputies stationed there
     distance_km: float | None = None  # from the point asked for (``stations(near=...)``)
+
+
+@dataclass(frozen=True)
+class Reception:
+    """A scheduled reception day (接待日) at a public station: who receives, when."""
+
+    ref: str
+    station_ref: str
+    station_name: str
+    address: str
+    site_id: int
+    date: datetime.date
+    start_time: datetime.time
+    end_time: datetime.time
+    topic: str
+    deputies: tuple[tuple[str, str], ...]  # (ref, name) of who receives (else the station's)
 
 
 class Backend(Protocol):
@@ -172,3 +190,12 @@ def place_deputies(code: str) -> list[Person]:
     if lookup is None or not code:
         return []
     return list(lookup(str(code).strip()))
+
+
+def receptions(date_from: datetime.date, date_to: datetime.date) -> list[Reception]:
+    """The reception days at public stations from ``date_from`` to ``date_to`` (inclusive),
+    by date. [] without a backend."""
+    lookup = getattr(_backend, "receptions", None)
+    if lookup is None:
+        return []
+    return list(lookup(date_from, date_to))

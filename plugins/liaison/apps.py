@@ -37,6 +37,7 @@ class LiaisonConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
-        from . import messages
+        from . import messages, receptions
 
         messages.connect()
+        receptions.connect()
