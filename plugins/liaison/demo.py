@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from cms.services import accounts, deadlines, directory, moderation
+from cms.services import accounts, directory, moderation
 
 from . import messages as flow
 from . import publication
@@ -78,25 +78,21 @@ def _office(profile):
 
 
 def _backdate(message: Message, days: int) -> None:
-    """Move the message's dates ``days`` back: received, delivered, history, clock."""
+    """Move the moves' dates ``days`` back (received_at was set so when written, and the
+    reply clock counts from it): delivered, forwarded, the history's first steps."""
     if days <= 0:
         return
     delta = dt.timedelta(days=days)
-    fields = {}
-    for name in ("received_at", "delivered_at", "forwarded_at"):
-        if getattr(message, name):
-            fields[name] = getattr(message, name) - delta
+    message.refresh_from_db()
+    fields = {
+        name: getattr(message, name) - delta
+        for name in ("delivered_at", "forwarded_at")
+        if getattr(message, name)
+    }
     Message.objects.filter(pk=message.pk).update(**fields)
     for row in MessageTransition.objects.filter(message=message, to_state__in=(
             "received", "screened", "delivered", "forwarded")):  # fmt: skip
         MessageTransition.objects.filter(pk=row.pk).update(at=row.at - delta)
-    clock = flow.clock_of(message)
-    if clock is not None and not clock.stopped_at:
-        clock.started_on -= delta
-        clock.due_on = deadlines.due_date(flow.REPLY_RULE, clock.started_on, message.site)
-        clock.next_reminder_on = clock.started_on
-        clock.save(update_fields=["started_on", "due_on", "next_reminder_on"])
-        Message.objects.filter(pk=message.pk).update(due_on=clock.due_on)
 
 
 def _answered_back(message: Message, days: int) -> None:
@@ -105,10 +101,11 @@ def _answered_back(message: Message, days: int) -> None:
     )
 
 
-def _write(profile, author, title, text, topic, consent, people) -> Message:
-    ref, name = people
+def _write(profile, author, title, text, topic, consent, people, days) -> Message:
+    ref, _name = people
     message = Message.objects.create(
         site=profile.site, author=author, addressed_to=AddressedTo.DEPUTY, deputy_ref=ref,
+        received_at=timezone.now() - dt.timedelta(days=days),
         title=title, text=text, original_title=title, original_text=text,
         text_hash=flow.text_hash(text), topic=topic, consent_publish=consent,
     )  # fmt: skip
@@ -131,11 +128,11 @@ def fill(profile) -> int:
         author, deputy = citizens[i % len(citizens)], deputies[i % len(deputies)]
         with transaction.atomic():
             if goal == "screened":
-                message = _write(profile, author, title, text, topic, consent, ("", ""))
+                message = _write(profile, author, title, text, topic, consent, ("", ""), days)
                 message.addressed_to = AddressedTo.OFFICE
                 message.save(update_fields=["addressed_to"])
             else:
-                message = _write(profile, author, title, text, topic, consent, deputy)
+                message = _write(profile, author, title, text, topic, consent, deputy, days)
             flow.received(message, author)
             message.refresh_from_db()
             _to_goal(message, goal, author, office, unit, deputy)

@@ -264,12 +264,16 @@ def screen(message: Message) -> Message:
     """Duplicates and the daily limit; then deliver to the addressees (or the office's queue)."""
     if message.state != State.RECEIVED:
         return message
-    earlier = Message.objects.filter(author_id=message.author_id, text_hash=message.text_hash)
+    earlier = Message.objects.filter(
+        site_id=message.site_id, author_id=message.author_id, text_hash=message.text_hash
+    )
     earlier = earlier.exclude(pk=message.pk).exclude(state__in=(State.REJECTED, State.WITHDRAWN))
     if message.author_id and earlier.exists():
         return reject(message, None, "与您此前提交的留言内容相同,请勿重复留言。")
-    since = timezone.now() - dt.timedelta(days=1)
-    today = Message.objects.filter(author_id=message.author_id, received_at__gte=since)
+    since = message.received_at - dt.timedelta(days=1)
+    today = Message.objects.filter(
+        author_id=message.author_id, received_at__gt=since, received_at__lte=message.received_at
+    )
     if message.author_id and today.exclude(state=State.REJECTED).count() > setting("DAILY_LIMIT"):
         return reject(message, None, "今日留言次数已达上限,请明日再留言。")
     move(message, State.SCREENED, None, "通过审核")
