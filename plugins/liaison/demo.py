@@ -147,6 +147,8 @@ def fill(profile) -> int:
 
 
 def _to_goal(message, goal, author, office, unit, deputy) -> None:
+    if message.state not in (flow.State.SCREENED, flow.State.DELIVERED):
+        return  # held or refused by the screening (a site's own word lists): left there
     deputy_user = accounts.deputy_users([deputy[0]]).get(deputy[0])
     reply = "感谢您的留言。已与有关部门沟通,将尽快处理,处理结果会及时告知。"
     if goal == "rejected":

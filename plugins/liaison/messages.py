@@ -12,7 +12,7 @@ After WriteToThem, FixMyStreet and Alaveteli::
 Screening: a listed sensitive word holds the message for moderation
 (``cms.services.moderation``; a rejection there rejects it), the same text
 again from the same author is a duplicate, more than ``DAILY_LIMIT`` messages a
-day from one author is refused. The reply clock (``message.reply``, 3 months by
+day from one author on the site is refused. The reply clock (``message.reply``, 3 months by
 default) runs from the day received, started on delivery and stopped on the
 answer; its due date is kept on the message (``due_on``) for the board.
 
@@ -272,8 +272,9 @@ def screen(message: Message) -> Message:
         return reject(message, None, "与您此前提交的留言内容相同,请勿重复留言。")
     since = message.received_at - dt.timedelta(days=1)
     today = Message.objects.filter(
-        author_id=message.author_id, received_at__gt=since, received_at__lte=message.received_at
-    )
+        site_id=message.site_id, author_id=message.author_id,
+        received_at__gt=since, received_at__lte=message.received_at,
+    )  # fmt: skip
     if message.author_id and today.exclude(state=State.REJECTED).count() > setting("DAILY_LIMIT"):
         return reject(message, None, "今日留言次数已达上限,请明日再留言。")
     move(message, State.SCREENED, None, "通过审核")
