@@ -91,10 +91,10 @@ class CitizenMessageSerializer(serializers.ModelSerializer):
     deputies = serializers.SerializerMethodField(help_text="收信代表姓名")
     unit = serializers.SerializerMethodField(help_text="转办单位")
     received_at = serializers.DateTimeField(read_only=True)
-    delivered_at = serializers.DateTimeField(read_only=True)
+    delivered_at = serializers.DateTimeField(read_only=True, allow_null=True)
     clock = serializers.SerializerMethodField()
     answer = serializers.CharField(read_only=True)
-    answered_at = serializers.DateTimeField(read_only=True)
+    answered_at = serializers.DateTimeField(read_only=True, allow_null=True)
     answered_by = serializers.CharField(source="answered_by_name", read_only=True,
                                         help_text="答复人(代表姓名或单位)")  # fmt: skip
     rating = serializers.CharField(read_only=True, help_text="satisfied 满意、basically 基本满意、"
