@@ -49,18 +49,38 @@ def citizen_examples() -> list[Example]:
 
 
 def deputy_examples() -> list[Example]:
-    refs = Message.objects.filter(site__profile__division_code=SITE).values_list(
-        "recipients__deputy_ref", flat=True
-    )
-    users = accounts.deputy_users([r for r in refs if r])
-    if not users:
+    rows = Message.objects.filter(site__profile__division_code=SITE, moderation_status="approved")
+    for message in rows.exclude(state="received").prefetch_related("recipients"):
+        refs = [r.deputy_ref for r in message.recipients.all()]
+        users = accounts.deputy_users(refs)
+        if users:
+            break
+    else:
         return []
     auth = _auth(next(iter(users.values())))
     return [
         Example("liaison_inbox_list", "liaison_inbox_list", url(f"{API}inbox/", site=SITE),
                 "带代表的令牌:送达我的群众留言(不含留言人信息)", headers=auth),
+        Example("liaison_inbox_retrieve", "liaison_inbox_retrieve",
+                url(f"{API}inbox/{message.pk}/", site=SITE), "群众留言详情(含答复期限和办理记录)",
+                headers=auth),
+    ]  # fmt: skip
+
+
+def unit_examples() -> list[Example]:
+    message = Message.objects.filter(site__profile__division_code=SITE, unit__isnull=False).first()
+    staff = message.unit.members.filter(is_active=True).first() if message else None
+    if staff is None:
+        return []
+    auth = _auth(staff)
+    return [
+        Example("liaison_unit_messages_list", "liaison_unit_messages_list",
+                url(f"{API}unit-messages/", site=SITE), "带承办单位工作人员的令牌:转交本单位的群众留言",
+                headers=auth),
+        Example("liaison_unit_messages_retrieve", "liaison_unit_messages_retrieve",
+                url(f"{API}unit-messages/{message.pk}/", site=SITE), "转办留言详情", headers=auth),
     ]  # fmt: skip
 
 
 def api_examples(recorder) -> list[Example]:
-    return public_examples(recorder) + citizen_examples() + deputy_examples()
+    return public_examples(recorder) + citizen_examples() + deputy_examples() + unit_examples()

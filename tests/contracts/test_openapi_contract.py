@@ -86,7 +86,11 @@ def test_no_breaking_change_against_the_last_released_contract():
 
 #: Operations that need a token; every other read is anonymous (architecture: "Anonymous reads").
 TOKEN_ONLY = {"me", "me_notifications", "me_devices", "feedback_mine",
-              "suggestions_list", "suggestions_retrieve"}  # a deputy's own suggestions  # fmt: skip
+              "suggestions_list", "suggestions_retrieve",  # a deputy's own suggestions
+              # a citizen's own messages, a deputy's inbox, a unit's forwarded messages
+              "liaison_messages_list", "liaison_messages_retrieve", "liaison_inbox_list",
+              "liaison_inbox_retrieve", "liaison_unit_messages_list",
+              "liaison_unit_messages_retrieve"}  # fmt: skip
 
 
 GET_OPERATIONS = [
