@@ -44,6 +44,7 @@ __all__ = [
     "citizen_account",
     "close_deputy_account",
     "contact_for",
+    "deputy_users",
     "erase_account",
     "issue_tokens",
     "login_with_code",
@@ -439,6 +440,20 @@ def open_deputy_refs() -> list[str]:
         _models().Account.objects.filter(directory_ref__isnull=False, closed_at__isnull=True)
         .order_by("pk").values_list("directory_ref", flat=True)
     )  # fmt: skip
+
+
+def deputy_users(refs) -> dict[str, object]:
+    """The active users of the open accounts of these directory references (one query),
+    keyed by reference: whom a plugin notifies or lets act for a deputy."""
+    refs = [str(r) for r in refs if r]
+    if not refs:
+        return {}
+    rows = (
+        _models()
+        .Account.objects.select_related("user")
+        .filter(directory_ref__in=refs, closed_at__isnull=True, user__is_active=True)
+    )
+    return {row.directory_ref: row.user for row in rows}
 
 
 def close_deputy_account(ref: str) -> bool:

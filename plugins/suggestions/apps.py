@@ -39,10 +39,11 @@ class SuggestionsConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
-        from . import publication, workflow
+        from . import drafts, publication, workflow
 
         workflow.connect()
         publication.connect()
+        drafts.install()
         from cms.services import uploads
 
         uploads.register_reader(workflow.may_read_upload)

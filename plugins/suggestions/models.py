@@ -428,7 +428,7 @@ class Publication(models.Model):
     """The public version of a replied suggestion: the office's confirmed redacted texts.
 
     The office's publication step proposes the title, text and reply with contact
-    details and ID numbers removed (``redaction.py``); staff edit and confirm them
+    details and ID numbers removed (``cms.services.redaction``); staff edit and confirm them
     (``confirmed_by``), then publish (``published_at``). Only these texts are ever
     shown to the public (the public API, the site search); the originals stay on
     the ``Suggestion`` for the office, the units and the deputies concerned. The

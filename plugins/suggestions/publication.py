@@ -19,9 +19,8 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from cms.services import apicache, audit, deadlines, directory, notifications, sensitive
+from cms.services import apicache, audit, deadlines, directory, notifications, redaction, sensitive
 
-from . import redaction
 from .models import Publication, State, Suggestion, Transition
 from .workflow import MoveRefused, _name, _notify_deputies
 

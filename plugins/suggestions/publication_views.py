@@ -25,9 +25,9 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from cms.plugins import site_access
-from cms.services import deadlines
+from cms.services import deadlines, redaction
 
-from . import publication, redaction
+from . import publication
 from .admin_views import LABEL, _office_suggestion
 from .models import Suggestion
 

@@ -89,7 +89,11 @@ TOKEN_ONLY = {"me", "me_notifications", "me_devices", "feedback_mine",
               "suggestions_list", "suggestions_retrieve",  # a deputy's own suggestions
               # a citizen's or deputy's own comments and proposals
               "consultations_comments_list", "consultations_comments_retrieve",
-              "consultations_proposals_list", "consultations_proposals_retrieve"}  # fmt: skip
+              "consultations_proposals_list", "consultations_proposals_retrieve",
+              # a citizen's own messages, a deputy's inbox, a unit's forwarded messages
+              "liaison_messages_list", "liaison_messages_retrieve", "liaison_inbox_list",
+              "liaison_inbox_retrieve", "liaison_unit_messages_list",
+              "liaison_unit_messages_retrieve"}  # fmt: skip
 
 
 GET_OPERATIONS = [

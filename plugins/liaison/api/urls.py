@@ -1,1 +1,12 @@
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .messages import CitizenMessageViewSet, InboxViewSet, UnitMessageViewSet
+from .public import PublishedMessageViewSet
+
+router = SimpleRouter()
+router.register("messages", CitizenMessageViewSet, basename="message")
+router.register("inbox", InboxViewSet, basename="inbox")
+router.register("unit-messages", UnitMessageViewSet, basename="unit-message")
+router.register("published", PublishedMessageViewSet, basename="published")
+
+urlpatterns = router.urls

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cms.services import idnumbers
-from plugins.suggestions import redaction
+from cms.services import idnumbers, redaction
 
 ID_NUMBER = idnumbers.with_check_digit("34012319800101201")
 
