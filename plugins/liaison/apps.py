@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.plugins import PluginConfig
 
+from .committee_conf import COMMITTEE_PERMISSIONS, COMMITTEE_SETTINGS
+
 
 class LiaisonConfig(PluginConfig):
     default = True
@@ -15,4 +17,11 @@ class LiaisonConfig(PluginConfig):
     core_version = ">=0.1,<1"
     default_auto_field = "django.db.models.BigAutoField"
     api_urls = "api.urls"
-    default_settings = {"PAGE_SIZE": 20}
+    default_settings = {"PAGE_SIZE": 20, **COMMITTEE_SETTINGS}
+    group_permissions = {**COMMITTEE_PERMISSIONS}
+
+    def ready(self) -> None:
+        super().ready()
+        from .committee_conf import ready as committee_ready
+
+        committee_ready()

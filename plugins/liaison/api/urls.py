@@ -1,1 +1,3 @@
-urlpatterns: list = []
+from .committee import urlpatterns as committee_urlpatterns
+
+urlpatterns: list = [*committee_urlpatterns()]

@@ -1,0 +1,126 @@
+"""联系覆盖情况: which assigned deputies have been contacted this year, per member and per
+site, each site rolled up over the sites below it; always with denominators.
+
+Counts are SQL aggregates (one query per table of figures), whatever the number of
+assignments: each active assignment carries, as a subquery, its number of contacts
+in the year; sites and members group those.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from cms.services import sites
+
+from .committee import Assignment, Contact
+from .committee_logic import setting
+
+
+def _figure(numerator: int, denominator: int) -> dict:
+    percent = round(100 * numerator / denominator, 1) if denominator else None
+    return {"numerator": numerator, "denominator": denominator, "percent": percent}
+
+
+def _assignments(site_ids, year: int):
+    """Assignments active at some time in ``year`` on ``site_ids``, each with ``n``, its
+    number of contacts in the year."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    contacts = (
+        Contact.objects.filter(assignment=OuterRef("pk"), date__gte=start, date__lte=end)
+        .order_by()
+        .values("assignment")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    return (
+        Assignment.objects.filter(site_id__in=site_ids, assigned_on__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .annotate(n=Coalesce(Subquery(contacts, output_field=IntegerField()), Value(0)))
+    )
+
+
+def _totals(rows, minimum: int) -> dict:
+    return {
+        "assigned": Count("pk"),
+        "contacted": Count("pk", filter=Q(n__gt=0)),
+        "met": Count("pk", filter=Q(n__gte=minimum)),
+        "deputies": Count("deputy_ref", distinct=True),
+        "deputies_contacted": Count("deputy_ref", distinct=True, filter=Q(n__gt=0)),
+    }
+
+
+def _row(counts: dict) -> dict:
+    assigned, deputies = counts.get("assigned", 0), counts.get("deputies", 0)
+    return {
+        "assigned": assigned,
+        "contacted": _figure(counts.get("contacted", 0), assigned),
+        "uncontacted": _figure(assigned - counts.get("contacted", 0), assigned),
+        "met_minimum": _figure(counts.get("met", 0), assigned),
+        "deputies": deputies,
+        "deputies_contacted": _figure(counts.get("deputies_contacted", 0), deputies),
+    }
+
+
+def coverage(scope, *, allowed: frozenset[int] | set[int], year: int | None = None,
+             uncontacted_limit: int = 200) -> dict:  # fmt: skip
+    """The figures of ``scope`` (a SiteProfile) and the sites below it that are in
+    ``allowed`` (site ids): ``total``, ``sites`` (each rolled up over its descendants),
+    ``members`` and the first ``uncontacted_limit`` assignments without any contact."""
+    year = year or timezone.localdate().year
+    minimum = setting("YEARLY_MIN_CONTACTS")
+    profiles = [p for p in sites.descendants(scope, include_self=True) if p.site_id in allowed]
+    ids = [p.site_id for p in profiles]
+    rows = _assignments(ids, year)
+    totals = _totals(rows, minimum)
+
+    # Per site: counts of the site's own assignments, then rolled up in the tree. Distinct
+    # deputies cannot be summed (a deputy may be assigned on two sites), so each site's
+    # roll-up is its own aggregate over its subtree's ids when it has sites below it.
+    own = {r["site_id"]: r for r in rows.order_by().values("site_id").annotate(**totals)}
+    children: dict[int, list] = {}
+    for profile in profiles:
+        children.setdefault(profile.parent_id, []).append(profile)
+
+    def below_of(profile) -> list[int]:  # the tree is the one descendants() read
+        found, frontier = [], [profile]
+        while frontier:
+            frontier = [c for p in frontier for c in children.get(p.pk, [])]
+            found.extend(c.site_id for c in frontier)
+        return found
+
+    site_rows = []
+    for profile in profiles:
+        below = below_of(profile)
+        if below:
+            counts = _assignments([profile.site_id, *below], year).aggregate(**totals)
+        else:
+            counts = own.get(profile.site_id, {})
+        site_rows.append({"site": {"code": profile.division_code, "name": profile.name},
+                          "has_below": bool(below), **_row(counts)})  # fmt: skip
+
+    members = [
+        {"member": {"id": r["member_id"], "name": r["member__name"], "post": r["member__post"],
+                    "site": r["site__profile__name"]}, **_row(r)}
+        for r in rows.order_by().values("member_id", "member__name", "member__post",
+                                        "site__profile__name")
+        .annotate(**totals).order_by("site__profile__name", "member__name")
+    ]  # fmt: skip
+    uncontacted = [
+        {"deputy": {"ref": r["deputy_ref"], "name": r["deputy_name"]},
+         "member": r["member__name"], "site": r["site__profile__name"]}
+        for r in rows.filter(n=0).order_by("site__profile__name", "member__name", "deputy_name")
+        .values("deputy_ref", "deputy_name", "member__name", "site__profile__name")[:uncontacted_limit]
+    ]  # fmt: skip
+    return {
+        "year": year,
+        "minimum": minimum,
+        "scope": {"code": scope.division_code, "name": scope.name},
+        "total": _row(rows.aggregate(**totals)),
+        "sites": site_rows,
+        "members": members,
+        "uncontacted": uncontacted,
+    }
