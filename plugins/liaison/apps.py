@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.plugins import PluginConfig
 
-from .committee_conf import COMMITTEE_PERMISSIONS, COMMITTEE_SETTINGS
+from .committee_conf import COMMITTEE_ENUM_NAMES, COMMITTEE_PERMISSIONS, COMMITTEE_SETTINGS
 
 
 class LiaisonConfig(PluginConfig):
@@ -19,6 +19,7 @@ class LiaisonConfig(PluginConfig):
     api_urls = "api.urls"
     default_settings = {"PAGE_SIZE": 20, **COMMITTEE_SETTINGS}
     group_permissions = {**COMMITTEE_PERMISSIONS}
+    openapi_enum_names = {**COMMITTEE_ENUM_NAMES}
 
     def ready(self) -> None:
         super().ready()

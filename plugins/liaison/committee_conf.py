@@ -30,6 +30,13 @@ COMMITTEE_PERMISSIONS = {
     "final_reviewers": tuple(f"liaison.view_{model}" for model in _MODELS),
 }
 
+COMMITTEE_ENUM_NAMES = {
+    "ContactKindEnum": "plugins.liaison.committee.ContactKind",
+    "ContactSourceEnum": "plugins.liaison.committee.Contact.Source",
+    "InvitationKindEnum": "plugins.liaison.committee.InvitationKind",
+    "InviteeResponseEnum": "plugins.liaison.committee.InviteeResponse",
+}
+
 NOTIFICATION_KIND = "liaison.invitation"
 
 AUDIT_ACTIONS = {

@@ -36,11 +36,13 @@ from cms.plugins.api import (
     IdempotentMixin,
     LimitOffsetParams,
     SiteScopedMixin,
+    WholeListPagination,
     not_found,
     problem_responses,
 )
 from plugins.liaison import committee_coverage, committee_logic, committee_qr
 from plugins.liaison.committee import (
+    Assignment,
     Contact,
     ContactKind,
     InvitationKind,
@@ -67,13 +69,13 @@ def _refused(error: DjangoValidationError) -> ApiProblem:
 # --- serializers ------------------------------------------------------------------------
 
 
-class DeputyRefSerializer(serializers.Serializer):
+class CommitteeDeputyRefSerializer(serializers.Serializer):
     ref = serializers.CharField(help_text="代表编号(代表名册的 id)")
     name = serializers.CharField()
 
 
-class AssignedDeputySerializer(serializers.Serializer):
-    deputy = DeputyRefSerializer()
+class CommitteeAssignedDeputySerializer(serializers.Serializer):
+    deputy = CommitteeDeputyRefSerializer()
     assigned_on = serializers.DateField()
     contacts_this_year = serializers.IntegerField(help_text="本年度联系次数")
     minimum = serializers.IntegerField(help_text="每年至少联系次数")
@@ -112,7 +114,7 @@ class DeputyContactSerializer(serializers.ModelSerializer):
         fields = ["id", "member", "member_post", "kind", "date", "issues", "follow_up"]
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class DeputyInvitationSerializer(serializers.ModelSerializer):
     """An invitation as the invited deputy sees it, with my answer and the places taken."""
 
     id = serializers.IntegerField(source="invitation.id")
@@ -134,16 +136,16 @@ class InvitationSerializer(serializers.ModelSerializer):
         return self.context.get("registered", {}).get(obj.invitation_id, 0)
 
 
-class DeclineSerializer(serializers.Serializer):
+class InvitationDeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
                                    help_text="谢绝理由(可不填)")  # fmt: skip
 
 
-class EmptySerializer(serializers.Serializer):
+class InvitationAnswerSerializer(serializers.Serializer):
     pass
 
 
-class FigureSerializer(serializers.Serializer):
+class CoverageFigureSerializer(serializers.Serializer):
     numerator = serializers.IntegerField()
     denominator = serializers.IntegerField()
     percent = serializers.FloatField(allow_null=True)
@@ -151,11 +153,11 @@ class FigureSerializer(serializers.Serializer):
 
 class CoverageRowSerializer(serializers.Serializer):
     assigned = serializers.IntegerField(help_text="联系关系数(组成人员×代表)")
-    contacted = FigureSerializer(help_text="本年度已联系的联系关系")
-    uncontacted = FigureSerializer(help_text="本年度未联系的联系关系")
-    met_minimum = FigureSerializer(help_text="达到每年最少联系次数的联系关系")
+    contacted = CoverageFigureSerializer(help_text="本年度已联系的联系关系")
+    uncontacted = CoverageFigureSerializer(help_text="本年度未联系的联系关系")
+    met_minimum = CoverageFigureSerializer(help_text="达到每年最少联系次数的联系关系")
     deputies = serializers.IntegerField(help_text="被联系代表人数")
-    deputies_contacted = FigureSerializer(help_text="本年度已被联系的代表")
+    deputies_contacted = CoverageFigureSerializer(help_text="本年度已被联系的代表")
 
 
 class CoverageSiteSerializer(CoverageRowSerializer):
@@ -167,8 +169,8 @@ class CoverageMemberSerializer(CoverageRowSerializer):
     member = serializers.DictField()
 
 
-class UncontactedSerializer(serializers.Serializer):
-    deputy = DeputyRefSerializer()
+class CoverageUncontactedSerializer(serializers.Serializer):
+    deputy = CommitteeDeputyRefSerializer()
     member = serializers.CharField()
     site = serializers.CharField()
 
@@ -180,7 +182,7 @@ class CoverageSerializer(serializers.Serializer):
     total = CoverageRowSerializer()
     sites = CoverageSiteSerializer(many=True)
     members = CoverageMemberSerializer(many=True)
-    uncontacted = UncontactedSerializer(many=True)
+    uncontacted = CoverageUncontactedSerializer(many=True)
 
 
 class CoverageParams(serializers.Serializer):
@@ -205,31 +207,47 @@ class MemberMixin(SiteScopedMixin):
         return ids
 
 
-@extend_schema(summary="分配给我联系的代表(含本年度联系次数)", parameters=[SITE_PARAMETER],
-               responses={200: AssignedDeputySerializer(many=True), **READ_PROBLEMS})  # fmt: skip
-class AssignedDeputiesView(MemberMixin, APIView):
-    def get(self, request, *args, **kwargs):
+class AssignedDeputyViewSet(MemberMixin, viewsets.GenericViewSet):
+    """The deputies assigned to me, with this year's contacts, given whole (a handful)."""
+
+    serializer_class = CommitteeAssignedDeputySerializer
+    queryset = Assignment.objects.all()
+    pagination_class = WholeListPagination
+
+    def get_queryset(self):
+        rows = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):
+            return rows.none()
         year = timezone.localdate().year
-        rows = (
+        return (
             committee_logic.active_assignments()
             .filter(member_id__in=self.member_ids())
             .annotate(n=Count("contacts", filter=Q(contacts__date__year=year)),
                       last_date=Max("contacts__date"))
             .order_by("deputy_name", "pk")
         )  # fmt: skip
+
+    def payloads(self, rows: list) -> list:
         minimum = committee_logic.setting("YEARLY_MIN_CONTACTS")
-        results = [
+        return CommitteeAssignedDeputySerializer([
             {"deputy": {"ref": r.deputy_ref, "name": r.deputy_name}, "assigned_on": r.assigned_on,
              "contacts_this_year": r.n, "minimum": minimum, "last_contact": r.last_date}
             for r in rows
-        ]  # fmt: skip
-        data = AssignedDeputySerializer(results, many=True).data
-        return Response({"count": len(data), "results": data})
+        ], many=True).data  # fmt: skip
+
+    @extend_schema(summary="分配给我联系的代表(含本年度联系次数)", parameters=[SITE_PARAMETER],
+                   responses={200: CommitteeAssignedDeputySerializer(many=True), **READ_PROBLEMS})  # fmt: skip
+    def list(self, request, *args, **kwargs):
+        return SiteScopedMixin.list(self, request, *args, **kwargs)
 
 
 @extend_schema_view(
     list=extend_schema(summary="我的联系记录", parameters=[SITE_PARAMETER],
                        responses={200: MemberContactSerializer(many=True), **READ_PROBLEMS}),
+    retrieve=extend_schema(summary="一条联系记录", parameters=[SITE_PARAMETER],
+                           responses={200: MemberContactSerializer,
+                                      **problem_responses(not_found="站点或联系记录不存在",
+                                                          **{"401": "未登录", "403": "不是本级人大常委会组成人员"})}),
     create=extend_schema(summary="记录一次联系代表", parameters=[SITE_PARAMETER, IDEMPOTENCY],
                          request=MemberContactSerializer,
                          responses={201: MemberContactSerializer,
@@ -315,6 +333,10 @@ class DeputyMixin(SiteScopedMixin):
 @extend_schema_view(
     list=extend_schema(summary="我与常委会组成人员的联系记录", parameters=[SITE_PARAMETER],
                        responses={200: DeputyContactSerializer(many=True), **DEPUTY_PROBLEMS}),
+    retrieve=extend_schema(summary="一条联系记录", parameters=[SITE_PARAMETER],
+                           responses={200: DeputyContactSerializer,
+                                      **problem_responses(not_found="站点或联系记录不存在",
+                                                          **{"401": "未登录", "403": "不是本级人大的在任代表"})}),
 )  # fmt: skip
 class DeputyContactViewSet(DeputyMixin, viewsets.GenericViewSet):
     serializer_class = DeputyContactSerializer
@@ -340,7 +362,7 @@ INVITATION_PROBLEMS = problem_responses(
 class InvitationViewSet(IdempotentMixin, DeputyMixin, viewsets.GenericViewSet):
     """The invitations of the deputy on the site; ``register`` and ``decline``."""
 
-    serializer_class = InvitationSerializer
+    serializer_class = DeputyInvitationSerializer
     queryset = Invitee.objects.select_related("invitation").order_by("-invitation__date", "-pk")
     params_class = LimitOffsetParams
 
@@ -362,24 +384,24 @@ class InvitationViewSet(IdempotentMixin, DeputyMixin, viewsets.GenericViewSet):
             Invitee.objects.filter(invitation_id__in=ids, response=InviteeResponse.REGISTERED)
             .values("invitation_id").annotate(n=Count("pk")).values_list("invitation_id", "n")
         )  # fmt: skip
-        return InvitationSerializer(rows, many=True, context={"registered": registered}).data
+        return DeputyInvitationSerializer(rows, many=True, context={"registered": registered}).data
 
     def payload(self, obj) -> dict:
         return self.payloads([obj])[0]
 
     @extend_schema(summary="我收到的列席、执法检查和调研邀请", parameters=[SITE_PARAMETER],
-                   responses={200: InvitationSerializer(many=True), **DEPUTY_PROBLEMS})  # fmt: skip
+                   responses={200: DeputyInvitationSerializer(many=True), **DEPUTY_PROBLEMS})  # fmt: skip
     def list(self, request, *args, **kwargs):
         return SiteScopedMixin.list(self, request, *args, **kwargs)
 
     @extend_schema(summary="邀请详情", parameters=[SITE_PARAMETER],
-                   responses={200: InvitationSerializer, **INVITATION_PROBLEMS})  # fmt: skip
+                   responses={200: DeputyInvitationSerializer, **INVITATION_PROBLEMS})  # fmt: skip
     def retrieve(self, request, *args, **kwargs):
         return Response(self.payload(self.get_object()))
 
     @extend_schema(summary="报名参加", parameters=[SITE_PARAMETER, IDEMPOTENCY],
-                   request=EmptySerializer,
-                   responses={200: InvitationSerializer, **INVITATION_PROBLEMS})  # fmt: skip
+                   request=InvitationAnswerSerializer,
+                   responses={200: DeputyInvitationSerializer, **INVITATION_PROBLEMS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def register(self, request, *args, **kwargs):
         invitee = self.get_object()
@@ -390,12 +412,12 @@ class InvitationViewSet(IdempotentMixin, DeputyMixin, viewsets.GenericViewSet):
         return Response(self.payload(invitee))
 
     @extend_schema(summary="谢绝邀请", parameters=[SITE_PARAMETER, IDEMPOTENCY],
-                   request=DeclineSerializer,
-                   responses={200: InvitationSerializer, **INVITATION_PROBLEMS})  # fmt: skip
+                   request=InvitationDeclineSerializer,
+                   responses={200: DeputyInvitationSerializer, **INVITATION_PROBLEMS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def decline(self, request, *args, **kwargs):
         invitee = self.get_object()
-        data = DeclineSerializer(data=request.data)
+        data = InvitationDeclineSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             committee_logic.answer(invitee, register=False, user=request.user,
@@ -431,18 +453,26 @@ class DeputyQrView(SiteScopedMixin, APIView):
 QR_RESPONSES = problem_responses(not_found="站点不存在或不是该站点的在任代表")
 
 
-@extend_schema(summary="代表二维码(PNG):扫码打开小程序给该代表写信", parameters=[SITE_PARAMETER],
-               responses={(200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY),
-                          **QR_RESPONSES})  # fmt: skip
 class DeputyQrPngView(DeputyQrView):
     kind = "png"
 
+    @extend_schema(summary="代表二维码(PNG):扫码打开小程序给该代表写信", parameters=[SITE_PARAMETER],
+                   operation_id="liaison_deputies_qr_png",
+                   responses={(200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY),
+                              **QR_RESPONSES})  # fmt: skip
+    def get(self, request, ref: str, *args, **kwargs):
+        return super().get(request, ref, *args, **kwargs)
 
-@extend_schema(summary="代表二维码(SVG):扫码打开小程序给该代表写信", parameters=[SITE_PARAMETER],
-               responses={(200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.BINARY),
-                          **QR_RESPONSES})  # fmt: skip
+
 class DeputyQrSvgView(DeputyQrView):
     kind = "svg"
+
+    @extend_schema(summary="代表二维码(SVG):扫码打开小程序给该代表写信", parameters=[SITE_PARAMETER],
+                   operation_id="liaison_deputies_qr_svg",
+                   responses={(200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.BINARY),
+                              **QR_RESPONSES})  # fmt: skip
+    def get(self, request, ref: str, *args, **kwargs):
+        return super().get(request, ref, *args, **kwargs)
 
 
 def urlpatterns() -> list:
@@ -454,7 +484,11 @@ def urlpatterns() -> list:
     router.register("deputy/contacts", DeputyContactViewSet, basename="deputy-contact")
     router.register("deputy/invitations", InvitationViewSet, basename="deputy-invitation")
     return [
-        path("committee/deputies/", AssignedDeputiesView.as_view(), name="committee-deputies"),
+        path(
+            "committee/deputies/",
+            AssignedDeputyViewSet.as_view({"get": "list"}),
+            name="committee-deputies",
+        ),
         path("committee/coverage/", CoverageView.as_view(), name="committee-coverage"),
         path("deputies/<str:ref>/qr.png", DeputyQrPngView.as_view(), name="deputy-qr-png"),
         path("deputies/<str:ref>/qr.svg", DeputyQrSvgView.as_view(), name="deputy-qr-svg"),
