@@ -75,10 +75,13 @@ class CommitteeMemberForm(PluginModelForm):
         if field is None or self.for_user is None:
             return
         held = site_access(self.for_user).plugin_site_ids(LABEL)
-        from cms.sitegroup.models import SiteProfile
+        from wagtail.models import Site
 
         groups, refs = [], []
-        for profile in SiteProfile.objects.filter(site_id__in=held):
+        for site in Site.objects.filter(pk__in=held, profile__isnull=False).select_related(
+            "profile"
+        ):
+            profile = site.profile
             groups += [profile.editors_group_id, profile.first_reviewers_group_id,
                        profile.final_reviewers_group_id]  # fmt: skip
             refs += [p.ref for p in directory.deputies(profile.site_id)]

@@ -108,3 +108,16 @@ def test_assignment_limit_and_only_current_deputies(member, deputies, office, mo
     committee_logic.assign(record, [deputies["张伟"].ref, deputies["李芳"].ref], user=office)
     with pytest.raises(ValidationError):
         committee_logic.assign(record, [deputies["王强"].ref], user=office)
+
+
+def test_a_deputy_whose_seat_ended_cannot_be_assigned(member, deputies, office):
+    from django.core.exceptions import ValidationError
+
+    record, _ = member
+    seat = deputies["王强"].person.memberships.get()
+    seat.end_date = timezone.localdate() - datetime.timedelta(days=1)
+    seat.end_reason = "resigned"
+    seat.save()
+    with pytest.raises(ValidationError):
+        committee_logic.assign(record, [deputies["王强"].ref], user=office)
+    assert committee_logic.assign(record, [deputies["李芳"].ref], user=office)
