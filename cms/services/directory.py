@@ -23,15 +23,12 @@ from typing import Protocol
 __all__ = [
     "Person",
     "Seat",
-    "Station",
-    "deputies",
     "find",
     "is_available",
     "person",
     "register_backend",
     "seats",
     "seats_of",
-    "stations",
 ]
 
 
@@ -54,24 +51,10 @@ class Person:
     name: str
     mobile: str  # private: for opening an account and SMS only; never serialised
     seats: tuple[Seat, ...]
-    photo_id: int | None = None  # a wagtail image's id (the public profile photo), if any
 
     @property
     def current_seats(self) -> tuple[Seat, ...]:
         return tuple(s for s in self.seats if s.current)
-
-
-@dataclass(frozen=True)
-class Station:
-    """A liaison station (代表联络站) or deputies' room of a site, with the deputies in it."""
-
-    ref: str
-    name: str
-    site_id: int
-    division_code: str
-    address: str
-    is_public: bool
-    deputy_refs: tuple[str, ...]
 
 
 class Backend(Protocol):
@@ -105,20 +88,6 @@ def find(name: str, site_id: int | None = None) -> list[Person]:
     if lookup is None or not name:
         return []
     return list(lookup(name, site_id))
-
-
-def deputies(site_id: int) -> list[Person]:
-    """The people with a current seat on ``site_id``'s congress, by name (``mobile`` left
-    empty); [] when the backend cannot list them."""
-    lookup = getattr(_backend, "deputies", None)
-    return list(lookup(site_id)) if lookup is not None else []
-
-
-def stations(site_id: int) -> list[Station]:
-    """The liaison stations of ``site_id`` (public or not: callers showing them to the
-    public keep ``is_public`` ones); [] when the backend keeps none."""
-    lookup = getattr(_backend, "stations", None)
-    return list(lookup(site_id)) if lookup is not None else []
 
 
 def seats(refs: list[str]) -> dict[str, list[Seat]]:

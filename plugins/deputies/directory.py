@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q
-from django.utils import timezone
-
 from cms.services import directory
 
-from .models import LiaisonStation, Membership, Person
+from .models import Membership, Person
 
 
 def _seat(membership: Membership) -> directory.Seat:
@@ -45,41 +42,8 @@ class RegisterDirectory:
             return None
         seats = tuple(_seat(m) for m in _memberships().filter(person=person))
         return directory.Person(
-            ref=str(person.pk), name=person.name, mobile=person.mobile, seats=seats,
-            photo_id=person.photo_id,
-        )  # fmt: skip
-
-    def deputies(self, site_id: int) -> list[directory.Person]:
-        """The people with a current seat on ``site_id`` (``Membership.is_current`` in SQL)."""
-        today = timezone.localdate()
-        current = (
-            _memberships()
-            .filter(site_id=site_id)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-            .filter(Q(term__end_date__isnull=True) | Q(term__end_date__gte=today))
+            ref=str(person.pk), name=person.name, mobile=person.mobile, seats=seats
         )
-        people = (
-            Person.objects.filter(pk__in=current.values("person_id"))
-            .order_by("name_pinyin", "pk")
-            .only("pk", "name", "photo_id")
-        )
-        seats = self.seats([str(p.pk) for p in people])
-        return [
-            directory.Person(ref=str(p.pk), name=p.name, mobile="",
-                             seats=tuple(seats.get(str(p.pk), ())), photo_id=p.photo_id)
-            for p in people
-        ]  # fmt: skip
-
-    def stations(self, site_id: int) -> list[directory.Station]:
-        rows = LiaisonStation.objects.filter(site_id=site_id).prefetch_related("deputies")
-        return [
-            directory.Station(
-                ref=str(s.pk), name=s.name, site_id=s.site_id, division_code=s.division_code,
-                address=s.address, is_public=s.is_public,
-                deputy_refs=tuple(str(p.pk) for p in s.deputies.all()),
-            )
-            for s in rows
-        ]  # fmt: skip
 
     def find(self, name: str, site_id: int | None = None) -> list[directory.Person]:
         """The people called ``name`` with a seat (past or current) on ``site_id``."""
