@@ -12,6 +12,15 @@ plugin registers a backend here when it starts (as it does for
 A person's directory reference (``ref``) is the backend's id of the person
 (the id the deputies API gives); an account carries it in
 ``Account.directory_ref``.
+
+Liaison stations and places, for plugins that route people to deputies::
+
+    directory.station("12")                       # Station (its deputies' refs) or None
+    directory.stations(site_id=3, near=(31.7, 117.2), place_code="340123100")
+    directory.deputies_for_place("340123100")     # [Person] whose seat covers the place
+
+A station's reference is the backend's id of the station. Only public
+stations are given; people found by place carry no mobile number.
 """
 
 from __future__ import annotations
@@ -23,12 +32,16 @@ from typing import Protocol
 __all__ = [
     "Person",
     "Seat",
+    "Station",
+    "deputies_for_place",
     "find",
     "is_available",
     "person",
     "register_backend",
     "seats",
     "seats_of",
+    "station",
+    "stations",
 ]
 
 
@@ -55,6 +68,22 @@ class Person:
     @property
     def current_seats(self) -> tuple[Seat, ...]:
         return tuple(s for s in self.seats if s.current)
+
+
+@dataclass(frozen=True)
+class Station:
+    """A public liaison station (代表联络站, 活动室, 代表之家) and the deputies stationed there."""
+
+    ref: str
+    name: str
+    kind: str
+    address: str
+    site_id: int
+    division_code: str  # the place it is in (a township's nine digits, or a site's six)
+    latitude: float | None
+    longitude: float | None
+    deputies: tuple[str, ...]  # refs of the deputies stationed there
+    distance_km: float | None = None  # from the point asked for (``stations(near=...)``)
 
 
 class Backend(Protocol):
@@ -104,3 +133,42 @@ def seats_of(user) -> list[Seat]:
     if not ref:
         return []
     return seats([ref]).get(ref, [])
+
+
+#: How far ``stations(near=...)`` looks, in kilometres.
+NEAR_KM = 10.0
+
+
+def station(ref: str) -> Station | None:
+    """The public station ``ref``, or ``None`` (unknown, not public, or no backend)."""
+    lookup = getattr(_backend, "station", None)
+    if lookup is None or not ref:
+        return None
+    return lookup(str(ref))
+
+
+def stations(
+    *,
+    site_id: int | None = None,
+    near: tuple[float, float] | None = None,
+    place_code: str | None = None,
+    within_km: float = NEAR_KM,
+) -> list[Station]:
+    """Public stations: of one site, within ``within_km`` of ``near`` (nearest first, with
+    ``distance_km``), in a place (a township's or a site's code); the filters combine.
+    [] without a backend."""
+    lookup = getattr(_backend, "stations", None)
+    if lookup is None:
+        return []
+    return list(lookup(site_id=site_id, near=near, place_code=place_code, within_km=within_km))
+
+
+def deputies_for_place(code: str) -> list[Person]:
+    """The current deputies whose constituency or station covers a township (nine digits)
+    or a county (six): deputies of that place's congress, deputies stationed at a public
+    station there, and for a township the county deputies elected in a constituency whose
+    area names it. Without mobile numbers. [] without a backend or for an unknown code."""
+    lookup = getattr(_backend, "deputies_for_place", None)
+    if lookup is None or not code:
+        return []
+    return list(lookup(str(code).strip()))

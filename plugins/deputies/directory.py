@@ -7,11 +7,15 @@ API gives).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
-from cms.services import directory
+from django.db.models import Q
+from django.utils import timezone
 
-from .models import Membership, Person
+from cms.services import directory, sites
+
+from .models import LiaisonStation, Membership, Person
 
 
 def _seat(membership: Membership) -> directory.Seat:
@@ -33,7 +37,7 @@ def _memberships():
     ).order_by("start_date", "pk")
 
 
-class RegisterDirectory:
+class _People:
     def person(self, ref: str) -> directory.Person | None:
         if not ref.isdigit():
             return None
@@ -66,6 +70,119 @@ class RegisterDirectory:
         for membership in _memberships().filter(person_id__in=ids):
             result[str(membership.person_id)].append(_seat(membership))
         return dict(result)
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine), in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _station(row: LiaisonStation, distance: float | None = None) -> directory.Station:
+    return directory.Station(
+        ref=str(row.pk),
+        name=row.name,
+        kind=row.kind,
+        address=row.address,
+        site_id=row.site_id,
+        division_code=row.division_code,
+        latitude=float(row.latitude) if row.latitude is not None else None,
+        longitude=float(row.longitude) if row.longitude is not None else None,
+        deputies=tuple(str(p.pk) for p in row.deputies.all()),
+        distance_km=round(distance, 2) if distance is not None else None,
+    )
+
+
+def _public_stations():
+    return LiaisonStation.objects.filter(is_public=True).prefetch_related("deputies")
+
+
+def _place_filter(code: str) -> Q | None:
+    """Stations in a township (its code) or a county (its site, or its code)."""
+    if len(code) == 9:
+        return Q(division_code=code)
+    try:
+        profile = sites.get_site_profile(code)
+    except sites.UnknownDivisionCode:
+        return None
+    return Q(site_id=profile.site_id) | Q(division_code=code)
+
+
+def _current(memberships):
+    today = timezone.localdate()
+    return memberships.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).filter(
+        Q(term__end_date__isnull=True) | Q(term__end_date__gte=today)
+    )
+
+
+class RegisterDirectory(_People):
+    """The register's answers to ``cms.services.directory``: people, seats, stations, places."""
+
+    def station(self, ref: str) -> directory.Station | None:
+        if not ref.isdigit():
+            return None
+        row = _public_stations().filter(pk=int(ref)).first()
+        return _station(row) if row is not None else None
+
+    def stations(self, *, site_id=None, near=None, place_code=None, within_km=10.0):
+        rows = _public_stations()
+        if site_id is not None:
+            rows = rows.filter(site_id=site_id)
+        if place_code:
+            where = _place_filter(str(place_code))
+            if where is None:
+                return []
+            rows = rows.filter(where)
+        if near is None:
+            return [_station(r) for r in rows.order_by("division_code", "name", "pk")]
+        point = (float(near[0]), float(near[1]))
+        found = []
+        for row in rows.filter(latitude__isnull=False, longitude__isnull=False):
+            km = _distance_km(point, (float(row.latitude), float(row.longitude)))
+            if km <= within_km:
+                found.append((km, row.pk, row))
+        return [_station(row, km) for km, _pk, row in sorted(found, key=lambda f: f[:2])]
+
+    def deputies_for_place(self, code: str) -> list[directory.Person]:
+        where = _place_filter(code)
+        if where is None:
+            return []
+        covering = Q(congress__division_code=code)
+        stationed = LiaisonStation.objects.filter(where, is_public=True).values("deputies")
+        covering |= Q(person_id__in=stationed)
+        if len(code) == 9:
+            try:
+                township = sites.resolve_code(code).township
+            except sites.UnknownDivisionCode:
+                township = None
+            name = township.title.removesuffix("人大") if township is not None else ""
+            if name:
+                covering |= Q(
+                    congress__site_id=township_site(code), constituency__area__contains=name
+                )
+        people = (
+            _current(Membership.objects.filter(covering))
+            .values_list("person_id", "person__name")
+            .distinct()
+            .order_by("person__name_pinyin", "person_id")
+        )
+        ids = list(dict.fromkeys(people))
+        seats = self.seats([str(pk) for pk, _name in ids])
+        return [
+            directory.Person(ref=str(pk), name=name, mobile="", seats=tuple(seats.get(str(pk), ())))
+            for pk, name in ids
+        ]
+
+
+def township_site(code: str) -> int | None:
+    try:
+        return sites.resolve_code(code).profile.site_id
+    except sites.UnknownDivisionCode:
+        return None
 
 
 def install() -> None:
