@@ -17,7 +17,7 @@ Liaison stations and places, for plugins that route people to deputies::
 
     directory.station("12")                       # Station (its deputies' refs) or None
     directory.stations(site_id=3, near=(31.7, 117.2), place_code="340123100")
-    directory.deputies_for_place("340123100")     # [Person] whose seat covers the place
+    directory.place_deputies("340123100")     # [Person] whose seat covers the place
 
 A station's reference is the backend's id of the station. Only public
 stations are given; people found by place carry no mobile number.
@@ -32,8 +32,11 @@ from typing import Protocol
 __all__ = [
     "Person",
     "Seat",
+    "Reception",
     "Station",
-    "deputies_for_place",
+    "deputies",
+    "place_deputies",
+    "receptions",
     "find",
     "is_available",
     "person",
@@ -64,6 +67,7 @@ class Person:
     name: str
     mobile: str  # private: for opening an account and SMS only; never serialised
     seats: tuple[Seat, ...]
+    photo_id: int | None = None  # a wagtail image's id (the public profile photo), if any
 
     @property
     def current_seats(self) -> tuple[Seat, ...]:
@@ -84,6 +88,22 @@ class Station:
     longitude: float | None
     deputies: tuple[str, ...]  # refs of the deputies stationed there
     distance_km: float | None = None  # from the point asked for (``stations(near=...)``)
+
+
+@dataclass(frozen=True)
+class Reception:
+    """A scheduled reception day (接待日) at a public station: who receives, when."""
+
+    ref: str
+    station_ref: str
+    station_name: str
+    address: str
+    site_id: int
+    date: datetime.date
+    start_time: datetime.time
+    end_time: datetime.time
+    topic: str
+    deputies: tuple[tuple[str, str], ...]  # (ref, name) of who receives (else the station's)
 
 
 class Backend(Protocol):
@@ -117,6 +137,13 @@ def find(name: str, site_id: int | None = None) -> list[Person]:
     if lookup is None or not name:
         return []
     return list(lookup(name, site_id))
+
+
+def deputies(site_id: int) -> list[Person]:
+    """The people with a current seat on ``site_id``'s congress, by name (without mobile
+    numbers); [] when the backend cannot list them."""
+    lookup = getattr(_backend, "deputies", None)
+    return list(lookup(site_id)) if lookup is not None else []
 
 
 def seats(refs: list[str]) -> dict[str, list[Seat]]:
@@ -163,12 +190,21 @@ def stations(
     return list(lookup(site_id=site_id, near=near, place_code=place_code, within_km=within_km))
 
 
-def deputies_for_place(code: str) -> list[Person]:
+def place_deputies(code: str) -> list[Person]:
     """The current deputies whose constituency or station covers a township (nine digits)
     or a county (six): deputies of that place's congress, deputies stationed at a public
     station there, and for a township the county deputies elected in a constituency whose
     area names it. Without mobile numbers. [] without a backend or for an unknown code."""
-    lookup = getattr(_backend, "deputies_for_place", None)
+    lookup = getattr(_backend, "place_deputies", None)
     if lookup is None or not code:
         return []
     return list(lookup(str(code).strip()))
+
+
+def receptions(date_from: datetime.date, date_to: datetime.date) -> list[Reception]:
+    """The reception days at public stations from ``date_from`` to ``date_to`` (inclusive),
+    by date. [] without a backend."""
+    lookup = getattr(_backend, "receptions", None)
+    if lookup is None:
+        return []
+    return list(lookup(date_from, date_to))

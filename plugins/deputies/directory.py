@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cms.services import directory, sites
 
-from .models import LiaisonStation, Membership, Person
+from .models import LiaisonStation, Membership, Person, Reception
 
 
 def _seat(membership: Membership) -> directory.Seat:
@@ -46,8 +46,24 @@ class _People:
             return None
         seats = tuple(_seat(m) for m in _memberships().filter(person=person))
         return directory.Person(
-            ref=str(person.pk), name=person.name, mobile=person.mobile, seats=seats
+            ref=str(person.pk), name=person.name, mobile=person.mobile, seats=seats,
+            photo_id=person.photo_id,
+        )  # fmt: skip
+
+    def deputies(self, site_id: int) -> list[directory.Person]:
+        """The people with a current seat on ``site_id`` (``Membership.is_current`` in SQL)."""
+        current = _current(Membership.objects.filter(site_id=site_id))
+        people = (
+            Person.objects.filter(pk__in=current.values("person_id"))
+            .order_by("name_pinyin", "pk")
+            .only("pk", "name", "photo_id")
         )
+        seats = self.seats([str(p.pk) for p in people])
+        return [
+            directory.Person(ref=str(p.pk), name=p.name, mobile="",
+                             seats=tuple(seats.get(str(p.pk), ())), photo_id=p.photo_id)
+            for p in people
+        ]  # fmt: skip
 
     def find(self, name: str, site_id: int | None = None) -> list[directory.Person]:
         """The people called ``name`` with a seat (past or current) on ``site_id``."""
@@ -147,7 +163,18 @@ class RegisterDirectory(_People):
                 found.append((km, row.pk, row))
         return [_station(row, km) for km, _pk, row in sorted(found, key=lambda f: f[:2])]
 
-    def deputies_for_place(self, code: str) -> list[directory.Person]:
+    def receptions(self, date_from, date_to) -> list[directory.Reception]:
+        rows = (
+            Reception.objects.filter(
+                date__gte=date_from, date__lte=date_to, station__is_public=True
+            )
+            .select_related("station")
+            .prefetch_related("deputies", "station__deputies")
+            .order_by("date", "start_time", "pk")
+        )
+        return [_reception(row) for row in rows]
+
+    def place_deputies(self, code: str) -> list[directory.Person]:
         where = _place_filter(code)
         if where is None:
             return []
@@ -176,6 +203,22 @@ class RegisterDirectory(_People):
             directory.Person(ref=str(pk), name=name, mobile="", seats=tuple(seats.get(str(pk), ())))
             for pk, name in ids
         ]
+
+
+def _reception(row: Reception) -> directory.Reception:
+    people = list(row.deputies.all()) or list(row.station.deputies.all())
+    return directory.Reception(
+        ref=str(row.pk),
+        station_ref=str(row.station_id),
+        station_name=row.station.name,
+        address=row.station.address,
+        site_id=row.site_id,
+        date=row.date,
+        start_time=row.start_time,
+        end_time=row.end_time,
+        topic=row.topic,
+        deputies=tuple((str(p.pk), p.name) for p in people),
+    )
 
 
 def township_site(code: str) -> int | None:

@@ -357,7 +357,7 @@ def cards_view(request):
     """代表二维码卡片: a station's deputies on A4 (name, photo, station, QR code), to print."""
     profiles = held_profiles(request, "liaison.view_assignment")
     by_site = {p.site_id: p for p in profiles}
-    stations = [s for p in profiles for s in directory.stations(p.site_id)]
+    stations = [s for p in profiles for s in directory.stations(site_id=p.site_id)]
     form = CardsForm(request.GET or None, stations=stations)
     station = None
     cards = []
@@ -365,7 +365,7 @@ def cards_view(request):
         station = next(s for s in stations if s.ref == form.cleaned_data["station"])
         profile = by_site[station.site_id]
         current = committee_logic.current_deputies(station.site_id)
-        people = [current[r] for r in station.deputy_refs if r in current]
+        people = [current[r] for r in station.deputies if r in current]
         photos = _photos([p.photo_id for p in people if p.photo_id])
         for person in sorted(people, key=lambda p: p.name):
             cards.append({

@@ -71,12 +71,12 @@ def test_stations_by_site_place_and_distance(register, places):
 
 def test_deputies_for_a_township_and_a_county(register, places):
     # 上派镇: its own congress's deputy, the county deputy elected there, the stationed one.
-    assert names(directory.deputies_for_place("340123100")) == ["张伟", "李芳", "王秀英", "陈静"]
-    assert all(p.mobile == "" for p in directory.deputies_for_place("340123100"))
+    assert names(directory.place_deputies("340123100")) == ["张伟", "李芳", "王秀英", "陈静"]
+    assert all(p.mobile == "" for p in directory.place_deputies("340123100"))
     # 肥西县: the county congress's deputies and the deputies of its stations.
-    assert names(directory.deputies_for_place("340123")) == ["张伟", "李芳", "陈静"]
-    assert names(directory.deputies_for_place("340121")) == ["曾国华"]
-    assert directory.deputies_for_place("999999") == []
+    assert names(directory.place_deputies("340123")) == ["张伟", "李芳", "陈静"]
+    assert names(directory.place_deputies("340121")) == ["曾国华"]
+    assert directory.place_deputies("999999") == []
 
 
 def test_a_deputy_whose_seat_ended_covers_no_place(register, places):
@@ -84,4 +84,4 @@ def test_a_deputy_whose_seat_ended_covers_no_place(register, places):
     membership.end_date = datetime.date(2024, 1, 1)
     membership.end_reason = m.EndReason.choices[0][0]
     membership.save()
-    assert "李芳" not in names(directory.deputies_for_place("340123"))
+    assert "李芳" not in names(directory.place_deputies("340123"))
