@@ -2,8 +2,9 @@
 their assigned deputies, a contact log over the year (some deputies not contacted yet),
 and invitations with registrations, declines and attendance.
 
-Members are the first deputies with an account on the site (they log in to the
-mini-program with their mobile number), or demo accounts when the site has none.
+Members have demo accounts of their own (``committee_<code>_<n>``, no password); the
+deputies with accounts are assigned and invited first, so that the mini-program shows
+their side.
 Every write goes through ``committee_logic`` (audit, notifications, performance
 record). Running it again changes nothing: a site with members is left alone.
 """
@@ -48,25 +49,17 @@ def _office(profile):
     return group.user_set.order_by("pk").first() if group else None
 
 
-def _members(profile, people: list) -> list[CommitteeMember]:
-    """Three members: deputies with open accounts first, then demo accounts."""
+def _members(profile) -> list[CommitteeMember]:
+    """Three members with demo accounts of their own (the deputies with accounts stay free
+    to be assigned and invited, and read their side in the mini-program)."""
     User = get_user_model()
-    open_refs = set(accounts.open_deputy_refs())
-    users = [
-        u for u in User.objects.filter(account__directory_ref__in=[p.ref for p in people])
-        .select_related("account").order_by("pk") if u.account.directory_ref in open_refs
-    ][:3]  # fmt: skip
     members = []
     for i, (name, post) in enumerate(zip(NAMES, POSTS, strict=True)):
-        if i < len(users):
-            user = users[i]
-            name = next(p.name for p in people if p.ref == user.account.directory_ref)
-        else:
-            user, _ = User.objects.get_or_create(username=f"committee_{profile.division_code}_{i + 1}",
-                                                 defaults={"first_name": name})  # fmt: skip
-            if user.has_usable_password():
-                user.set_unusable_password()
-                user.save(update_fields=["password"])
+        user, _ = User.objects.get_or_create(username=f"committee_{profile.division_code}_{i + 1}",
+                                             defaults={"first_name": name})  # fmt: skip
+        if user.has_usable_password():
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
         members.append(CommitteeMember.objects.create(site=profile.site, user=user, name=name,
                                                       post=post, term="本届"))  # fmt: skip
     return members
@@ -140,9 +133,10 @@ def load(profile) -> dict[str, int]:
         return {}
     today = timezone.localdate()
     office = _office(profile)
-    members = _members(profile, people)
-    member_refs = {m.user.account.directory_ref for m in members if hasattr(m.user, "account")}
-    others = [p for p in people if p.ref not in member_refs]
+    members = _members(profile)
+    # deputies with accounts first: they can read their side of the log and invitations
+    open_refs = set(accounts.open_deputy_refs())
+    others = sorted(people, key=lambda p: p.ref not in open_refs)
     per_member = min(committee_logic.setting("MAX_DEPUTIES_PER_MEMBER"),
                      -(-len(others) // len(members)))  # fmt: skip
     assignments = []
@@ -151,6 +145,6 @@ def load(profile) -> dict[str, int]:
         if chunk:
             assignments += committee_logic.assign(member, [p.ref for p in chunk], user=office)
     contacts = _contacts(assignments, office, today)
-    invitations = _invitations(profile, others or people, office, today)
+    invitations = _invitations(profile, others, office, today)
     return {"members": len(members), "assignments": len(assignments), "contacts": contacts,
             "invitations": invitations, "log": Contact.objects.filter(site=profile.site).count()}  # fmt: skip
