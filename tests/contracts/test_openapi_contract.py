@@ -86,7 +86,12 @@ def test_no_breaking_change_against_the_last_released_contract():
 
 #: Operations that need a token; every other read is anonymous (architecture: "Anonymous reads").
 TOKEN_ONLY = {"me", "me_notifications", "me_devices", "feedback_mine",
-              "suggestions_list", "suggestions_retrieve"}  # a deputy's own suggestions  # fmt: skip
+              "suggestions_list", "suggestions_retrieve",  # a deputy's own suggestions
+              # a committee member's deputies and log, the office's coverage, a deputy's side
+              "liaison_committee_deputies_list", "liaison_committee_contacts_list",
+              "liaison_committee_contacts_retrieve", "liaison_committee_coverage_retrieve",
+              "liaison_deputy_contacts_list", "liaison_deputy_contacts_retrieve",
+              "liaison_deputy_invitations_list", "liaison_deputy_invitations_retrieve"}  # fmt: skip
 
 
 GET_OPERATIONS = [
