@@ -3,7 +3,9 @@ site, each site rolled up over the sites below it; always with denominators.
 
 Counts are SQL aggregates (one query per table of figures), whatever the number of
 assignments: each active assignment carries, as a subquery, its number of contacts
-in the year; sites and members group those.
+in the year; sites and members group those, and a site's roll-up adds up the counts
+of the sites below it. Distinct deputies are counted per site (a deputy assigned on
+a city's and a county's site counts on each).
 """
 
 from __future__ import annotations
@@ -53,6 +55,14 @@ def _totals(rows, minimum: int) -> dict:
     }
 
 
+KEYS = ("assigned", "contacted", "met", "deputies", "deputies_contacted")
+
+
+def _sum(rows: list[dict]) -> dict:
+    """Per-site counts added up (a site's roll-up over the sites below it)."""
+    return {key: sum(r.get(key, 0) for r in rows) for key in KEYS}
+
+
 def _row(counts: dict) -> dict:
     assigned, deputies = counts.get("assigned", 0), counts.get("deputies", 0)
     return {
@@ -69,7 +79,8 @@ def coverage(scope, *, allowed: frozenset[int] | set[int], year: int | None = No
              uncontacted_limit: int = 200) -> dict:  # fmt: skip
     """The figures of ``scope`` (a SiteProfile) and the sites below it that are in
     ``allowed`` (site ids): ``total``, ``sites`` (each rolled up over its descendants),
-    ``members`` and the first ``uncontacted_limit`` assignments without any contact."""
+    ``members`` (the scope site's own committee members; a site below has its own view)
+    and the first ``uncontacted_limit`` assignments without any contact, over the scope."""
     year = year or timezone.localdate().year
     minimum = setting("YEARLY_MIN_CONTACTS")
     profiles = [p for p in sites.descendants(scope, include_self=True) if p.site_id in allowed]
@@ -77,16 +88,16 @@ def coverage(scope, *, allowed: frozenset[int] | set[int], year: int | None = No
     rows = _assignments(ids, year)
     totals = _totals(rows, minimum)
 
-    # Per site: counts of the site's own assignments, then rolled up in the tree. Distinct
-    # deputies cannot be summed (a deputy may be assigned on two sites), so each site's
-    # roll-up is its own aggregate over its subtree's ids when it has sites below it.
+    # Per site: one grouped query of each site's own assignments; a site with sites below
+    # adds theirs up (a deputy assigned on two sites counts on each: deputies are counted
+    # per site's congress).
     own = {r["site_id"]: r for r in rows.order_by().values("site_id").annotate(**totals)}
     children: dict[int, list] = {}
     for profile in profiles:
         children.setdefault(profile.parent_id, []).append(profile)
 
-    def below_of(profile) -> list[int]:  # the tree is the one descendants() read
-        found, frontier = [], [profile]
+    def subtree_of(profile) -> list[int]:  # the tree is the one descendants() read
+        found, frontier = [profile.site_id], [profile]
         while frontier:
             frontier = [c for p in frontier for c in children.get(p.pk, [])]
             found.extend(c.site_id for c in frontier)
@@ -94,18 +105,15 @@ def coverage(scope, *, allowed: frozenset[int] | set[int], year: int | None = No
 
     site_rows = []
     for profile in profiles:
-        below = below_of(profile)
-        if below:
-            counts = _assignments([profile.site_id, *below], year).aggregate(**totals)
-        else:
-            counts = own.get(profile.site_id, {})
+        subtree = subtree_of(profile)
+        counts = _sum([own[i] for i in subtree if i in own])
         site_rows.append({"site": {"code": profile.division_code, "name": profile.name},
-                          "has_below": bool(below), **_row(counts)})  # fmt: skip
+                          "has_below": len(subtree) > 1, **_row(counts)})  # fmt: skip
 
     members = [
         {"member": {"id": r["member_id"], "name": r["member__name"], "post": r["member__post"],
                     "site": r["site__profile__name"]}, **_row(r)}
-        for r in rows.order_by().values("member_id", "member__name", "member__post",
+        for r in rows.filter(site_id=scope.site_id).order_by().values("member_id", "member__name", "member__post",
                                         "site__profile__name")
         .annotate(**totals).order_by("site__profile__name", "member__name")
     ]  # fmt: skip
@@ -119,7 +127,7 @@ def coverage(scope, *, allowed: frozenset[int] | set[int], year: int | None = No
         "year": year,
         "minimum": minimum,
         "scope": {"code": scope.division_code, "name": scope.name},
-        "total": _row(rows.aggregate(**totals)),
+        "total": _row(_sum(list(own.values()))),
         "sites": site_rows,
         "members": members,
         "uncontacted": uncontacted,
