@@ -2,9 +2,9 @@
 site, each site rolled up over the sites below it; always with denominators.
 
 Counts are SQL aggregates (one query per table of figures), whatever the number of
-assignments: each active assignment carries, as a subquery, its number of contacts
-in the year; sites and members group those, and a site's roll-up adds up the counts
-of the sites below it. Distinct deputies are counted per site (a deputy assigned on
+assignments: the year's contacted assignments, and those at the yearly minimum, are
+two uncorrelated subqueries; sites and members group the assignments against them,
+and a site's roll-up adds up the counts of the sites below it. Distinct deputies are counted per site (a deputy assigned on
 a city's and a county's site counts on each).
 """
 
@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from cms.services import sites
@@ -28,31 +27,29 @@ def _figure(numerator: int, denominator: int) -> dict:
 
 
 def _assignments(site_ids, year: int):
-    """Assignments active at some time in ``year`` on ``site_ids``, each with ``n``, its
-    number of contacts in the year."""
+    """Assignments active at some time in ``year`` on ``site_ids``."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    contacts = (
-        Contact.objects.filter(assignment=OuterRef("pk"), date__gte=start, date__lte=end)
-        .order_by()
-        .values("assignment")
-        .annotate(c=Count("pk"))
-        .values("c")
-    )
-    return (
-        Assignment.objects.filter(site_id__in=site_ids, assigned_on__lte=end)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-        .annotate(n=Coalesce(Subquery(contacts, output_field=IntegerField()), Value(0)))
+    return Assignment.objects.filter(site_id__in=site_ids, assigned_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start)
     )
 
 
-def _totals(rows, minimum: int) -> dict:
+def _totals(year: int, minimum: int) -> dict:
+    """The aggregates of a group of assignments. Contacted and at-the-minimum ones are
+    found by uncorrelated subqueries on the year's contacts (each evaluated once, a hashed
+    set in PostgreSQL), not by a count per assignment."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    contacts = Contact.objects.filter(date__gte=start, date__lte=end).order_by()
+    contacted = Q(pk__in=contacts.values("assignment_id"))
+    met = Q(pk__in=contacts.values("assignment_id").annotate(c=Count("pk"))
+            .filter(c__gte=minimum).values("assignment_id"))  # fmt: skip
     return {
         "assigned": Count("pk"),
-        "contacted": Count("pk", filter=Q(n__gt=0)),
-        "met": Count("pk", filter=Q(n__gte=minimum)),
+        "contacted": Count("pk", filter=contacted),
+        "met": Count("pk", filter=met),
         "deputies": Count("deputy_ref", distinct=True),
-        "deputies_contacted": Count("deputy_ref", distinct=True, filter=Q(n__gt=0)),
-    }
+        "deputies_contacted": Count("deputy_ref", distinct=True, filter=contacted),
+    }, contacted
 
 
 KEYS = ("assigned", "contacted", "met", "deputies", "deputies_contacted")
@@ -86,7 +83,7 @@ def coverage(scope, *, allowed: frozenset[int] | set[int], year: int | None = No
     profiles = [p for p in sites.descendants(scope, include_self=True) if p.site_id in allowed]
     ids = [p.site_id for p in profiles]
     rows = _assignments(ids, year)
-    totals = _totals(rows, minimum)
+    totals, contacted = _totals(year, minimum)
 
     # Per site: one grouped query of each site's own assignments; a site with sites below
     # adds theirs up (a deputy assigned on two sites counts on each: deputies are counted
@@ -120,7 +117,7 @@ def coverage(scope, *, allowed: frozenset[int] | set[int], year: int | None = No
     uncontacted = [
         {"deputy": {"ref": r["deputy_ref"], "name": r["deputy_name"]},
          "member": r["member__name"], "site": r["site__profile__name"]}
-        for r in rows.filter(n=0).order_by("site__profile__name", "member__name", "deputy_name")
+        for r in rows.exclude(contacted).order_by("site__profile__name", "member__name", "deputy_name")
         .values("deputy_ref", "deputy_name", "member__name", "site__profile__name")[:uncontacted_limit]
     ]  # fmt: skip
     return {
