@@ -34,6 +34,7 @@ __all__ = [
     "Seat",
     "Reception",
     "Station",
+    "deputies",
     "place_deputies",
     "receptions",
     "find",
@@ -66,6 +67,7 @@ class Person:
     name: str
     mobile: str  # private: for opening an account and SMS only; never serialised
     seats: tuple[Seat, ...]
+    photo_id: int | None = None  # a wagtail image's id (the public profile photo), if any
 
     @property
     def current_seats(self) -> tuple[Seat, ...]:
@@ -135,6 +137,13 @@ def find(name: str, site_id: int | None = None) -> list[Person]:
     if lookup is None or not name:
         return []
     return list(lookup(name, site_id))
+
+
+def deputies(site_id: int) -> list[Person]:
+    """The people with a current seat on ``site_id``'s congress, by name (without mobile
+    numbers); [] when the backend cannot list them."""
+    lookup = getattr(_backend, "deputies", None)
+    return list(lookup(site_id)) if lookup is not None else []
 
 
 def seats(refs: list[str]) -> dict[str, list[Seat]]:

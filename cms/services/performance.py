@@ -39,6 +39,8 @@ class PerformanceKind(models.TextChoices):
     MOTION = "motion", _("提出议案")
     SUGGESTION = "suggestion", _("提出建议、批评和意见")
     INSPECTION = "inspection", _("视察")
+    LAW_CHECK = "law_check", _("参加执法检查")
+    SIT_IN = "sit_in", _("列席常委会会议")
     RESEARCH = "research", _("专题调研")
     RECEPTION = "reception", _("接待选民")
     REPORT = "report", _("向选民述职")

@@ -46,8 +46,24 @@ class _People:
             return None
         seats = tuple(_seat(m) for m in _memberships().filter(person=person))
         return directory.Person(
-            ref=str(person.pk), name=person.name, mobile=person.mobile, seats=seats
+            ref=str(person.pk), name=person.name, mobile=person.mobile, seats=seats,
+            photo_id=person.photo_id,
+        )  # fmt: skip
+
+    def deputies(self, site_id: int) -> list[directory.Person]:
+        """The people with a current seat on ``site_id`` (``Membership.is_current`` in SQL)."""
+        current = _current(Membership.objects.filter(site_id=site_id))
+        people = (
+            Person.objects.filter(pk__in=current.values("person_id"))
+            .order_by("name_pinyin", "pk")
+            .only("pk", "name", "photo_id")
         )
+        seats = self.seats([str(p.pk) for p in people])
+        return [
+            directory.Person(ref=str(p.pk), name=p.name, mobile="",
+                             seats=tuple(seats.get(str(p.pk), ())), photo_id=p.photo_id)
+            for p in people
+        ]  # fmt: skip
 
     def find(self, name: str, site_id: int | None = None) -> list[directory.Person]:
         """The people called ``name`` with a seat (past or current) on ``site_id``."""

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.plugins import PluginConfig
 
+from .committee_conf import COMMITTEE_ENUM_NAMES, COMMITTEE_PERMISSIONS, COMMITTEE_SETTINGS
+
 
 class LiaisonConfig(PluginConfig):
     default = True
@@ -22,17 +24,22 @@ class LiaisonConfig(PluginConfig):
         "REOPEN_DAYS": 30,
         "SOLVED_AFTER_DAYS": 14,
         "DAILY_LIMIT": 5,
+        **COMMITTEE_SETTINGS,
     }
     # The office (a site's editors) triages, forwards, publishes; reviewers read.
+    # (and, for the committee part, its records: committee_conf.COMMITTEE_PERMISSIONS)
     group_permissions = {
-        "editors": ("liaison.view_message", "liaison.change_message"),
-        "first_reviewers": ("liaison.view_message",),
-        "final_reviewers": ("liaison.view_message", "liaison.change_message"),
-    }
+        "editors": ("liaison.view_message", "liaison.change_message",
+                    *COMMITTEE_PERMISSIONS["editors"]),
+        "first_reviewers": ("liaison.view_message", *COMMITTEE_PERMISSIONS["first_reviewers"]),
+        "final_reviewers": ("liaison.view_message", "liaison.change_message",
+                            *COMMITTEE_PERMISSIONS["final_reviewers"]),
+    }  # fmt: skip
     openapi_enum_names = {
         "MessageStateEnum": "plugins.liaison.models.MessageState",
         "MessageAddressedToEnum": "plugins.liaison.models.AddressedTo",
         "MessageTopicEnum": "plugins.liaison.models.Topic",
+        **COMMITTEE_ENUM_NAMES,
     }
 
     def ready(self) -> None:
@@ -41,3 +48,6 @@ class LiaisonConfig(PluginConfig):
 
         messages.connect()
         receptions.connect()
+        from .committee_conf import ready as committee_ready
+
+        committee_ready()

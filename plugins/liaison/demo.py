@@ -171,7 +171,11 @@ def _to_goal(message, goal, author, office, unit, deputy) -> None:
 
 
 def load_demo(profile) -> dict[str, int]:
-    """Each county site with deputies gets the demo messages once."""
-    if profile.level != "county" or Message.objects.filter(site=profile.site).exists():
-        return {}
-    return {profile.division_code: fill(profile)}
+    """Each county site with deputies gets the demo messages once; the province, Hefei and its
+    counties get committee members, their deputies and contact log (``committee_demo``)."""
+    from . import committee_demo
+
+    loaded = dict(committee_demo.load(profile))
+    if profile.level == "county" and not Message.objects.filter(site=profile.site).exists():
+        loaded[profile.division_code] = fill(profile)
+    return loaded

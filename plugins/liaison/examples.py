@@ -83,4 +83,7 @@ def unit_examples() -> list[Example]:
 
 
 def api_examples(recorder) -> list[Example]:
-    return public_examples(recorder) + citizen_examples() + deputy_examples() + unit_examples()
+    from . import committee_examples
+
+    return (public_examples(recorder) + citizen_examples() + deputy_examples() + unit_examples()
+            + committee_examples.api_examples(recorder))  # fmt: skip

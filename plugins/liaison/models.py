@@ -219,3 +219,6 @@ class MessagePublication(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+from .committee import *  # noqa: E402,F403  (委员联系代表: committee.py)

@@ -12,7 +12,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
 
-from . import admin_views
+from . import admin_views, committee_admin  # noqa: F401  (委员联系代表: committee_admin.py)
 from .models import OPEN_STATES, Message, MessageState
 
 

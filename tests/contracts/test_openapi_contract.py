@@ -93,7 +93,12 @@ TOKEN_ONLY = {"me", "me_notifications", "me_devices", "feedback_mine",
               # a citizen's own messages, a deputy's inbox, a unit's forwarded messages
               "liaison_messages_list", "liaison_messages_retrieve", "liaison_inbox_list",
               "liaison_inbox_retrieve", "liaison_unit_messages_list",
-              "liaison_unit_messages_retrieve"}  # fmt: skip
+              "liaison_unit_messages_retrieve",
+              # a committee member's deputies and log, the office's coverage, a deputy's side
+              "liaison_committee_deputies_list", "liaison_committee_contacts_list",
+              "liaison_committee_contacts_retrieve", "liaison_committee_coverage_retrieve",
+              "liaison_deputy_contacts_list", "liaison_deputy_contacts_retrieve",
+              "liaison_deputy_invitations_list", "liaison_deputy_invitations_retrieve"}  # fmt: skip
 
 
 GET_OPERATIONS = [

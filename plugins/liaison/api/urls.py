@@ -1,5 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
+from .committee import urlpatterns as committee_urlpatterns
 from .messages import CitizenMessageViewSet, InboxViewSet, UnitMessageViewSet
 from .public import PublishedMessageViewSet
 
@@ -9,4 +10,4 @@ router.register("inbox", InboxViewSet, basename="inbox")
 router.register("unit-messages", UnitMessageViewSet, basename="unit-message")
 router.register("published", PublishedMessageViewSet, basename="published")
 
-urlpatterns = router.urls
+urlpatterns = [*router.urls, *committee_urlpatterns()]
