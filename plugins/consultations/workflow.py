@@ -17,7 +17,7 @@ from django.utils import timezone
 from cms.services import apicache, audit
 from cms.services.tasks import task
 
-from . import structure
+from . import report, structure
 from .models import (
     Comment,
     Consultation,
@@ -52,11 +52,24 @@ def connect() -> None:
     from cms.services.moderation import moderation_decided
 
     moderation_decided.connect(_moderated, sender=Comment, dispatch_uid="consultations_comment")
+    moderation_decided.connect(
+        _proposal_moderated, sender=Proposal, dispatch_uid="consultations_proposal"
+    )
 
 
 def _moderated(sender, record, **kwargs) -> None:
-    """A moderator passed or refused a held comment: the public counts change."""
+    """A moderator passed or refused a held comment: the public counts change (and a
+    published report's, when the office moderates late)."""
+    if record.consultation.report_published_at is not None:
+        report.store_report(record.consultation)
     apicache.invalidate_sites(_code(record.site_id))
+
+
+def _proposal_moderated(sender, record, **kwargs) -> None:
+    """A proposal passed late changes a published call's report."""
+    if record.call.report_published_at is not None:
+        report.store_report(record.call)
+        apicache.invalidate_sites(_code(record.site_id))
 
 
 def _code(site_id: int) -> str:
@@ -107,6 +120,7 @@ def save_version(consultation: Consultation, draft: structure.Draft, *, stage: s
     from .search import sync_articles
 
     sync_articles(consultation.pk)  # bulk inserts fire no signals: index the articles here
+    report.store_report(consultation)  # a published report compares the first and last versions
     audit.audit(consultation, "consultations.version_added", user=user,
                 data={"version": version.number, "stage": stage,
                       "articles": len(draft.articles)})  # fmt: skip
@@ -201,6 +215,7 @@ def decide(consultation: Consultation, comment_ids: list[int], *, result: str, r
     Decision.objects.filter(pk__in=old, comments__isnull=True).delete()  # emptied groups
     audit.audit(consultation, "consultations.decided", user=user,
                 data={"decision": decision.pk, "result": result, "comments": len(comments)})  # fmt: skip
+    report.store_report(consultation)  # a decision after publication changes the report
     apicache.invalidate_sites(_code(consultation.site_id))
     return decision
 
@@ -218,6 +233,7 @@ def publish_report(consultation: Consultation, user=None, summary: str = "") -> 
     if summary:
         consultation.report_summary = summary
     consultation.save(update_fields=["report_published_at", "report_summary"])
+    report.store_report(consultation)
     audit.audit(consultation, "consultations.report_published", user=user)
     return consultation
 
@@ -239,4 +255,5 @@ def decide_proposal(proposal: Proposal, *, outcome: str, reason: str, merged_int
                                  "decided_at"])  # fmt: skip
     audit.audit(proposal.call, "consultations.proposal_decided", user=user,
                 data={"proposal": proposal.pk, "outcome": outcome})  # fmt: skip
+    report.store_report(proposal.call)
     return proposal

@@ -123,13 +123,14 @@ class ConsultationViewSet(SiteScopedReadOnlyViewSet):
             if self.params.get("include_descendants"):
                 ids += [p.site_id for p in sites.descendants(self.site_profile)
                         if sites.code_is_public(p.division_code)]  # fmt: skip
-            rows = rows.filter(site_id__in=ids)
+            rows = rows.filter(site_id__in=ids).defer("report_json")
             if self.params.get("status"):
                 rows = rows.filter(status=self.params["status"])
             if self.params.get("kind"):
                 rows = rows.filter(kind=self.params["kind"])
             return rows
-        return rows.filter(site_id=self.site_profile.site_id)
+        rows = rows.filter(site_id=self.site_profile.site_id)
+        return rows if self.action == "report" else rows.defer("report_json")
 
     def _counts(self, rows) -> dict[int, int]:
         ids = [r.pk for r in rows]
@@ -217,7 +218,7 @@ class ConsultationViewSet(SiteScopedReadOnlyViewSet):
         obj = self.get_object()
         if obj.report_published_at is None:
             raise not_found()
-        data = report.feedback_report(obj)
+        data = report.stored_report(obj)
         data["consultation"] = _summary(obj, _site_codes([obj.site_id]), {})
         data["consultation"]["comment_count"] = data["totals"]["total"]
         return Response(data)

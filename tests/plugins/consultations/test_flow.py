@@ -83,7 +83,10 @@ def test_comment_needs_a_verified_login(client, draft, make_user):
     assert Comment.objects.count() == 0
 
 
-def test_full_path(client, draft, office, province, django_capture_on_commit_callbacks):
+def test_full_path(
+    client, draft, office, province, django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):  # fmt: skip
     from cms.review.models import SensitiveWord
 
     citizen = citizen_auth("13900000101")
@@ -187,6 +190,20 @@ def test_full_path(client, draft, office, province, django_capture_on_commit_cal
     assert mine[0]["decision"]["result"] == "adopted"
     assert mine[0]["decision"]["changed_provision"] == "二审稿第四条"
     assert mine[0]["provision_label"] == "第四条"
+
+    # The report is stored when published: served without recomputing it...
+    draft.refresh_from_db()
+    draft.report_summary = "说明已修改。"  # the edit form's save (it forgets the cached answers)
+    draft.save()
+    with django_assert_max_num_queries(6):
+        served = client.get(f"{API}{draft.pk}/report/?site=340000")
+    assert served.json()["totals"] == rep["totals"] and served.json()["summary"] == "说明已修改。"
+    # ...and built again when the office decides after publication.
+    first_rest = rest.first()
+    workflow.decide(draft, [first_rest.pk], result="partly", reason="部分吸收。", user=office)
+    again = client.get(f"{API}{draft.pk}/report/?site=340000").json()
+    assert again["totals"]["partly"] == 1 and again["totals"]["not_adopted"] == 1
+    assert any(d["reason"] == "部分吸收。" for d in again["decisions"])
 
 
 def test_decisions_need_a_closed_window_and_a_reason(draft, office):
