@@ -213,8 +213,10 @@ class Comment(Moderated, SiteOwnedModel):
     """A citizen's or deputy's opinion on a draft, an article or a paragraph."""
 
     moderated_fields = ("text",)
-    #: Counts per article are public while the window is open: a new comment changes them.
-    affects_public_api = True
+    #: A new comment empties no cached answer: the answers that count comments while the
+    #: window is open are never cached (``api.views.LIVE_COUNTS``); after the window a
+    #: moderation, a decision or a deletion forgets the site's answers (``workflow``).
+    affects_public_api = False
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="comments"

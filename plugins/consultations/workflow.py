@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete
 from django.utils import timezone
 
 from cms.services import apicache, audit
@@ -52,6 +53,8 @@ def connect() -> None:
     from cms.services.moderation import moderation_decided
 
     moderation_decided.connect(_moderated, sender=Comment, dispatch_uid="consultations_comment")
+    # Comments empty no cache when saved (Comment.affects_public_api): a deletion does.
+    post_delete.connect(_comment_deleted, sender=Comment, dispatch_uid="consultations_comment_del")
     moderation_decided.connect(
         _proposal_moderated, sender=Proposal, dispatch_uid="consultations_proposal"
     )
@@ -63,6 +66,10 @@ def _moderated(sender, record, **kwargs) -> None:
     if record.consultation.report_published_at is not None:
         report.store_report(record.consultation)
     apicache.invalidate_sites(_code(record.site_id))
+
+
+def _comment_deleted(sender, instance, **kwargs) -> None:
+    apicache.invalidate_sites(_code(instance.site_id))
 
 
 def _proposal_moderated(sender, record, **kwargs) -> None:

@@ -58,6 +58,19 @@ WRITE_PROBLEMS = problem_responses(
 )  # fmt: skip
 
 
+#: The answers that count an open consultation's comments change with every comment: they
+#: opt out of the server-side API cache (``cms.api.caching``: a view's own ``no-cache`` is
+#: kept and never stored), so a comment need not empty the site's other cached answers.
+LIVE_COUNTS = {"Cache-Control": "no-cache"}
+
+
+def _live(response, rows) -> Response:
+    if any(r.status == Status.OPEN for r in rows):
+        for name, value in LIVE_COUNTS.items():
+            response[name] = value
+    return response
+
+
 class PublicReadPermission(permissions.AllowAny):
     anonymous_reads = True
 
@@ -140,7 +153,12 @@ class ConsultationViewSet(SiteScopedReadOnlyViewSet):
         counts.update(proposals.values_list("call_id").annotate(n=Count("id")).order_by())
         return counts
 
+    def list(self, request, *args, **kwargs):
+        self._listed = []
+        return _live(super().list(request, *args, **kwargs), self._listed)
+
     def payloads(self, rows: list) -> list:
+        self._listed = rows  # an open consultation's comment_count is live (LIVE_COUNTS)
         codes = _site_codes(r.site_id for r in rows)
         counts = self._counts(rows)
         return [_summary(r, codes, counts) for r in rows]
@@ -175,7 +193,7 @@ class ConsultationViewSet(SiteScopedReadOnlyViewSet):
             versions=[report._version_payload(v) for v in versions],
             draft=draft,
         )
-        return Response(data)
+        return _live(Response(data), [obj])
 
     @extend_schema(operation_id="consultations_public_comments_list",
                    summary="已审核通过的意见内容(征求意见期结束后公开)",
@@ -245,8 +263,8 @@ class CommentViewSet(SubmissionViewSet):
         "consultation", "provision__article", "decision__changed_provision__version"
     ).order_by("-created_at", "-pk")
     serializer_class = CommentSerializer
-    #: Counts per article are public during the window: a comment changes them.
-    affects_public_api = True
+    # affects_public_api stays False (SubmissionViewSet): the answers a comment changes are
+    # the open consultations', which are never cached (LIVE_COUNTS).
 
     def create(self, request, *args, **kwargs):
         _forbid_unverified(request)

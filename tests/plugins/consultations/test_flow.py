@@ -232,3 +232,32 @@ def test_sweep_opens_scheduled_consultations(province, django_capture_on_commit_
         call_command("run_scheduler", "--once", stdout=open("/dev/null", "w"))  # noqa: SIM115
     c.refresh_from_db()
     assert c.status == Status.OPEN
+
+
+def test_a_comment_keeps_the_sites_other_cached_answers(client, draft, call, province):
+    """An open consultation's counts are never cached (always fresh); a comment empties
+    nothing else of the site's cache."""
+    closed = make_draft(province, title="已结束的征求意见")
+    workflow.publish(closed)
+    Consultation.objects.filter(pk=closed.pk).update(status=Status.CLOSED)
+    citizen = citizen_auth("13900000111")
+    other = f"{API}{closed.pk}/?site=340000"
+    assert client.get(other)["X-Lianxi-Cache"] == "miss"
+    assert client.get(other)["X-Lianxi-Cache"] == "hit"
+    detail = client.get(f"{API}{draft.pk}/?site=340000")
+    assert detail["Cache-Control"] == "no-cache" and "X-Lianxi-Cache" not in detail
+    article = articles_of(detail.json())[0]
+    assert article["comments"]["total"] == 0
+    listed = client.get(f"{API}?site=340000")
+    assert listed["Cache-Control"] == "no-cache"  # it counts the open draft's comments
+
+    assert comment(client, citizen, draft, "建议增加罚则。", article["id"]).status_code == 201
+    assert client.get(other)["X-Lianxi-Cache"] == "hit"  # not emptied by the comment
+    fresh = client.get(f"{API}{draft.pk}/?site=340000").json()
+    assert articles_of(fresh)[0]["comments"]["total"] == 1
+    row = next(r for r in client.get(f"{API}?site=340000").json()["results"] if r["id"] == draft.pk)
+    assert row["comment_count"] == 1
+    # Without an open consultation the list is cached as every public answer.
+    only_closed = f"{API}?site=340000&status=closed"
+    assert client.get(only_closed)["X-Lianxi-Cache"] == "miss"
+    assert client.get(only_closed)["X-Lianxi-Cache"] == "hit"
