@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.utils import timezone
 
-from cms.services import apicache, audit
+from cms.services import apicache, audit, notifications
 from cms.services.tasks import task
 
 from . import report, structure
@@ -44,9 +44,14 @@ ACTIONS = {
 }
 
 
+#: Commenters and proposers hear that the office's answers (the report) are published.
+REPORT_KIND = "consultations.report"
+
+
 def connect() -> None:
     from cms.services import schedule
 
+    notifications.register_kind(REPORT_KIND, "征求意见处理情况已公布")
     for action, label in ACTIONS.items():
         audit.register_action(action, label)
     schedule.register_sweep("consultations.window", window_sweep, every=dt.timedelta(hours=1))
@@ -241,8 +246,32 @@ def publish_report(consultation: Consultation, user=None, summary: str = "") -> 
         consultation.report_summary = summary
     consultation.save(update_fields=["report_published_at", "report_summary"])
     report.store_report(consultation)
+    _notify_report(consultation)
     audit.audit(consultation, "consultations.report_published", user=user)
     return consultation
+
+
+def _notify_report(consultation: Consultation) -> None:
+    """Each author of an approved comment (or proposal) hears once that the office's answer
+    is public; their own decisions are in "我的意见" ("我的项目建议")."""
+    from django.contrib.auth import get_user_model
+
+    if consultation.kind == Kind.DRAFT:
+        records, what, mine = consultation.comments, "意见", "我的意见"
+    else:
+        records, what, mine = consultation.proposals, "项目建议", "我的项目建议"
+    authors = records.filter(moderation_status="approved", author__isnull=False).values("author_id")
+    users = list(get_user_model().objects.filter(pk__in=authors, is_active=True))
+    if users:
+        notifications.notify(
+            users, "征求意见处理情况已公布",
+            f"您对“{consultation.title}”提出的{what}已有处理结果,"
+            f"处理情况已公布,可在“{mine}”中查看。",
+            kind=REPORT_KIND, site=consultation.site,
+            url=f"pages/consultation/report?id={consultation.pk}",
+            dedupe_key=f"consultation:{consultation.pk}:report",
+            consultation=consultation.pk,
+        )  # fmt: skip
 
 
 def decide_proposal(proposal: Proposal, *, outcome: str, reason: str, merged_into: str = "",

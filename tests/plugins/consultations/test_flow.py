@@ -184,6 +184,14 @@ def test_full_path(
     # No names or accounts in the public report.
     assert "13900000101" not in str(rep) and "王强" not in str(rep)
 
+    # Each commenter hears once that the answers are public (a second publication: no repeat).
+    workflow.publish_report(draft, office)
+    for auth in (citizen, other, deputy.auth):
+        inbox = client.get("/api/v1/me/notifications/?site=340000", **auth).json()
+        rows = inbox["results"] if isinstance(inbox, dict) else inbox
+        told = [n for n in rows if n["kind"] == "consultations.report"]
+        assert len(told) == 1 and "安徽省农村供水条例" in told[0]["body"]
+
     # My comments and their decisions.
     mine = client.get(f"{API}comments/?site=340000", **citizen).json()["results"]
     assert len(mine) == 1
