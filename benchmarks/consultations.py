@@ -12,7 +12,9 @@
    chapters (paragraphs and items) saved through ``workflow.save_version`` and published.
 2. **Commenting** (the real path): ``--writes`` comments POSTed through the API
    (``/api/v1/consultations/comments/``, bearer tokens, ``Idempotency-Key``, screened by
-   moderation), spread over the citizens: writes per second, sequential, one process.
+   moderation), spread over the citizens: writes per second, sequential, one process; with
+   ``--server``, to gunicorn (``--workers`` × ``--threads``) from ``--clients`` threads, as
+   ``benchmarks/writes.py`` measures the core's writes (``--redis-url`` as there).
 3. **Load**: the rest of ``--comments`` bulk-inserted as the API would leave them (on
    articles, paragraphs and the whole draft; a tenth by deputies; a few held), skewed
    towards some articles.
@@ -20,7 +22,8 @@
    ``--requests`` times each after one warm-up): the public draft with per-article counts
    while open; then the window closed by the sweep, a second version, every comment
    decided in groups (a decision per article and result, a third linked to the changed
-   article), the report published; the feedback report and the comments' texts.
+   article), the report published (built and stored then: its time is printed); the
+   feedback report (served as stored) and the comments' texts.
 5. Prints the figures and PASS/FAIL: public draft and feedback report p95 < 200 ms (on
    PostgreSQL), commenting ≥ 100 writes/s. Writes them to
    ``/tmp/lianxi_bench_consultations_results-<engine>.json``. Benchmark only: never run
@@ -34,9 +37,12 @@ import datetime as dt
 import json
 import os
 import random
+import signal
 import statistics
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,6 +164,58 @@ def commenting(built: dict, writes: int) -> dict:
             "statuses": statuses}  # fmt: skip
 
 
+def commenting_server(built: dict, args) -> dict:
+    """``--writes`` comments POSTed to gunicorn as ``benchmarks/writes.py`` posts its reports
+    (its server: ``--workers`` × ``--threads``, the product's settings, throttles raised;
+    ``--clients`` threads, bearer tokens, an ``Idempotency-Key`` each)."""
+    import requests
+
+    from benchmarks import writes as server
+    from plugins.consultations.models import Provision
+
+    rng = random.Random(7)
+    targets = list(Provision.objects.filter(version=built["version"],
+                                            kind__in=("article", "paragraph"))
+                   .values_list("pk", flat=True))  # fmt: skip
+    plan = [(built["tokens"][i % len(built["tokens"])], rng.choice(targets),
+             rng.choice(OPINIONS).format(s="有关部门"), f"bench-server-{i:08d}")
+            for i in range(args.writes)]  # fmt: skip
+    url = f"http://127.0.0.1:{args.port}/api/v1/consultations/comments/?site={PROVINCE}"
+    proc = server.start_server(args, args.port)
+    local, lock = threading.local(), threading.Lock()
+    statuses: dict[int, int] = {}
+    times: list[float] = []
+
+    def post(item):
+        token, provision, text, key = item
+        session = getattr(local, "session", None) or requests.Session()
+        local.session = session
+        body = json.dumps({"consultation": built["consultation"].pk, "provision": provision,
+                           "text": text}, ensure_ascii=False).encode()  # fmt: skip
+        t0 = time.perf_counter()
+        response = session.post(url, data=body, timeout=60, headers={
+            "Authorization": f"Bearer {token}", "Idempotency-Key": key,
+            "Content-Type": "application/json"})  # fmt: skip
+        with lock:
+            times.append((time.perf_counter() - t0) * 1000)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    try:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(args.clients) as pool:
+            list(pool.map(post, plan))
+        seconds = time.perf_counter() - started
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+    return {"writes": args.writes, "seconds": round(seconds, 2),
+            "per_second": round(args.writes / seconds, 1) if seconds else 0.0,
+            "p50_ms": round(common.pct(times, 50), 1), "p95_ms": round(common.pct(times, 95), 1),
+            "statuses": statuses,
+            "server": f"gunicorn {args.workers}x{args.threads}, {args.clients} clients"
+                      + (", Redis" if args.redis_url else "")}  # fmt: skip
+
+
 def load_comments(built: dict, total: int) -> int:
     """The rest of the comments, bulk-inserted (skewed: a few articles draw most)."""
     from django.contrib.auth import get_user_model
@@ -229,8 +287,9 @@ def close_and_decide(built: dict) -> dict:
                                            changed_provision=changed)  # fmt: skip
         Comment.objects.filter(pk__in=ids).update(decision=decision)
         decisions += 1
-    workflow.publish_report(consultation, summary="意见采纳情况。")
-    return {"decisions": decisions}
+    t0 = time.perf_counter()
+    workflow.publish_report(consultation, summary="意见采纳情况。")  # builds and stores the report
+    return {"decisions": decisions, "publish_report_ms": round((time.perf_counter() - t0) * 1000)}
 
 
 def measure(urls: dict[str, str], requests: int) -> dict:
@@ -263,6 +322,19 @@ def main(argv=None) -> int:
     parser.add_argument("--citizens", type=int, default=300)
     parser.add_argument("--writes", type=int, default=600)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument(
+        "--server",
+        action="store_true",
+        help="POST the comments to gunicorn with client threads, as "
+        "benchmarks/writes.py does (else: the test client, one process)",
+    )
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--port", type=int, default=8198)
+    parser.add_argument("--redis-url", default="",
+                        help="with --server: the throttles' and cache's Redis, e.g. "
+                        "redis://127.0.0.1:6379/14")  # fmt: skip
     args = parser.parse_args(argv)
 
     common.reset_database(args.database_url)
@@ -278,7 +350,7 @@ def main(argv=None) -> int:
     built = build(args)
     print(f"built: {args.articles} articles (saved in {built['save_version_s']} s), "
           f"{args.citizens} citizens", flush=True)  # fmt: skip
-    writes = commenting(built, args.writes)
+    writes = commenting_server(built, args) if args.server else commenting(built, args.writes)
     print(f"commenting: {json.dumps(writes)}", flush=True)
     loaded = load_comments(built, args.comments)
     print(f"loaded {loaded} more comments", flush=True)
@@ -304,7 +376,18 @@ def main(argv=None) -> int:
                                         f"&article={built['version'].provisions.filter(kind='article').first().pk}",
     }, args.requests)  # fmt: skip
 
+    # The report is served as stored at publication: it must be what computing it gives.
+    from django.test import Client
+
+    from plugins.consultations import report
+
+    served = json.loads(
+        Client(HTTP_HOST="127.0.0.1").get(results["feedback report"]["url"]).content
+    )
+    served.pop("consultation")
+    computed = json.loads(json.dumps(report.feedback_report(built["consultation"]), default=str))
     checks = {
+        "stored feedback report == computed": served == computed,
         "every answer 200": all(r["status"] == 200 for r in results.values()),
         "every comment POST 201": set(writes["statuses"]) == {201},
         f"public draft and feedback report p95 < {TARGET_P95_MS} ms": all(

@@ -114,6 +114,10 @@ class Consultation(SiteOwnedModel):
                               default=Status.DRAFT, db_index=True)  # fmt: skip
     report_published_at = models.DateTimeField(_("反馈报告发布时间"), null=True, blank=True)
     report_summary = models.TextField(_("反馈报告说明"), blank=True)
+    #: The published feedback report as the API serves it (``report.store_report``), built
+    #: when it is published and again when a decision, a version or a moderation changes
+    #: it; JSON text rather than a JSONField, whose PostgreSQL ``jsonb`` reorders keys.
+    report_json = models.TextField(blank=True, editable=False, default="")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -209,8 +213,10 @@ class Comment(Moderated, SiteOwnedModel):
     """A citizen's or deputy's opinion on a draft, an article or a paragraph."""
 
     moderated_fields = ("text",)
-    #: Counts per article are public while the window is open: a new comment changes them.
-    affects_public_api = True
+    #: A new comment empties no cached answer: the answers that count comments while the
+    #: window is open are never cached (``api.views.LIVE_COUNTS``); after the window a
+    #: moderation, a decision or a deletion forgets the site's answers (``workflow``).
+    affects_public_api = False
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="comments"

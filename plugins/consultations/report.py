@@ -8,6 +8,9 @@ passes it); a deputy's comment counts in ``deputies`` as well as in ``total``.
 
 from __future__ import annotations
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -215,6 +218,28 @@ def feedback_report(consultation: Consultation) -> dict:
         "changed_clauses": sorted(clauses.values(), key=lambda c: (c["version"], c["id"])),
         "comparison": comparison(versions[0], versions[-1]) if len(versions) > 1 else None,
     }
+
+
+def store_report(consultation: Consultation) -> None:
+    """Build the published report once and keep it (``Consultation.report_json``): it changes
+    only when the office decides, adds a version or a moderator passes a held comment, and
+    each of those calls this again. Nothing is stored before publication."""
+    if consultation.report_published_at is None:
+        return
+    text = json.dumps(feedback_report(consultation), cls=DjangoJSONEncoder, ensure_ascii=False)
+    consultation.report_json = text
+    Consultation.objects.filter(pk=consultation.pk).update(report_json=text)
+
+
+def stored_report(consultation: Consultation) -> dict:
+    """The published report as stored (built now, and stored, if it never was)."""
+    if not consultation.report_json:
+        store_report(consultation)
+    data = json.loads(consultation.report_json)
+    # The consultation's own fields as they are now (the edit form can change the summary).
+    data["summary"] = consultation.report_summary
+    data["published_at"] = _local(consultation.report_published_at)
+    return data
 
 
 def proposals_report(call: Consultation) -> dict:

@@ -12,12 +12,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete
 from django.utils import timezone
 
-from cms.services import apicache, audit
+from cms.services import apicache, audit, notifications
 from cms.services.tasks import task
 
-from . import structure
+from . import report, structure
 from .models import (
     Comment,
     Consultation,
@@ -43,20 +44,44 @@ ACTIONS = {
 }
 
 
+#: Commenters and proposers hear that the office's answers (the report) are published.
+REPORT_KIND = "consultations.report"
+
+
 def connect() -> None:
     from cms.services import schedule
 
+    notifications.register_kind(REPORT_KIND, "征求意见处理情况已公布")
     for action, label in ACTIONS.items():
         audit.register_action(action, label)
     schedule.register_sweep("consultations.window", window_sweep, every=dt.timedelta(hours=1))
     from cms.services.moderation import moderation_decided
 
     moderation_decided.connect(_moderated, sender=Comment, dispatch_uid="consultations_comment")
+    # Comments empty no cache when saved (Comment.affects_public_api): a deletion does.
+    post_delete.connect(_comment_deleted, sender=Comment, dispatch_uid="consultations_comment_del")
+    moderation_decided.connect(
+        _proposal_moderated, sender=Proposal, dispatch_uid="consultations_proposal"
+    )
 
 
 def _moderated(sender, record, **kwargs) -> None:
-    """A moderator passed or refused a held comment: the public counts change."""
+    """A moderator passed or refused a held comment: the public counts change (and a
+    published report's, when the office moderates late)."""
+    if record.consultation.report_published_at is not None:
+        report.store_report(record.consultation)
     apicache.invalidate_sites(_code(record.site_id))
+
+
+def _comment_deleted(sender, instance, **kwargs) -> None:
+    apicache.invalidate_sites(_code(instance.site_id))
+
+
+def _proposal_moderated(sender, record, **kwargs) -> None:
+    """A proposal passed late changes a published call's report."""
+    if record.call.report_published_at is not None:
+        report.store_report(record.call)
+        apicache.invalidate_sites(_code(record.site_id))
 
 
 def _code(site_id: int) -> str:
@@ -107,6 +132,7 @@ def save_version(consultation: Consultation, draft: structure.Draft, *, stage: s
     from .search import sync_articles
 
     sync_articles(consultation.pk)  # bulk inserts fire no signals: index the articles here
+    report.store_report(consultation)  # a published report compares the first and last versions
     audit.audit(consultation, "consultations.version_added", user=user,
                 data={"version": version.number, "stage": stage,
                       "articles": len(draft.articles)})  # fmt: skip
@@ -201,6 +227,7 @@ def decide(consultation: Consultation, comment_ids: list[int], *, result: str, r
     Decision.objects.filter(pk__in=old, comments__isnull=True).delete()  # emptied groups
     audit.audit(consultation, "consultations.decided", user=user,
                 data={"decision": decision.pk, "result": result, "comments": len(comments)})  # fmt: skip
+    report.store_report(consultation)  # a decision after publication changes the report
     apicache.invalidate_sites(_code(consultation.site_id))
     return decision
 
@@ -218,8 +245,33 @@ def publish_report(consultation: Consultation, user=None, summary: str = "") -> 
     if summary:
         consultation.report_summary = summary
     consultation.save(update_fields=["report_published_at", "report_summary"])
+    report.store_report(consultation)
+    _notify_report(consultation)
     audit.audit(consultation, "consultations.report_published", user=user)
     return consultation
+
+
+def _notify_report(consultation: Consultation) -> None:
+    """Each author of an approved comment (or proposal) hears once that the office's answer
+    is public; their own decisions are in "我的意见" ("我的项目建议")."""
+    from django.contrib.auth import get_user_model
+
+    if consultation.kind == Kind.DRAFT:
+        records, what, mine = consultation.comments, "意见", "我的意见"
+    else:
+        records, what, mine = consultation.proposals, "项目建议", "我的项目建议"
+    authors = records.filter(moderation_status="approved", author__isnull=False).values("author_id")
+    users = list(get_user_model().objects.filter(pk__in=authors, is_active=True))
+    if users:
+        notifications.notify(
+            users, "征求意见处理情况已公布",
+            f"您对“{consultation.title}”提出的{what}已有处理结果,"
+            f"处理情况已公布,可在“{mine}”中查看。",
+            kind=REPORT_KIND, site=consultation.site,
+            url=f"pages/consultation/report?id={consultation.pk}",
+            dedupe_key=f"consultation:{consultation.pk}:report",
+            consultation=consultation.pk,
+        )  # fmt: skip
 
 
 def decide_proposal(proposal: Proposal, *, outcome: str, reason: str, merged_into: str = "",
@@ -239,4 +291,5 @@ def decide_proposal(proposal: Proposal, *, outcome: str, reason: str, merged_int
                                  "decided_at"])  # fmt: skip
     audit.audit(proposal.call, "consultations.proposal_decided", user=user,
                 data={"proposal": proposal.pk, "outcome": outcome})  # fmt: skip
+    report.store_report(proposal.call)
     return proposal

@@ -3,6 +3,7 @@ writes of citizens and deputies (a comment, a proposal)."""
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -20,6 +21,7 @@ from plugins.consultations.models import (
     Stage,
     Status,
     Topic,
+    Version,
 )
 
 STATUS_HELP = "scheduled 待开始、open 征求意见中、closed 已结束"
@@ -144,9 +146,13 @@ class CommentSerializer(serializers.ModelSerializer):
     """A comment: write ``consultation``, ``provision`` (an article or paragraph of the
     current version; none for the whole draft) and ``text``."""
 
-    consultation = serializers.PrimaryKeyRelatedField(queryset=Consultation.objects.all())
+    # With the id of its current version: one query for both.
+    consultation = serializers.PrimaryKeyRelatedField(queryset=Consultation.objects.annotate(
+        current_version_id=Subquery(Version.objects.filter(consultation=OuterRef("pk"))
+                                    .order_by("-number").values("pk")[:1])))  # fmt: skip
     provision = serializers.PrimaryKeyRelatedField(
-        queryset=Provision.objects.all(), required=False, allow_null=True,
+        # A paragraph's article with it: the answer labels it "第五条第二款" (no second query).
+        queryset=Provision.objects.select_related("article"), required=False, allow_null=True,
         help_text="条或款的 id(见草案结构);不填为对草案整体的意见",
     )  # fmt: skip
     provision_label = serializers.SerializerMethodField()
@@ -190,19 +196,19 @@ class CommentSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"consultation": "项目征集请提交项目建议。"})
         if consultation.status != Status.OPEN:
             raise serializers.ValidationError({"consultation": "不在征求意见期内。"})
-        version = consultation.current_version()
+        version_id = consultation.current_version_id
         provision = attrs.get("provision")
         if provision is not None:
-            if provision.version_id != version.pk or provision.kind not in (
+            if provision.version_id != version_id or provision.kind not in (
                 structure.ARTICLE,
                 structure.PARAGRAPH,
             ):
                 raise serializers.ValidationError({"provision": "请选择本草案当前版本的条或款。"})
-        attrs["version"] = version
+        attrs["version_id"] = version_id
         attrs["article"] = (
             None if provision is None
             else provision if provision.kind == structure.ARTICLE
-            else Provision(pk=provision.article_id)
+            else provision.article
         )  # fmt: skip
         attrs["as_deputy"] = _is_deputy_of(request.user, site_id)
         return attrs

@@ -58,6 +58,19 @@ WRITE_PROBLEMS = problem_responses(
 )  # fmt: skip
 
 
+#: The answers that count an open consultation's comments change with every comment: they
+#: opt out of the server-side API cache (``cms.api.caching``: a view's own ``no-cache`` is
+#: kept and never stored), so a comment need not empty the site's other cached answers.
+LIVE_COUNTS = {"Cache-Control": "no-cache"}
+
+
+def _live(response, rows) -> Response:
+    if any(r.status == Status.OPEN for r in rows):
+        for name, value in LIVE_COUNTS.items():
+            response[name] = value
+    return response
+
+
 class PublicReadPermission(permissions.AllowAny):
     anonymous_reads = True
 
@@ -123,13 +136,14 @@ class ConsultationViewSet(SiteScopedReadOnlyViewSet):
             if self.params.get("include_descendants"):
                 ids += [p.site_id for p in sites.descendants(self.site_profile)
                         if sites.code_is_public(p.division_code)]  # fmt: skip
-            rows = rows.filter(site_id__in=ids)
+            rows = rows.filter(site_id__in=ids).defer("report_json")
             if self.params.get("status"):
                 rows = rows.filter(status=self.params["status"])
             if self.params.get("kind"):
                 rows = rows.filter(kind=self.params["kind"])
             return rows
-        return rows.filter(site_id=self.site_profile.site_id)
+        rows = rows.filter(site_id=self.site_profile.site_id)
+        return rows if self.action == "report" else rows.defer("report_json")
 
     def _counts(self, rows) -> dict[int, int]:
         ids = [r.pk for r in rows]
@@ -139,7 +153,12 @@ class ConsultationViewSet(SiteScopedReadOnlyViewSet):
         counts.update(proposals.values_list("call_id").annotate(n=Count("id")).order_by())
         return counts
 
+    def list(self, request, *args, **kwargs):
+        self._listed = []
+        return _live(super().list(request, *args, **kwargs), self._listed)
+
     def payloads(self, rows: list) -> list:
+        self._listed = rows  # an open consultation's comment_count is live (LIVE_COUNTS)
         codes = _site_codes(r.site_id for r in rows)
         counts = self._counts(rows)
         return [_summary(r, codes, counts) for r in rows]
@@ -174,7 +193,7 @@ class ConsultationViewSet(SiteScopedReadOnlyViewSet):
             versions=[report._version_payload(v) for v in versions],
             draft=draft,
         )
-        return Response(data)
+        return _live(Response(data), [obj])
 
     @extend_schema(operation_id="consultations_public_comments_list",
                    summary="已审核通过的意见内容(征求意见期结束后公开)",
@@ -217,7 +236,7 @@ class ConsultationViewSet(SiteScopedReadOnlyViewSet):
         obj = self.get_object()
         if obj.report_published_at is None:
             raise not_found()
-        data = report.feedback_report(obj)
+        data = report.stored_report(obj)
         data["consultation"] = _summary(obj, _site_codes([obj.site_id]), {})
         data["consultation"]["comment_count"] = data["totals"]["total"]
         return Response(data)
@@ -244,8 +263,8 @@ class CommentViewSet(SubmissionViewSet):
         "consultation", "provision__article", "decision__changed_provision__version"
     ).order_by("-created_at", "-pk")
     serializer_class = CommentSerializer
-    #: Counts per article are public during the window: a comment changes them.
-    affects_public_api = True
+    # affects_public_api stays False (SubmissionViewSet): the answers a comment changes are
+    # the open consultations', which are never cached (LIVE_COUNTS).
 
     def create(self, request, *args, **kwargs):
         _forbid_unverified(request)

@@ -83,7 +83,10 @@ def test_comment_needs_a_verified_login(client, draft, make_user):
     assert Comment.objects.count() == 0
 
 
-def test_full_path(client, draft, office, province, django_capture_on_commit_callbacks):
+def test_full_path(
+    client, draft, office, province, django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):  # fmt: skip
     from cms.review.models import SensitiveWord
 
     citizen = citizen_auth("13900000101")
@@ -181,12 +184,34 @@ def test_full_path(client, draft, office, province, django_capture_on_commit_cal
     # No names or accounts in the public report.
     assert "13900000101" not in str(rep) and "王强" not in str(rep)
 
+    # Each commenter hears once that the answers are public (a second publication: no repeat).
+    workflow.publish_report(draft, office)
+    for auth in (citizen, other, deputy.auth):
+        inbox = client.get("/api/v1/me/notifications/?site=340000", **auth).json()
+        rows = inbox["results"] if isinstance(inbox, dict) else inbox
+        told = [n for n in rows if n["kind"] == "consultations.report"]
+        assert len(told) == 1 and "安徽省农村供水条例" in told[0]["body"]
+
     # My comments and their decisions.
     mine = client.get(f"{API}comments/?site=340000", **citizen).json()["results"]
     assert len(mine) == 1
     assert mine[0]["decision"]["result"] == "adopted"
     assert mine[0]["decision"]["changed_provision"] == "二审稿第四条"
     assert mine[0]["provision_label"] == "第四条"
+
+    # The report is stored when published: served without recomputing it...
+    draft.refresh_from_db()
+    draft.report_summary = "说明已修改。"  # the edit form's save (it forgets the cached answers)
+    draft.save()
+    with django_assert_max_num_queries(6):
+        served = client.get(f"{API}{draft.pk}/report/?site=340000")
+    assert served.json()["totals"] == rep["totals"] and served.json()["summary"] == "说明已修改。"
+    # ...and built again when the office decides after publication.
+    first_rest = rest.first()
+    workflow.decide(draft, [first_rest.pk], result="partly", reason="部分吸收。", user=office)
+    again = client.get(f"{API}{draft.pk}/report/?site=340000").json()
+    assert again["totals"]["partly"] == 1 and again["totals"]["not_adopted"] == 1
+    assert any(d["reason"] == "部分吸收。" for d in again["decisions"])
 
 
 def test_decisions_need_a_closed_window_and_a_reason(draft, office):
@@ -215,3 +240,32 @@ def test_sweep_opens_scheduled_consultations(province, django_capture_on_commit_
         call_command("run_scheduler", "--once", stdout=open("/dev/null", "w"))  # noqa: SIM115
     c.refresh_from_db()
     assert c.status == Status.OPEN
+
+
+def test_a_comment_keeps_the_sites_other_cached_answers(client, draft, call, province):
+    """An open consultation's counts are never cached (always fresh); a comment empties
+    nothing else of the site's cache."""
+    closed = make_draft(province, title="已结束的征求意见")
+    workflow.publish(closed)
+    Consultation.objects.filter(pk=closed.pk).update(status=Status.CLOSED)
+    citizen = citizen_auth("13900000111")
+    other = f"{API}{closed.pk}/?site=340000"
+    assert client.get(other)["X-Lianxi-Cache"] == "miss"
+    assert client.get(other)["X-Lianxi-Cache"] == "hit"
+    detail = client.get(f"{API}{draft.pk}/?site=340000")
+    assert detail["Cache-Control"] == "no-cache" and "X-Lianxi-Cache" not in detail
+    article = articles_of(detail.json())[0]
+    assert article["comments"]["total"] == 0
+    listed = client.get(f"{API}?site=340000")
+    assert listed["Cache-Control"] == "no-cache"  # it counts the open draft's comments
+
+    assert comment(client, citizen, draft, "建议增加罚则。", article["id"]).status_code == 201
+    assert client.get(other)["X-Lianxi-Cache"] == "hit"  # not emptied by the comment
+    fresh = client.get(f"{API}{draft.pk}/?site=340000").json()
+    assert articles_of(fresh)[0]["comments"]["total"] == 1
+    row = next(r for r in client.get(f"{API}?site=340000").json()["results"] if r["id"] == draft.pk)
+    assert row["comment_count"] == 1
+    # Without an open consultation the list is cached as every public answer.
+    only_closed = f"{API}?site=340000&status=closed"
+    assert client.get(only_closed)["X-Lianxi-Cache"] == "miss"
+    assert client.get(only_closed)["X-Lianxi-Cache"] == "hit"
