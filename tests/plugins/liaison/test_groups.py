@@ -201,3 +201,19 @@ def test_the_admin_lists_only_the_users_sites(client, feixi, station, office, ma
     client.force_login(stranger)
     assert "上派镇代表联络群" not in client.get(ADMIN).content.decode()
     assert client.get(f"{ADMIN}edit/{chat.pk}/").status_code in (403, 404)
+
+
+def test_the_demo_has_two_approved_group_chats_on_feixi(
+    client, feixi, station, deputy_group, office
+):
+    from plugins.liaison import demo
+
+    assert demo.load_demo(feixi)["340123-群聊"] == 2
+    body = listed(client)
+    assert body["count"] == 2
+    assert {r["owner_kind"] for r in body["results"]} == {"station", "group"}
+    assert {r["platform"] for r in body["results"]} == {"wechat", "qq"}
+    for row in body["results"]:
+        assert client.get(row["qr_url"]).status_code == 200
+    assert "340123-群聊" not in demo.load_demo(feixi)
+    assert GroupChat.objects.count() == 2
