@@ -87,13 +87,14 @@ def owner_of(kind: str, ref: str):
 
 def sync_qr(chat: GroupChat) -> None:
     """The QR image is public exactly while the group chat is (approved and active)."""
-    if chat.qr_id is None:
-        return
-    from cms.moderation.models import Upload
+    if chat.qr_id is not None:
+        set_public(chat.qr_id, chat.is_public)
 
-    Upload.objects.filter(pk=chat.qr_id).exclude(public=chat.is_public).update(
-        public=chat.is_public
-    )
+
+def set_public(upload_id: int, public: bool) -> None:
+    """Mark one upload (the ``qr`` field's model) public or private."""
+    uploads = GroupChat._meta.get_field("qr").related_model.objects
+    uploads.filter(pk=upload_id).exclude(public=public).update(public=public)
 
 
 def submit(chat: GroupChat, *, user) -> str:

@@ -89,9 +89,7 @@ class _Submits:
         response = super().form_valid(form)
         groups.submit(self.instance, user=self.request.user)
         if old_qr and old_qr != self.instance.qr_id:
-            from cms.moderation.models import Upload
-
-            Upload.objects.filter(pk=old_qr).update(public=False)  # a replaced image goes private
+            groups.set_public(old_qr, False)  # a replaced image goes private
         return response
 
 
