@@ -9,6 +9,7 @@ one. The QR image's URL answers only while the group chat is public.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
@@ -57,7 +58,7 @@ def _payload(obj: GroupChat, request) -> dict:
         "how_to_join": obj.how_to_join,
         "runner_name": obj.runner_name,
         "runner_role": obj.runner_role,
-        "updated_at": obj.updated_at.isoformat(),
+        "updated_at": timezone.localtime(obj.updated_at).isoformat(),
     }
 
 
