@@ -176,6 +176,7 @@ def test_the_admin_refuses_bad_input_and_other_sites_stations(
     client.force_login(office)
     page = client.get(f"{ADMIN}create/").content.decode()
     assert "上派镇人大代表联络站" in page and "长丰县联络站" not in page
+    assert 'enctype="multipart/form-data"' in page  # the QR image can be sent
     base = {"site": feixi.site_id, "platform": "wechat", "name": "群", "how_to_join": "扫码",
             "runner_name": "王敏", "is_active": "on"}  # fmt: skip
     refused = [
