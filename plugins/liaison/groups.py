@@ -114,7 +114,16 @@ def _decided(sender, record, item, status, **kwargs):
     apicache.invalidate_sites(site.profile.division_code)
 
 
+def _deleted(sender, instance, **kwargs):
+    if instance.qr_id is not None:
+        set_public(instance.qr_id, False)  # the upload outlives the row (SET_NULL): hide it
+
+
 def connect() -> None:
-    """Called by the app's ``ready()``: a moderator's decision publishes or hides the QR image."""
+    """Called by the app's ``ready()``: a moderator's decision publishes or hides the QR image;
+    a deleted group chat's image goes private."""
+    from django.db.models.signals import post_delete
+
+    post_delete.connect(_deleted, sender=GroupChat, dispatch_uid="liaison_group_chat_deleted")
     moderation.moderation_decided.connect(_decided, sender=GroupChat,
                                           dispatch_uid="liaison_group_chat")  # fmt: skip

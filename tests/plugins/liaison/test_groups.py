@@ -218,3 +218,14 @@ def test_the_demo_has_two_approved_group_chats_on_feixi(
         assert client.get(row["qr_url"]).status_code == 200
     assert "340123-群聊" not in demo.load_demo(feixi)
     assert GroupChat.objects.count() == 2
+
+
+def test_a_deleted_group_chats_qr_image_goes_private(client, feixi, station, make_user):
+    admin = make_user("root-admin", superuser=True)
+    client.force_login(admin)
+    chat = create(client, feixi, f"station:{station.pk}")
+    token = chat.qr.token
+    assert client.post(f"{ADMIN}delete/{chat.pk}/").status_code == 302
+    client.logout()
+    assert not GroupChat.objects.exists()
+    assert client.get(f"/api/v1/uploads/{token}/").status_code == 404
