@@ -18,6 +18,8 @@ Liaison stations and places, for plugins that route people to deputies::
     directory.station("12")                       # Station (its deputies' refs) or None
     directory.stations(site_id=3, near=(31.7, 117.2), place_code="340123100")
     directory.place_deputies("340123100")     # [Person] whose seat covers the place
+    directory.group("7")                          # DeputyGroup (代表小组) or None
+    directory.groups(site_id=3)                   # the site's deputy groups (current terms)
 
 A station's reference is the backend's id of the station. Only public
 stations are given; people found by place carry no mobile number.
@@ -33,11 +35,14 @@ __all__ = [
     "Person",
     "Seat",
     "Reception",
+    "DeputyGroup",
     "Station",
     "deputies",
     "place_deputies",
     "receptions",
     "find",
+    "group",
+    "groups",
     "is_available",
     "person",
     "register_backend",
@@ -104,6 +109,17 @@ class Reception:
     end_time: datetime.time
     topic: str
     deputies: tuple[tuple[str, str], ...]  # (ref, name) of who receives (else the station's)
+
+
+@dataclass(frozen=True)
+class DeputyGroup:
+    """A deputy group (代表小组) of one term, and the place it works in."""
+
+    ref: str
+    name: str
+    site_id: int
+    division_code: str  # its station's place (a township's nine digits), else its site's six
+    station_ref: str  # "" when it has no station
 
 
 class Backend(Protocol):
@@ -208,3 +224,20 @@ def receptions(date_from: datetime.date, date_to: datetime.date) -> list[Recepti
     if lookup is None:
         return []
     return list(lookup(date_from, date_to))
+
+
+def group(ref: str) -> DeputyGroup | None:
+    """The deputy group ``ref``, or ``None`` (unknown, or no backend)."""
+    lookup = getattr(_backend, "group", None)
+    if lookup is None or not ref:
+        return None
+    return lookup(str(ref))
+
+
+def groups(*, site_id: int) -> list[DeputyGroup]:
+    """The deputy groups of the current terms of ``site_id``'s congress, by name.
+    [] without a backend."""
+    lookup = getattr(_backend, "groups", None)
+    if lookup is None:
+        return []
+    return list(lookup(site_id=site_id))

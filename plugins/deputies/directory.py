@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cms.services import directory, sites
 
-from .models import LiaisonStation, Membership, Person, Reception
+from .models import DeputyGroup, LiaisonStation, Membership, Person, Reception
 
 
 def _seat(membership: Membership) -> directory.Seat:
@@ -174,6 +174,21 @@ class RegisterDirectory(_People):
         )
         return [_reception(row) for row in rows]
 
+    def group(self, ref: str) -> directory.DeputyGroup | None:
+        if not ref.isdigit():
+            return None
+        row = _groups().filter(pk=int(ref)).first()
+        return _group(row) if row is not None else None
+
+    def groups(self, *, site_id: int) -> list[directory.DeputyGroup]:
+        today = timezone.localdate()
+        rows = (
+            _groups()
+            .filter(site_id=site_id)
+            .filter(Q(term__end_date__isnull=True) | Q(term__end_date__gte=today))
+        )
+        return [_group(r) for r in rows.order_by("name", "pk")]
+
     def place_deputies(self, code: str) -> list[directory.Person]:
         where = _place_filter(code)
         if where is None:
@@ -203,6 +218,22 @@ class RegisterDirectory(_People):
             directory.Person(ref=str(pk), name=name, mobile="", seats=tuple(seats.get(str(pk), ())))
             for pk, name in ids
         ]
+
+
+def _group(row: DeputyGroup) -> directory.DeputyGroup:
+    station = row.station
+    if station is not None and station.division_code:
+        code = station.division_code
+    else:
+        code = row.term.congress.division_code
+    return directory.DeputyGroup(
+        ref=str(row.pk), name=row.name, site_id=row.site_id, division_code=code,
+        station_ref=str(row.station_id or ""),
+    )  # fmt: skip
+
+
+def _groups():
+    return DeputyGroup.objects.select_related("station", "term__congress")
 
 
 def _reception(row: Reception) -> directory.Reception:

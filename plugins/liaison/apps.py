@@ -6,6 +6,10 @@ from cms.plugins import PluginConfig
 
 from .committee_conf import COMMITTEE_ENUM_NAMES, COMMITTEE_PERMISSIONS, COMMITTEE_SETTINGS
 
+#: The office enters, edits and deactivates group chats (群聊: groups.py).
+GROUP_CHAT_PERMISSIONS = ("liaison.view_groupchat", "liaison.add_groupchat",
+                          "liaison.change_groupchat")  # fmt: skip
+
 
 class LiaisonConfig(PluginConfig):
     default = True
@@ -30,22 +34,25 @@ class LiaisonConfig(PluginConfig):
     # (and, for the committee part, its records: committee_conf.COMMITTEE_PERMISSIONS)
     group_permissions = {
         "editors": ("liaison.view_message", "liaison.change_message",
-                    *COMMITTEE_PERMISSIONS["editors"]),
+                    *COMMITTEE_PERMISSIONS["editors"], *GROUP_CHAT_PERMISSIONS),
         "first_reviewers": ("liaison.view_message", *COMMITTEE_PERMISSIONS["first_reviewers"]),
         "final_reviewers": ("liaison.view_message", "liaison.change_message",
-                            *COMMITTEE_PERMISSIONS["final_reviewers"]),
+                            *COMMITTEE_PERMISSIONS["final_reviewers"], *GROUP_CHAT_PERMISSIONS),
     }  # fmt: skip
     openapi_enum_names = {
         "MessageStateEnum": "plugins.liaison.models.MessageState",
         "MessageAddressedToEnum": "plugins.liaison.models.AddressedTo",
         "MessageTopicEnum": "plugins.liaison.models.Topic",
         **COMMITTEE_ENUM_NAMES,
+        "GroupChatPlatformEnum": "plugins.liaison.groups.Platform",
+        "GroupChatOwnerKindEnum": "plugins.liaison.groups.OwnerKind",
     }
 
     def ready(self) -> None:
         super().ready()
-        from . import messages, receptions
+        from . import groups, messages, receptions
 
+        groups.connect()
         messages.connect()
         receptions.connect()
         from .committee_conf import ready as committee_ready

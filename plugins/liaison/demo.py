@@ -172,10 +172,14 @@ def _to_goal(message, goal, author, office, unit, deputy) -> None:
 
 def load_demo(profile) -> dict[str, int]:
     """Each county site with deputies gets the demo messages once; the province, Hefei and its
-    counties get committee members, their deputies and contact log (``committee_demo``)."""
-    from . import committee_demo
+    counties get committee members, their deputies and contact log (``committee_demo``);
+    肥西县 gets two approved group chats (``groups_demo``)."""
+    from . import committee_demo, groups_demo
 
     loaded = dict(committee_demo.load(profile))
+    chats = groups_demo.load(profile, _office(profile))
+    if chats:
+        loaded[f"{profile.division_code}-群聊"] = chats
     if profile.level == "county" and not Message.objects.filter(site=profile.site).exists():
         loaded[profile.division_code] = fill(profile)
     return loaded

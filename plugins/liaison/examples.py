@@ -32,6 +32,22 @@ def public_examples(recorder) -> list[Example]:
     return plan
 
 
+GROUPS = f"{API}groups/"
+
+
+def group_examples(recorder) -> list[Example]:
+    results = recorder.get_json(url(GROUPS, site=SITE))["results"]
+    plan = [Example("liaison_groups_list", "liaison_groups_list", url(GROUPS, site=SITE),
+                    "联络站和代表小组的微信群、QQ群(审核通过且启用的;可按乡镇或县区区划代码筛选)")]  # fmt: skip
+    if results:
+        plan.append(Example("liaison_groups_retrieve", "liaison_groups_retrieve",
+                            url(f"{GROUPS}{results[0]['id']}/", site=SITE),
+                            "群聊详情(含二维码图片地址、入群方式和管理人)"))  # fmt: skip
+    plan.append(Example("liaison_groups_retrieve.404", "liaison_groups_retrieve",
+                        url(f"{GROUPS}{MISSING_ID}/", site=SITE), "不存在、未审核通过或已停用的群聊"))  # fmt: skip
+    return plan
+
+
 def citizen_examples() -> list[Example]:
     mine = Message.objects.filter(site__profile__division_code=SITE, author__isnull=False)
     example = mine.filter(state="answered").first() or mine.first()
@@ -85,5 +101,5 @@ def unit_examples() -> list[Example]:
 def api_examples(recorder) -> list[Example]:
     from . import committee_examples
 
-    return (public_examples(recorder) + citizen_examples() + deputy_examples() + unit_examples()
+    return (public_examples(recorder) + group_examples(recorder) + citizen_examples() + deputy_examples() + unit_examples()
             + committee_examples.api_examples(recorder))  # fmt: skip

@@ -222,3 +222,4 @@ class MessagePublication(models.Model):
 
 
 from .committee import *  # noqa: E402,F403  (委员联系代表: committee.py)
+from .groups import *  # noqa: E402,F403  (群聊: groups.py)

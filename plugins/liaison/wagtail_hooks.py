@@ -13,6 +13,7 @@ from wagtail_modeladmin.options import modeladmin_register
 from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
 
 from . import admin_views, committee_admin  # noqa: F401  (委员联系代表: committee_admin.py)
+from .groups_admin import GroupChatAdmin
 from .models import OPEN_STATES, Message, MessageState
 
 
@@ -68,7 +69,7 @@ class MessageAdmin(PluginModelAdmin):
 
 @modeladmin_register
 class LiaisonAdminGroup(PluginModelAdminGroup):
-    items = (MessageAdmin,)
+    items = (MessageAdmin, GroupChatAdmin)
 
 
 class UnitQueueMenuItem(MenuItem):

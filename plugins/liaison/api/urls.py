@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from .committee import urlpatterns as committee_urlpatterns
+from .groups import GroupChatViewSet
 from .messages import CitizenMessageViewSet, InboxViewSet, UnitMessageViewSet
 from .public import PublishedMessageViewSet
 
@@ -8,6 +9,7 @@ router = SimpleRouter()
 router.register("messages", CitizenMessageViewSet, basename="message")
 router.register("inbox", InboxViewSet, basename="inbox")
 router.register("unit-messages", UnitMessageViewSet, basename="unit-message")
+router.register("groups", GroupChatViewSet, basename="group-chat")
 router.register("published", PublishedMessageViewSet, basename="published")
 
 urlpatterns = [*router.urls, *committee_urlpatterns()]
