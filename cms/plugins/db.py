@@ -18,7 +18,17 @@ for moderation: subclass :class:`Moderated` too and list ``moderated_fields``
 
 A setting per congress level takes its ``level`` choices from :class:`SiteLevel`
 (省级, 设区的市级, 县级: the levels that own a site).
+
+A record's history of state changes subclasses :class:`StateHistory` (who,
+when, a note; append-only) and adds its foreign key and ``from_state`` /
+``to_state`` with the record's own choices.
 """
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cms.moderation.models import Moderated
 from cms.moderation.models import Status as ModerationStatus
@@ -35,6 +45,32 @@ class SiteOwnedModel(PublicTextMixin, _SiteOwnedModel):
         abstract = True
 
 
+class StateHistory(models.Model):
+    """One change of a record's state: who, when, from → to, and a note. Never changed,
+    never deleted. Subclasses add the record's foreign key, ``from_state`` and ``to_state``."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+", verbose_name=_("操作人"))  # fmt: skip
+    actor_name = models.CharField(_("操作人"), max_length=100, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("办理记录只能追加,不能修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("办理记录不能删除。"))
+
+
 __all__ = [
     "Moderated",
     "ModerationStatus",
@@ -42,4 +78,5 @@ __all__ = [
     "SiteLevel",
     "SiteOwnedModel",
     "SiteOwnedQuerySet",
+    "StateHistory",
 ]

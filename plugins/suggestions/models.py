@@ -12,13 +12,12 @@ and who moves them: docs/suggestions.md; the moves themselves: ``workflow.py``.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.plugins.db import Moderated, SiteLevel, SiteOwnedModel
+from cms.plugins.db import Moderated, SiteLevel, SiteOwnedModel, StateHistory
 
 from . import similarity
 
@@ -285,34 +284,17 @@ class Rating(models.Model):
         return f"{self.deputy_name}:{self.get_result_display()}"
 
 
-class Transition(models.Model):
+class Transition(StateHistory):
     """One change of state: who, when, from → to, and a note. Never changed, never deleted."""
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="history",
                                    verbose_name=_("议案建议"))  # fmt: skip
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="+", verbose_name=_("操作人"))  # fmt: skip
-    actor_name = models.CharField(_("操作人"), max_length=100, blank=True)
     from_state = models.CharField(_("原状态"), max_length=16, choices=State.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=16, choices=State.choices)
-    note = models.TextField(_("说明"), blank=True)
 
-    class Meta:
+    class Meta(StateHistory.Meta):
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("办理记录只能追加,不能修改。"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("办理记录不能删除。"))
 
 
 class MotionRule(models.Model):
