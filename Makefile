@@ -46,9 +46,12 @@ $(PORTAL)/node_modules/.package-lock.json: $(PORTAL)/package-lock.json
 portal-test: install
 	bash $(PORTAL)/scripts/test.sh
 
-## make test: lint (ruff) and the whole pytest suite (DATABASE_URL picks the database)
+## make test: lint (ruff) and the whole pytest suite (DATABASE_URL picks the database),
+## one worker process per core (TEST_WORKERS=0: all in one process); each test file stays
+## in one worker, so a module's expensive fixture (the demo) is built once
+TEST_WORKERS ?= auto
 test: install lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## make contracts: regenerate frontend_contracts/ (OpenAPI document, then example payloads)
 contracts: install

@@ -12,6 +12,7 @@ from wagtail.models import Page
 from cms.api.caching import CACHE_HEADER
 from cms.content.models import ArticlePage, ColumnPage
 from cms.plugins.registry import set_enabled
+from tests.redis_db import redis_test_url
 
 pytestmark = pytest.mark.django_db
 
@@ -227,11 +228,7 @@ def test_an_authorization_header_bypasses_the_cache(client, site_group):
 
 
 def redis_location() -> str:
-    return (
-        os.environ.get("LIANXI_TEST_REDIS_URL")
-        or os.environ.get("REDIS_URL")
-        or "redis://127.0.0.1:6379/5"
-    )
+    return redis_test_url("REDIS_URL")
 
 
 @pytest.fixture

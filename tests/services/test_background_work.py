@@ -28,6 +28,7 @@ from django_tasks import TaskResultStatus
 from cms.notifications.models import Notification
 from cms.services import tasks
 from cms.services.models import WorkerHeartbeat
+from tests.redis_db import redis_test_url
 from tests.services import worker_tasks
 
 REPO = Path(__file__).resolve().parents[2]
@@ -184,7 +185,7 @@ def test_killing_the_database_worker_mid_task_loses_nothing(settings, tmp_path, 
 
 
 def redis_url() -> str:
-    return os.environ.get("LIANXI_TEST_REDIS_URL") or "redis://127.0.0.1:6379/5"
+    return redis_test_url()
 
 
 @pytest.fixture
