@@ -77,6 +77,35 @@ def pct(values, p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+def measure_urls(client, urls: dict[str, str], requests: int, width: int = 44) -> dict:
+    """GET each of ``urls`` (``{label: url}``) once to warm up, then ``requests`` times,
+    through ``client`` (a logged-in Django test client, or an anonymous one); prints and
+    returns status, size, p50, p95 and mean per label. First the heap is settled as
+    ``cms.wsgi`` settles each server process, so the figures are the server's."""
+    import statistics
+    import time
+
+    from cms.wsgi import settle
+
+    settle()
+    out = {}
+    for label, url in urls.items():
+        response = client.get(url)
+        times = []
+        for _ in range(requests):
+            t0 = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - t0) * 1000)
+        out[label] = r = {
+            "url": url, "status": response.status_code, "bytes": len(response.content),
+            "p50_ms": round(pct(times, 50), 1), "p95_ms": round(pct(times, 95), 1),
+            "mean_ms": round(statistics.mean(times), 1),
+        }  # fmt: skip
+        print(f"  {label:<{width}} HTTP {r['status']}  p50 {r['p50_ms']:7.1f} ms  "
+              f"p95 {r['p95_ms']:7.1f} ms  {r['bytes']:>8} bytes", flush=True)  # fmt: skip
+    return out
+
+
 def machine(**extra) -> dict:
     """CPU, core count and the versions that matter, for the report."""
     cpu = ""

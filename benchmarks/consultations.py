@@ -38,7 +38,6 @@ import json
 import os
 import random
 import signal
-import statistics
 import sys
 import threading
 import time
@@ -295,23 +294,7 @@ def close_and_decide(built: dict) -> dict:
 def measure(urls: dict[str, str], requests: int) -> dict:
     from django.test import Client
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    out = {}
-    for label, url in urls.items():
-        response = client.get(url)
-        times = []
-        for _ in range(requests):
-            t0 = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - t0) * 1000)
-        out[label] = {"url": url, "status": response.status_code, "bytes": len(response.content),
-                      "p50_ms": round(common.pct(times, 50), 1),
-                      "p95_ms": round(common.pct(times, 95), 1),
-                      "mean_ms": round(statistics.mean(times), 1)}  # fmt: skip
-        r = out[label]
-        print(f"  {label:<40} HTTP {r['status']}  p50 {r['p50_ms']:7.1f} ms  "
-              f"p95 {r['p95_ms']:7.1f} ms  {r['bytes']:>8} bytes", flush=True)  # fmt: skip
-    return out
+    return common.measure_urls(Client(HTTP_HOST="127.0.0.1"), urls, requests, width=40)
 
 
 def main(argv=None) -> int:

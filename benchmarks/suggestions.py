@@ -43,7 +43,6 @@ import json
 import os
 import random
 import re
-import statistics
 import sys
 import time
 import traceback
@@ -343,22 +342,7 @@ def measure(urls: dict[str, str], user, requests: int) -> dict:
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
-    out = {}
-    for label, url in urls.items():
-        response = client.get(url)
-        times = []
-        for _ in range(requests):
-            t0 = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - t0) * 1000)
-        out[label] = {"url": url, "status": response.status_code, "bytes": len(response.content),
-                      "p50_ms": round(common.pct(times, 50), 1),
-                      "p95_ms": round(common.pct(times, 95), 1),
-                      "mean_ms": round(statistics.mean(times), 1)}  # fmt: skip
-        r = out[label]
-        print(f"  {label:<44} HTTP {r['status']}  p50 {r['p50_ms']:7.1f} ms  "
-              f"p95 {r['p95_ms']:7.1f} ms  {r['bytes']:>8} bytes", flush=True)  # fmt: skip
-    return out
+    return common.measure_urls(client, urls, requests)
 
 
 def measure_duplicates(profiles: dict, requests: int) -> dict:
