@@ -577,11 +577,17 @@ def test_query_counts_of_every_route_match_the_committed_baselines(client, stati
         "deputies_stations_list_near": f"{API}stations/?site=340123&near=31.72,117.15",
         "deputies_stations_retrieve": f"{API}stations/{stations['here'].pk}/?site=340123",
     }
-    measured = {}
+    measured, sql = {}, {}
     for key, url in urls.items():
         assert client.get(url).status_code == 200, url  # warm: content types, renditions
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         measured[key] = len(queries)
+        sql[key] = [q["sql"][:200] for q in queries.captured_queries]
     print("query counts", measured)
-    assert measured == {key: BASELINES[key] for key in urls}
+    expected = {key: BASELINES[key] for key in urls}
+    assert measured == expected, "\n".join(
+        f"{key}: {measured[key]} (baseline {expected[key]})\n  " + "\n  ".join(sql[key])
+        for key in urls
+        if measured[key] != expected[key]
+    )
