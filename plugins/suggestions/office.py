@@ -501,7 +501,7 @@ def import_view(request):
                                  "hidden_errors": max(len(report.errors) - 1000, 0),
                                  "site": data["site"]})  # fmt: skip
     return TemplateResponse(request, "suggestions/admin/import.html",
-                            {"form": form, "columns": importer.NOTES.items()})  # fmt: skip
+                            {"form": form, "columns": importer.column_notes()})  # fmt: skip
 
 
 def template_view(request):

@@ -304,6 +304,31 @@ def raters(suggestion: Suggestion) -> list:
     return users + [c.user for c in suggestion.cosigners.all() if c.user_id and c.confirmed_at]
 
 
+def rating_note(name: str, result: str, comment: str = "") -> str:
+    """The history line of a rating: "张伟评价:不满意。意见"."""
+    return f"{name}评价:{RatingResult(result).label}" + (f"。{comment}" if comment else "")
+
+
+def after_rating(results, waiting: bool) -> str:
+    """The state a reply's ratings leave the item in: the one rule of :func:`rate`, which the
+    import of past sessions follows too. A 不满意 (from the lead deputy or any co-signer)
+    sends the reply back for re-handling at once, and nobody rates that reply after it;
+    otherwise the item is 已评价 when nobody is left to rate (``waiting`` false), and stays
+    已答复 while someone is."""
+    if RatingResult.UNSATISFIED in results:
+        return State.REHANDLING
+    return State.REPLIED if waiting else State.RATED
+
+
+def send_back(suggestion: Suggestion, user, note: str, on: dt.date | None = None) -> Suggestion:
+    """A 不满意 rating sends the reply back: the item is re-handled and the re-handling clock
+    (``REHANDLING_RULE``) starts, counted from ``on`` (the rating's day; today by default).
+    The lead unit's next reply (:func:`record_reply`) stops it."""
+    move(suggestion, State.REHANDLING, user, note)
+    deadlines.start(suggestion, REHANDLING_RULE, suggestion.site, start=on)
+    return suggestion
+
+
 def rate(suggestion: Suggestion, user, result: str, comment: str = "") -> Rating:
     if suggestion.state != State.REPLIED:
         raise MoveRefused("只能评价已答复的议案建议。")
@@ -318,20 +343,21 @@ def rate(suggestion: Suggestion, user, result: str, comment: str = "") -> Rating
         ref = deputy_ref(user)
         _record(ref, "other", timezone.localdate(), f"评价办理答复({label}):{suggestion.title}",
                 f"{suggestion.pk}:rating:{ref}:{suggestion.round}", _code(suggestion))  # fmt: skip
-        note = f"{_name(user)}评价:{label}" + (f"。{comment}" if comment else "")
-        if result == RatingResult.UNSATISFIED:
-            move(suggestion, State.REHANDLING, user, note)
-            deadlines.start(suggestion, REHANDLING_RULE, suggestion.site)
+        note = rating_note(_name(user), result, comment)
+        # Earlier ratings of this reply were none of them 不满意 (it would have been sent back).
+        waiting = result != RatingResult.UNSATISFIED and bool(
+            {u.pk for u in raters(suggestion)}
+            - set(suggestion.ratings.filter(round=suggestion.round).values_list("user_id", flat=True))
+        )  # fmt: skip
+        to = after_rating([result], waiting)
+        if to == State.REHANDLING:
+            send_back(suggestion, user, note)
+        elif to == State.RATED:
+            move(suggestion, State.RATED, user, note)
         else:
-            pending = {u.pk for u in raters(suggestion)} - set(
-                suggestion.ratings.filter(round=suggestion.round).values_list("user_id", flat=True)
-            )
-            if pending:
-                Transition.objects.create(suggestion=suggestion, actor=user, actor_name=_name(user),
-                                          from_state=suggestion.state, to_state=suggestion.state,
-                                          note=note)  # fmt: skip
-            else:
-                move(suggestion, State.RATED, user, note)
+            Transition.objects.create(suggestion=suggestion, actor=user, actor_name=_name(user),
+                                      from_state=suggestion.state, to_state=suggestion.state,
+                                      note=note)  # fmt: skip
         # A rating that moves nothing saves no suggestion: the public statistics change anyway.
         apicache.invalidate_sites(_code(suggestion))
     return rating
@@ -666,26 +692,46 @@ def reply(suggestion: Suggestion, user, *, reply_class: str, text: str, signed_b
     check_commitment(reply_class, commitment, commitment_due)
     from cms.services import uploads
 
-    promised = reply_class in COMMITTING
     with transaction.atomic():
-        rule = REHANDLING_RULE if suggestion.state == State.REHANDLING else REPLY_RULE
-        note = f"答复({reply_class}类),签发人:{signed_by}"
-        if promised:
-            note += f";承诺{day(commitment_due)}前:{commitment.strip()}"
-        move(suggestion, State.REPLIED, user, note,
-             reply_class=reply_class, reply_text=text, reply_signed_by=signed_by,
-             replied_at=timezone.now(), round=suggestion.round + 1,
-             commitment=commitment.strip() if promised else "",
-             commitment_due=commitment_due if promised else None,
-             commitment_reported_at=None, commitment_report="", commitment_done_at=None)  # fmt: skip
+        record_reply(suggestion, user, reply_class=reply_class, text=text, signed_by=signed_by,
+                     commitment=commitment, commitment_due=commitment_due)  # fmt: skip
         for file in files:
             suggestion.reply_attachments.add(uploads.store(file, site=suggestion.site, owner=user))
         suggestion.reply_attachments.add(*stored)
-        clock = deadlines.running_clock(suggestion, rule)
-        if clock is not None:
-            deadlines.stop(clock)
         _notify_deputies(suggestion, "suggestions.replied", "议案建议已答复",
                          f"您提出的“{suggestion.title}”已答复,请在小程序中查看并评价。")  # fmt: skip
+    return suggestion
+
+
+def reply_note(reply_class: str, signed_by: str = "", commitment: str = "",
+               commitment_due: dt.date | None = None) -> str:  # fmt: skip
+    """The history line of a reply: "答复(B类),签发人:…;承诺2027年6月30日前:…"."""
+    note = f"答复({reply_class}类)" + (f",签发人:{signed_by}" if signed_by else "")
+    if reply_class in COMMITTING and commitment_due is not None and commitment.strip():
+        note += f";承诺{day(commitment_due)}前:{commitment.strip()}"
+    return note
+
+
+def record_reply(suggestion: Suggestion, user, *, reply_class: str, text: str, signed_by: str,
+                 commitment: str = "", commitment_due: dt.date | None = None,
+                 at: dt.datetime | None = None, note: str = "") -> Suggestion:  # fmt: skip
+    """The reply's move (no checks, no notification: :func:`reply` does those): the item is
+    已答复 with the reply as its latest round (``at``: when; now by default), a B or C reply's
+    promise replacing any earlier one, and the running clock stops at ``at``: the reply clock,
+    or the re-handling clock when the reply ends a re-handling round."""
+    at = at or timezone.now()
+    rule = REHANDLING_RULE if suggestion.state == State.REHANDLING else REPLY_RULE
+    promised = reply_class in COMMITTING
+    move(suggestion, State.REPLIED, user,
+         note or reply_note(reply_class, signed_by, commitment, commitment_due),
+         reply_class=reply_class, reply_text=text, reply_signed_by=signed_by,
+         replied_at=at, round=suggestion.round + 1,
+         commitment=commitment.strip() if promised else "",
+         commitment_due=commitment_due if promised else None,
+         commitment_reported_at=None, commitment_report="", commitment_done_at=None)  # fmt: skip
+    clock = deadlines.running_clock(suggestion, rule)
+    if clock is not None:
+        deadlines.stop(clock, at=at)
     return suggestion
 
 
