@@ -70,6 +70,20 @@ class AutoSchema(SpectacularAutoSchema):
             auths.append({})
         return auths
 
+    def get_override_parameters(self):
+        """A list's ``params_class`` (``cms.plugins.api.SiteScopedMixin``) documents its query
+        parameters by itself: the filters a view validates are the ones its contract lists."""
+        parameters = list(super().get_override_parameters())
+        params_class = getattr(self.view, "params_class", None)
+        if (
+            self.method == "GET"
+            and getattr(self.view, "action", None) == "list"
+            and params_class is not None
+            and params_class not in parameters
+        ):
+            parameters.append(params_class)
+        return parameters
+
     def get_paginated_name(self, serializer_name: str) -> str:
         return serializer_name.removesuffix("Item") + ("" if serializer_name.endswith("ListItem")
                                                         else "List")  # fmt: skip

@@ -521,6 +521,15 @@ def roles_of(user) -> list[str]:
     return roles
 
 
+def own_numbers(user) -> tuple[str, ...]:
+    """The person's own contact numbers (a citizen's mobile), for the publication steps'
+    check that none reaches a public text (``cms.services.redaction``); never shown."""
+    account = getattr(user, "account", None) if user is not None else None
+    if account is None or account.erased_at or not account.mobile:
+        return ()
+    return (account.mobile,)
+
+
 def contact_for(user, channel: str) -> str | None:
     """The notifications' address resolver: the verified mobile and the WeChat openid."""
     account = getattr(user, "account", None)

@@ -12,6 +12,12 @@ only flagged, since a public building's address may stay).
 
 Names of private persons are not detected: the office removes them by hand.
 Full-width digits and letters count as their ASCII forms.
+
+``public_text_problems(texts, labels, site=…)`` is the check every publication
+step runs on the texts the office confirms (suggestions' replies, citizens'
+messages): none empty, no contact detail or number left, and no word of the
+site's lists (``cms.services.sensitive``: what the public reads passes the same
+word check as pages).
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ LABELS = {
     "id_number": "身份证号码",
     "number": "证件号、银行卡号等长号码",
     "address": "门牌号",
-    "known": "代表本人的联系方式",
+    "known": "当事人本人的联系方式",
 }
 #: What the office may not confirm in a public text (an address's house number may stay).
 BLOCKING = frozenset(MARKS) - {"address"}
@@ -146,6 +152,28 @@ def redact(text: str, known: tuple[str, ...] = ()) -> str:
 def leftovers(text: str, known: tuple[str, ...] = ()) -> list[Finding]:
     """Contact details and numbers still in ``text``: a public text may not have any."""
     return [f for f in find(text, known) if f.kind in BLOCKING]
+
+
+def public_text_problems(
+    texts: dict[str, str], labels: dict[str, str], *, site, known: tuple[str, ...] = ()
+) -> dict[str, str]:
+    """Field → why its text cannot be published, for each field of ``labels`` (its
+    Chinese name): empty, a contact detail or number still in it (``known``: the people
+    concerned's own numbers, however spaced), or a sensitive or wrong word of ``site``'s
+    lists. Empty when every text may be confirmed."""
+    from cms.services import sensitive
+
+    scan = sensitive.scanner(site)
+    problems = {}
+    for field, label in labels.items():
+        value = (texts.get(field) or "").strip()
+        if not value:
+            problems[field] = f"请填写{label}。"
+        elif left := leftovers(value, known):
+            problems[field] = f"{label}中仍有{describe(left)},请删除后再确认。"
+        elif hits := scan(value):
+            problems[field] = sensitive.describe_hits(hits, label)
+    return problems
 
 
 def describe(findings: list[Finding]) -> str:

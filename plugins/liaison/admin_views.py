@@ -115,7 +115,14 @@ def _office_step(request, message: Message, step: str, forms_: dict):
     elif step == "confirm":
         form = forms_["publication"] = PublicationForm(request.POST)
         if form.is_valid():
-            publication.confirm(message, user, **form.cleaned_data)
+            try:
+                publication.confirm(message, user, **form.cleaned_data)
+            except ValidationError as error:
+                if not hasattr(error, "error_dict"):
+                    raise
+                for field, errors in error.message_dict.items():  # shown on their fields
+                    form.add_error(field if field in form.fields else None, errors)
+                return False
             return "已确认公开文本。"
     elif step == "publish":
         publication.publish(message, user)

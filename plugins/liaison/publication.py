@@ -14,13 +14,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from cms.services import apicache, audit, redaction
+from cms.services import accounts, apicache, audit, redaction
 
 from .messages import MoveRefused
 from .models import Message, MessagePublication, MessageState
 
 KIND = "liaison.message"  # the search documents' type
 PUBLISHABLE = (MessageState.ANSWERED, MessageState.CLOSED)
+FIELD_LABELS = {"title": "公开标题", "text": "公开留言内容", "answer": "公开答复内容"}
 
 
 def can_publish(message: Message) -> bool:
@@ -50,16 +51,12 @@ def _changed(message: Message) -> None:
 
 
 def confirm(message: Message, user, *, title: str, text: str, answer: str) -> MessagePublication:
-    """The office confirms the public texts (checked: no contact detail left)."""
+    """The office confirms the public texts: none empty, no contact detail left (the
+    citizen's own mobile number however spaced), no word of the site's lists."""
     if not can_publish(message):
         raise MoveRefused("只有留言人同意公开、已答复的留言才能公开。")
     texts = {"title": title.strip(), "text": text.strip(), "answer": answer.strip()}
-    errors = {}
-    for field, value in texts.items():
-        if not value:
-            errors[field] = "不能为空。"
-        elif found := redaction.leftovers(value):
-            errors[field] = f"仍含有{redaction.describe(found)},请删除后再确认。"
+    errors = check_texts(message, texts)
     if errors:
         raise MoveRefused(errors)
     with transaction.atomic():
@@ -71,12 +68,22 @@ def confirm(message: Message, user, *, title: str, text: str, answer: str) -> Me
     return row
 
 
+def check_texts(message: Message, texts: dict[str, str]) -> dict[str, str]:
+    """Field → why the text cannot be published (``redaction.public_text_problems``)."""
+    return redaction.public_text_problems(texts, FIELD_LABELS, site=message.site_id,
+                                          known=accounts.own_numbers(message.author))  # fmt: skip
+
+
 def publish(message: Message, user) -> MessagePublication:
     if not can_publish(message):
         raise MoveRefused("只有留言人同意公开、已答复的留言才能公开。")
     row = MessagePublication.objects.filter(message=message, confirmed_at__isnull=False).first()
     if row is None:
         raise MoveRefused("请先确认公开文本(去除个人信息和联系方式)。")
+    # The site's word lists may have grown since the confirmation: checked again.
+    errors = check_texts(message, {"title": row.title, "text": row.text, "answer": row.answer})
+    if errors:
+        raise MoveRefused(errors)
     with transaction.atomic():
         row.published_at = timezone.now()
         row.save(update_fields=["published_at"])

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from cms.services import apicache, audit, deadlines, directory, notifications, redaction, sensitive
+from cms.services import apicache, audit, deadlines, directory, notifications, redaction
 
 from .models import Publication, State, Suggestion, Transition
 from .workflow import MoveRefused, _name, _notify_deputies
@@ -139,22 +139,8 @@ FIELD_LABELS = {"title": "公开标题", "text": "公开内容", "reply_text": "
 
 def check_texts(suggestion: Suggestion, texts: dict[str, str]) -> dict[str, str]:
     """Field → why it cannot be published (contact details left, sensitive words, empty)."""
-    known = known_contacts(suggestion)
-    problems = {}
-    scan = sensitive.scanner(suggestion.site)
-    for field, label in FIELD_LABELS.items():
-        value = (texts.get(field) or "").strip()
-        if not value:
-            problems[field] = f"请填写{label}。"
-            continue
-        left = redaction.leftovers(value, known)
-        if left:
-            problems[field] = f"{label}中仍有{redaction.describe(left)},请删除后再确认。"
-            continue
-        hits = scan(value)
-        if hits:
-            problems[field] = sensitive.describe_hits(hits, label)
-    return problems
+    return redaction.public_text_problems(texts, FIELD_LABELS, site=suggestion.site,
+                                          known=known_contacts(suggestion))  # fmt: skip
 
 
 # --- the moves -----------------------------------------------------------------------

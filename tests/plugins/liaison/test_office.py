@@ -27,8 +27,8 @@ def write(client, auth, **data):
     return response.json()
 
 
-def office_post(client, pk, **data):
-    return client.post(f"/admin/liaison/office/{pk}/", data)
+def office_post(client, pk, follow=False, **data):
+    return client.post(f"/admin/liaison/office/{pk}/", data, follow=follow)
 
 
 def test_the_office_triages_forwards_and_a_unit_answers_in_the_admin(
@@ -181,3 +181,38 @@ def assert_no_citizen_identity(client, auth, ids, office):
         for secret in secrets:
             assert secret not in text, (secret, text[:300])
         assert '"author"' not in text
+
+
+def test_public_texts_pass_the_sites_word_lists_and_never_hold_the_citizens_number(
+    client, people, office, feixi, site_group
+):
+    from cms.review.models import SensitiveWord
+    from cms.services import accounts
+
+    zhang = people["张伟"]
+    accounts.citizen_account(CITIZEN_MOBILE, display_name=CITIZEN_NAME)
+    auth = citizen_auth(CITIZEN_MOBILE)
+    sent = write(client, auth, addressed_to="deputy", deputy=zhang.ref, consent_publish=True)
+    post(client, zhang.auth, f"inbox/{sent['id']}/reply/", {"text": "已转告市场管理方。"})
+    SensitiveWord.objects.create(word="演示违禁词", site=feixi.site)
+    client.force_login(office)
+    # A listed word in the answer: refused on that field, nothing confirmed.
+    refused = office_post(client, sent["id"], step="confirm", title="菜市场积水",
+                          text="菜市场门口积水。", answer="演示违禁词已处理。")  # fmt: skip
+    page = refused.content.decode()
+    assert refused.status_code == 200 and "“公开答复内容”含敏感词“演示违禁词”" in page
+    # The citizen's own mobile, spaced so that no pattern sees a phone number.
+    spaced = " ".join(CITIZEN_MOBILE[i : i + 2] for i in range(0, 11, 2))
+    refused = office_post(client, sent["id"], step="confirm", title="菜市场积水",
+                          text=f"请回电 {spaced}。", answer="已转告市场管理方。")  # fmt: skip
+    assert "公开留言内容中仍有当事人本人的联系方式" in refused.content.decode()
+    assert office_post(client, sent["id"], step="publish").status_code == 200  # not confirmed
+    assert client.get(api("published/")).json()["count"] == 0
+    # Confirmed clean; then the list grows before the office publishes: checked again.
+    confirmed = office_post(client, sent["id"], step="confirm", title="菜市场积水",
+                            text="菜市场门口积水。", answer="已转告市场管理方。")  # fmt: skip
+    assert confirmed.status_code == 302
+    SensitiveWord.objects.create(word="市场管理方", site=feixi.site)
+    refused = office_post(client, sent["id"], step="publish", follow=True)
+    assert "“公开答复内容”含敏感词“市场管理方”" in refused.content.decode()
+    assert client.get(api("published/")).json()["count"] == 0
