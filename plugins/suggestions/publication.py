@@ -54,12 +54,15 @@ def office_staff(clock) -> list:
 
 
 def _on_transition(sender, instance, created, raw=False, **kwargs):
-    """A reply (first or after re-handling) starts the publication clock."""
+    """A reply (first or after re-handling) starts the publication clock; not a past
+    session's reply brought in by the import (its history replays the workflow's moves)."""
     if raw or not created or instance.to_state != State.REPLIED:
         return
     if instance.from_state == State.REPLIED:
         return
     suggestion = instance.suggestion
+    if suggestion.imported:
+        return
     deadlines.start(suggestion, RULE, suggestion.site, start=timezone.localdate())
 
 

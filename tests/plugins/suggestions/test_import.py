@@ -409,6 +409,10 @@ def test_a_rehandled_item_lands_as_the_workflow_leaves_it(people, units, feixi, 
     )
     assert deadlines.state(clock) == deadlines.DeadlineState.MET_LATE
     assert not deadlines.Deadline.objects.filter(object_id=str(done.pk), rule="suggestion.reply")
+    # A past session's replies start no publication clock (a live reply does).
+    assert not deadlines.Deadline.objects.filter(
+        object_id=str(done.pk), rule="suggestion.publication"
+    )
 
     # 第0007号: the lead deputy's 不满意; still re-handled, its clock running (and overdue).
     open_ = Suggestion.objects.get(number="第0007号")
