@@ -112,15 +112,26 @@ def pytest_runtest_teardown(item, nextitem):
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.db import connections
+    from django.db.models.signals import m2m_changed
 
+    # Loading rows is no change of anybody's groups or permissions: m2m_changed's
+    # receivers (the audit log of permission changes) stay out of it, as for loaddata.
+    receivers = m2m_changed.receivers
+    m2m_changed.receivers = []
+    m2m_changed.sender_receivers_cache.clear()
+    try:
+        with _MIGRATED["blocker"].unblock():
+            for alias, rows in _MIGRATED["rows"].items():
+                # The flush re-created content types and permissions with new ids: flush
+                # them too, then load the migrated rows with their own ids.
+                call_command("flush", database=alias, interactive=False,
+                             inhibit_post_migrate=True, verbosity=0)  # fmt: skip
+                connections[alias].creation.deserialize_db_from_string(rows)
+            ContentType.objects.clear_cache()
+    finally:
+        m2m_changed.receivers = receivers
+        m2m_changed.sender_receivers_cache.clear()
     with _MIGRATED["blocker"].unblock():
-        for alias, rows in _MIGRATED["rows"].items():
-            # The flush re-created content types and permissions with new ids: flush them
-            # too, then load the migrated rows with their own ids.
-            call_command("flush", database=alias, interactive=False, inhibit_post_migrate=True,
-                         verbosity=0)  # fmt: skip
-            connections[alias].creation.deserialize_db_from_string(rows)
-        ContentType.objects.clear_cache()
         build_site_group()
 
 
