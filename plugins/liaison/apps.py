@@ -28,6 +28,9 @@ class LiaisonConfig(PluginConfig):
         "REOPEN_DAYS": 30,
         "SOLVED_AFTER_DAYS": 14,
         "DAILY_LIMIT": 5,
+        # Reception days are announced to citizens who wrote about the station's place
+        # within this many days (receptions.py).
+        "RECEPTION_NEARBY_DAYS": 365,
         **COMMITTEE_SETTINGS,
     }
     # The office (a site's editors) triages, forwards, publishes; reviewers read.
