@@ -10,7 +10,12 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
-from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
+from cms.plugins.admin import (
+    PluginModelAdmin,
+    PluginModelAdminGroup,
+    PluginPermissionHelper,
+    SiteListFilter,
+)
 
 from . import admin_stats, admin_views, committee_admin  # noqa: F401  (委员联系代表: committee_admin.py)
 from .groups_admin import GroupChatAdmin
@@ -36,10 +41,20 @@ class QueueFilter(SimpleListFilter):
         return queryset
 
 
+class MessagePermissionHelper(PluginPermissionHelper):
+    """A message changes only through its moves (处理, 转办留言): no generic edit form, which
+    would set a state, a date, a rating or "solved" without a history line (and so
+    without the statistics knowing)."""
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+
 class MessageAdmin(PluginModelAdmin):
     """Every message of the user's sites; 处理 opens the office's handling page."""
 
     model = Message
+    permission_helper_class = MessagePermissionHelper
     menu_label = _("群众留言")
     menu_icon = "mail"
     list_display = ("title", "addressed_to", "state", "received_at", "due_on", "site", "handle")
@@ -61,7 +76,7 @@ class MessageAdmin(PluginModelAdmin):
         """The newest first; the queues of unanswered messages by due date, the most
         urgent first (and from the (site, state, due_on) index, not the whole table)."""
         if request.GET.get("queue") in ("overdue", "open"):
-            return ("due_on", "received_at")
+            return ("due_on", "received_at", "pk")  # the open messages' partial index
         return ("-received_at",)
 
     def user_can_create(self):

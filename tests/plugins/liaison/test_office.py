@@ -181,3 +181,17 @@ def assert_no_citizen_identity(client, auth, ids, office):
         for secret in secrets:
             assert secret not in text, (secret, text[:300])
         assert '"author"' not in text
+
+
+def test_a_message_changes_only_through_its_moves(client, people, citizen, office):
+    """No generic edit form: a state, a date or a rating set there would have no history
+    line, and the statistics would count what never happened."""
+    sent = write(client, citizen, addressed_to="deputy", deputy=people["张伟"].ref)
+    client.force_login(office)
+    board = client.get("/admin/liaison/message/").content.decode()
+    assert "处理" in board and f"/admin/liaison/message/edit/{sent['id']}/" not in board
+    assert client.get(f"/admin/liaison/message/edit/{sent['id']}/").status_code != 200
+    client.post(f"/admin/liaison/message/edit/{sent['id']}/",
+                {"title": "改过的", "state": "answered", "rating": "satisfied"})  # fmt: skip
+    message = Message.objects.get(pk=sent["id"])
+    assert (message.state, message.rating, message.title) == ("delivered", "", sent["title"])
