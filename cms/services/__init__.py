@@ -13,6 +13,7 @@
 * ``cms.services.sms``: sending an SMS (``send_sms``);
 * ``cms.services.wechat``: the WeChat mini-program server API;
 * ``cms.services.audit``: record an action in Wagtail's audit log;
+* ``cms.services.charts``: server-side SVG charts (pygal, no script);
 * ``cms.services.performance``: add entries to deputies' performance records
   (kept by the ``deputies`` plugin, which registers itself as the backend).
 
