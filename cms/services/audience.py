@@ -305,7 +305,9 @@ def describe(audience) -> str:
     parts = []
     owner = SiteProfile.objects.filter(site_id=audience.site_id).values_list("name", flat=True)
     owner_name = next(iter(owner), "")
-    for rule in audience.rules.all():
+    order = list(_FIELDS.values())
+    rules = sorted(audience.rules.all(), key=lambda r: (order.index(r.kind), r.pk))
+    for rule in rules:
         if rule.kind == "level":
             parts.append(f"{rule.label}人大代表({owner_name}及以下)")
         elif rule.kind in _SEAT_KINDS:
@@ -339,15 +341,16 @@ def _name(user) -> str:
     )
 
 
-def _staff_sites(user_ids: Iterable[int]) -> dict[int, set[int]]:
+def _staff_sites(user_id: int) -> tuple[int, ...]:
+    """The sites whose 编辑, 初审 or 终审 group the user is in (one query)."""
     from cms.sitegroup.models import SiteProfile
 
-    result: dict[int, set[int]] = {}
-    for field_name in ("editors_group", "first_reviewers_group", "final_reviewers_group"):
-        rows = SiteProfile.objects.filter(**{f"{field_name}__user__in": list(user_ids)})
-        for site_id, user_id in rows.values_list("site_id", f"{field_name}__user"):
-            result.setdefault(user_id, set()).add(site_id)
-    return result
+    rows = SiteProfile.objects.filter(
+        Q(editors_group__user=user_id)
+        | Q(first_reviewers_group__user=user_id)
+        | Q(final_reviewers_group__user=user_id)
+    )
+    return tuple(sorted(set(rows.values_list("site_id", flat=True))))
 
 
 def _ancestor_map(site_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
@@ -380,7 +383,7 @@ def _facts(user) -> _Facts | None:
         user_id=user.pk,
         ref=ref,
         seats=seats,
-        staff_sites=tuple(sorted(_staff_sites([user.pk]).get(user.pk, ()))),
+        staff_sites=_staff_sites(user.pk),
         ancestors=_ancestor_map(s.site_id for s in seats),
     )
     user.__dict__[_FACTS] = facts
@@ -400,10 +403,10 @@ def _seat_condition(seat: directory.Seat, ancestors: tuple[int, ...]) -> Q:
 
 def matching(user) -> QuerySet:
     """The ids of the audiences that include ``user`` (a values queryset, for ``__in``)."""
-    Audience, AudienceRule = _models()
+    _Audience, AudienceRule = _models()
     facts = _facts(user)
     if facts is None:
-        return Audience.objects.none().values("pk")
+        return AudienceRule.objects.none().values("audience_id")
     condition = Q(kind="user", value=str(facts.user_id))
     if facts.ref:
         condition |= Q(kind="deputy", value=facts.ref)

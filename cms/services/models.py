@@ -316,6 +316,8 @@ class Audience(models.Model):
     with ``include_former``. Built, validated and read through the service only.
     """
 
+    affects_public_api = False  # no public answer shows an audience (cms.apiaccess.invalidation)
+
     site = models.ForeignKey(
         "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("站点")
     )
