@@ -150,7 +150,7 @@ class Receipt(models.Model):
     class Meta:
         verbose_name = _("阅读回执")
         verbose_name_plural = _("阅读回执")
-        ordering = ["resource", "name", "pk"]
+        ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["resource", "user"], name="resources_receipt_unique")
         ]

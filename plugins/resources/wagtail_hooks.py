@@ -44,9 +44,6 @@ class ResourceAdmin(PluginModelAdmin):
 
     manage.short_description = _("操作")
 
-    def get_form_fields_exclude(self, request):
-        return ["status", "published_at", "audience", "created_by", "created_at"]
-
 
 class CategoryAdmin(PluginModelAdmin):
     model = Category

@@ -121,7 +121,7 @@ class ResourceViewSet(_Reader, mixins.ListModelMixin, mixins.RetrieveModelMixin,
         user = self.request.user
         params = self.params if self.action == "list" else {}
         rows = self._visible(params.get("scope", "site"))
-        mine = Receipt.objects.filter(resource=OuterRef("pk"), user_id=user.pk)
+        mine = Receipt.objects.filter(resource=OuterRef("pk"), user_id=user.pk).order_by()
         rows = rows.annotate(
             is_read=Exists(mine.filter(first_read_at__isnull=False)),
             read_at=Subquery(mine.values("first_read_at")[:1]),
