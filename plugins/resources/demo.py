@@ -144,7 +144,7 @@ def load_demo(profile) -> None:
         # Deputies part-way: about half of the audience has read it.
         receipts = list(Receipt.objects.filter(resource=resource).order_by("pk"))
         for n, receipt in enumerate(receipts):
-            if n % 2 == 0:
+            if (n + index) % 2 == 0:
                 Receipt.objects.filter(pk=receipt.pk).update(
                     first_read_at=now - dt.timedelta(days=6 - index, hours=n % 9)
                 )

@@ -123,3 +123,19 @@ def test_an_encrypted_pdf_is_refused_on_upload(feixi, people):
     with pytest.raises(UploadError, match="加密"):
         service.add_file(resource, SimpleUploadedFile("x.pdf", out.getvalue()), None)
     assert resource.files.count() == 0
+
+
+def test_rotated_and_offset_pages_carry_the_watermark_too():
+    from pypdf import PdfWriter
+
+    from plugins.resources import watermark
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes(pages=2)))
+    writer.pages[0].rotate(90)
+    writer.pages[1].mediabox.lower_left = (50, 50)
+    source = io.BytesIO()
+    writer.write(source)
+    marked = PdfReader(io.BytesIO(watermark.watermark(source.getvalue(), ["李四 2026-01-01 10:00"])))
+    assert all("李四 2026-01-01 10:00" in page.extract_text() for page in marked.pages)
+    with pytest.raises(watermark.WatermarkError):
+        watermark.watermark(b"%PDF-1.4 not really", ["x"])
