@@ -135,7 +135,9 @@ def test_rotated_and_offset_pages_carry_the_watermark_too():
     writer.pages[1].mediabox.lower_left = (50, 50)
     source = io.BytesIO()
     writer.write(source)
-    marked = PdfReader(io.BytesIO(watermark.watermark(source.getvalue(), ["李四 2026-01-01 10:00"])))
+    marked = PdfReader(
+        io.BytesIO(watermark.watermark(source.getvalue(), ["李四 2026-01-01 10:00"]))
+    )
     assert all("李四 2026-01-01 10:00" in page.extract_text() for page in marked.pages)
     with pytest.raises(watermark.WatermarkError):
         watermark.watermark(b"%PDF-1.4 not really", ["x"])
