@@ -17,6 +17,7 @@ anything else is 404.
 from __future__ import annotations
 
 import io
+import re
 from urllib.parse import quote
 
 from django import forms
@@ -107,11 +108,7 @@ class AudienceForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        names = [
-            n
-            for n in (data.get("usernames") or "").replace(",", " ").replace(",", " ").split()
-            if n
-        ]
+        names = [n for n in re.split(r"[\s,，、;；]+", data.get("usernames") or "") if n]
         found = dict(
             get_user_model()
             .objects.filter(username__in=names, is_active=True)
