@@ -35,7 +35,8 @@ Use::
     audience.includes(user, row)                       # one record
     audience.visible(Item.objects.all(), user)         # a list: one SQL subquery, no loop
     audience.members(row)                              # the users, for notifications
-    audience.describe(row)                             # "合肥市及以下县级人大代表;张伟"
+    audience.describe(row)                             # "县级人大代表(合肥市人大常委会及以下);张伟"
+    audience.discard(row)                              # when its record is deleted
     audience.options(site)                             # the choices a form offers
 
 :func:`visible` filters any queryset through a foreign key to ``Audience``
@@ -62,6 +63,7 @@ __all__ = [
     "AudienceSpec",
     "Options",
     "describe",
+    "discard",
     "includes",
     "matching",
     "members",
@@ -279,6 +281,14 @@ def save(spec: AudienceSpec, *, site, audience=None):
             ]
         )
     return audience
+
+
+def discard(audience) -> None:
+    """Delete an audience (an ``Audience`` or its id) with its rules: its record is gone."""
+    if audience is None:
+        return
+    Audience, _AudienceRule = _models()
+    Audience.objects.filter(pk=getattr(audience, "pk", audience)).delete()
 
 
 def spec_of(audience) -> AudienceSpec:

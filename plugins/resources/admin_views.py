@@ -181,7 +181,9 @@ def manage(request, pk: int):
                         messages.success(request, "附件已上传。")
                         return redirect(manage_url(resource))
             elif step == "remove_file":
-                resource.files.filter(pk=request.POST.get("file")).delete()
+                file_id = request.POST.get("file", "")
+                if file_id.isdigit():
+                    service.remove_file(resource, int(file_id), request.user)
                 messages.success(request, "附件已删除。")
                 return redirect(manage_url(resource))
             elif step == "publish":

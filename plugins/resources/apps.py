@@ -41,6 +41,14 @@ class ResourcesConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
+        from django.db.models.signals import post_delete
+
+        from . import service
+        from .models import Resource
+
+        post_delete.connect(
+            service.drop_audience, sender=Resource, dispatch_uid="resources_audience"
+        )
         from cms.services.audit import register_action
         from cms.services.notifications import register_kind
 

@@ -222,6 +222,24 @@ def add_file(resource, upload_file, user, title: str = "") -> ResourceFile:
     )
 
 
+def remove_file(resource, file_id, user) -> bool:
+    """Detach a file and delete its private upload (the stored original goes too)."""
+    found = resource.files.select_related("upload").filter(pk=file_id).first()
+    if found is None:
+        return False
+    upload = found.upload
+    found.delete()
+    if not ResourceFile.objects.filter(upload=upload).exists():
+        upload.file.delete(save=False)
+        upload.delete()
+    return True
+
+
+def drop_audience(sender, instance, **kwargs) -> None:
+    """A deleted resource takes its audience with it (``post_delete``)."""
+    audiences.discard(instance.audience_id)
+
+
 def sites_for(profile, scope: str) -> list[int]:
     """``site``: the site; ``ancestors``: the site and every site above it; both kept to
     the sites that have the plugin on."""

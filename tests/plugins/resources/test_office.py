@@ -110,3 +110,21 @@ def test_a_reviewer_reads_the_reads_but_changes_nothing(client, feixi, people, m
     client.force_login(reviewer)
     assert client.get(f"/admin/resources/{resource.pk}/").status_code == 200
     assert client.post(f"/admin/resources/{resource.pk}/", {"step": "withdraw"}).status_code == 404
+
+
+def test_removing_a_file_or_an_item_leaves_nothing_behind(client, feixi, people, office):
+    from cms.moderation.models import Upload
+    from cms.services.models import Audience
+
+    resource = make_resource(feixi, TITLE, files=[("计划.pdf", pdf_bytes())])
+    file = resource.files.get()
+    token, stored = file.upload.token, file.upload.file.name
+    client.force_login(office)
+    client.post(f"/admin/resources/{resource.pk}/", {"step": "remove_file", "file": file.pk})
+    assert not resource.files.exists() and not Upload.objects.filter(token=token).exists()
+    from django.core.files.storage import default_storage
+
+    assert not default_storage.exists(stored)
+    audience = resource.audience_id
+    resource.delete()
+    assert not Audience.objects.filter(pk=audience).exists()
