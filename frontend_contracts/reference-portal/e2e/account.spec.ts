@@ -3,45 +3,27 @@
 // the server's console, which scripts/demo-api.sh writes to runserver.log:
 // the test reads the code there. Notifications for the demo citizen are put
 // in the inbox beforehand through the core's notification service.
-import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import type { Page } from '@playwright/test'
 import { expect, shot, SITE, test } from './fixtures'
+import { codeFor, logSize, managePy } from './session'
 
-const ROOT = resolve(process.cwd(), '../..')
-const STATE = process.env.LIANXI_E2E_STATE ?? join(ROOT, 'var/portal-e2e')
-const LOG = join(STATE, 'runserver.log')
 const CITIZEN = '13700000001'
 
-const logSize = () => (existsSync(LOG) ? statSync(LOG).size : 0)
-
-/** The login code the demo printed after `from` bytes of its log. */
-async function codeSince(from: number): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const text = readFileSync(LOG).subarray(from).toString('utf8')
-    const codes = [...text.matchAll(/\[短信\] 137\*+0001 模板 login_code: code=(\d{6})/g)]
-    if (codes.length) return codes[codes.length - 1]![1]!
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`no login code for the demo citizen in ${LOG}`)
-}
+/** The login code the demo printed for the demo citizen after `from` bytes of its log. */
+const codeSince = (from: number) => codeFor(CITIZEN, from)
 
 /** Two new unread notifications in the demo citizen's inbox; returns their subjects. */
 function seedNotifications(): string[] {
   const stamp = Date.now().toString(36)
   const subjects = [`测试通知 ${stamp} 甲`, `测试通知 ${stamp} 乙`]
-  const script = [
-    'from cms.services import accounts, notifications',
-    `a = accounts.citizen_account("${CITIZEN}")`,
-    'user = getattr(a, "user", a)',
-    ...subjects.map((s) => `notifications.notify([user], "${s}", "您反映的问题已转交承办单位办理。", channels=[])`),
-  ].join('\n')
-  execFileSync(join(ROOT, '.venv/bin/python'), ['manage.py', 'shell', '-c', script], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: `sqlite:///${STATE}/db.sqlite3`, MEDIA_ROOT: join(STATE, 'media'), DEBUG: '1' },
-    stdio: 'pipe',
-  })
+  managePy(
+    [
+      'from cms.services import accounts, notifications',
+      `a = accounts.citizen_account("${CITIZEN}")`,
+      'user = getattr(a, "user", a)',
+      ...subjects.map((s) => `notifications.notify([user], "${s}", "您反映的问题已转交承办单位办理。", channels=[])`),
+    ].join('\n'),
+  )
   return subjects
 }
 

@@ -46,9 +46,9 @@ export const test = base.extend<{ outsideRequests: string[] }>({
 
 export { expect }
 
-/** GET the API (as the portal's server forwards it) and return the JSON. */
-export async function apiGet<T = any>(page: Page, path: string): Promise<T> {
-  const response = await page.request.get(path)
+/** GET the API (as the portal's server forwards it) and return the JSON; with `token`, as that person. */
+export async function apiGet<T = any>(page: Page, path: string, token?: string): Promise<T> {
+  const response = await page.request.get(path, token ? { headers: { Authorization: `Bearer ${token}` } } : {})
   expect(response.status(), path).toBe(200)
   return (await response.json()) as T
 }

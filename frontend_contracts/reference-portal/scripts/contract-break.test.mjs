@@ -38,7 +38,7 @@ async function typecheck(doc) {
     for (const part of ['src', 'tests', 'tsconfig.app.json']) cpSync(join(PORTAL, part), join(dir, part), { recursive: true })
     symlinkSync(join(PORTAL, 'node_modules'), join(dir, 'node_modules'), 'dir')
     writeFileSync(join(dir, 'openapi.json'), JSON.stringify(doc))
-    const generate = spawnSync(join(BIN, 'openapi-typescript'), ['openapi.json', '-o', 'src/api/schema.d.ts'], { cwd: dir, encoding: 'utf8' })
+    const generate = spawnSync(join(BIN, 'openapi-typescript'), ['openapi.json', '--read-write-markers', '-o', 'src/api/schema.d.ts'], { cwd: dir, encoding: 'utf8' })
     assert.equal(generate.status, 0, `the client was not generated:\n${generate.stderr}`)
     return await run(join(BIN, 'vue-tsc'), ['--noEmit', '-p', 'tsconfig.app.json'], dir)
   } finally {
@@ -101,6 +101,26 @@ describe('breaking changes to the contract fail the portal type check', { concur
     assert.equal(station.properties.distance_km.type, 'number')
     station.properties.distance_km = { type: 'string', nullable: true }
     await expectBroken(doc, 'StationsView.vue', "'string'")
+  })
+
+  test('a field the portal sends is removed from a request body (CitizenMessage.deputy)', async () => {
+    const doc = contract()
+    const message = schema(doc, 'CitizenMessage')
+    assert.ok(message.properties.deputy && !message.properties.deputy.readOnly)
+    delete message.properties.deputy
+    await expectBroken(doc, 'src/liaison.ts', "'deputy'")
+  })
+
+  test('a field the portal sends becomes read-only (CitizenMessage.title)', async () => {
+    // Generated with --read-write-markers: a readOnly property is left out of request bodies.
+    const doc = contract()
+    const message = schema(doc, 'CitizenMessage')
+    assert.ok(message.properties.title && !message.properties.title.readOnly)
+    message.properties.title.readOnly = true
+    // TypeScript says "Type 'string' is not assignable to type 'undefined'" on the line that sends it.
+    const line = readFileSync(join(PORTAL, 'src', 'liaison.ts'), 'utf8').split('\n').findIndex((l) => l.includes('title: d.title')) + 1
+    assert.ok(line > 0, 'src/liaison.ts no longer sends title: update this test')
+    await expectBroken(doc, `src/liaison.ts(${line},`, "not assignable to type 'undefined'")
   })
 
   test('an optional parameter becomes required (near on the stations list)', async () => {

@@ -39,3 +39,23 @@ export function pageRoute(page: { id: number; type: PageType }, site: string): R
   if (page.type === 'home') return { name: 'home', query: { site } }
   return { name: 'page', params: { id: String(page.id) }, query: { site } }
 }
+
+/**
+ * Where a notification leads. Its `url` is the page the platform meant it to
+ * open — a mini-program path such as `pages/liaison/message?id=12` (the
+ * contract types it as a plain string) — and `site` the site it is about. The
+ * ones this portal has screens for open them; the others have no link.
+ */
+const NOTIFICATION_PAGES: [RegExp, string][] = [
+  [/(^|\/)pages\/liaison\/message\?(.*&)?id=(\d+)/, 'message'],
+  [/(^|\/)pages\/consultation\/\w+\?(.*&)?id=(\d+)/, 'consultation'],
+]
+
+export function notificationRoute(n: { url: string; site: string | null }): RouteLocationRaw | null {
+  if (!n.site || !n.url) return null
+  for (const [pattern, name] of NOTIFICATION_PAGES) {
+    const m = pattern.exec(n.url)
+    if (m?.[3]) return { name, params: { id: m[3] }, query: { site: n.site } }
+  }
+  return null
+}

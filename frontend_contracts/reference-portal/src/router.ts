@@ -2,10 +2,11 @@
  * The portal's screens. Every address carries the site (`?site=340123`), so a
  * shared link opens the same site; a link without it keeps the current one.
  *
- * The interactive screens (我的, 我的通知; later: write to my deputy, comment
- * on a draft) have `meta: { requiresAuth: true }`: `authRedirect` sends a
+ * The screens of a signed-in person (我的, 我的通知, 给代表留言, 我的留言,
+ * 我的意见) have `meta: { requiresAuth: true }`: `authRedirect` sends a
  * visitor without a token to the `login` route, which comes back afterwards
- * (`next`).
+ * (`next`). A draft open for comment is public; its comment form asks to log
+ * in the same way.
  */
 import {
   createRouter,
@@ -50,6 +51,33 @@ export const routes: RouteRecordRaw[] = [
     path: '/me/notifications',
     name: 'notifications',
     component: () => import('./views/NotificationsView.vue'),
+    meta: { requiresAuth: true },
+  },
+  // 联系群众 (the liaison plugin): write to a deputy, my messages.
+  { path: '/write', name: 'write', component: () => import('./views/WriteView.vue'), meta: { requiresAuth: true } },
+  {
+    path: '/me/messages',
+    name: 'messages',
+    component: () => import('./views/MessagesView.vue'),
+    meta: { requiresAuth: true },
+  },
+  {
+    path: '/me/messages/:id(\\d+)',
+    name: 'message',
+    component: () => import('./views/MessageView.vue'),
+    meta: { requiresAuth: true },
+  },
+  // 立法征询 (the consultations plugin): drafts open for comment, my comments.
+  { path: '/consultations', name: 'consultations', component: () => import('./views/ConsultationsView.vue') },
+  {
+    path: '/consultations/:id(\\d+)',
+    name: 'consultation',
+    component: () => import('./views/ConsultationView.vue'),
+  },
+  {
+    path: '/me/comments',
+    name: 'my-comments',
+    component: () => import('./views/MyCommentsView.vue'),
     meta: { requiresAuth: true },
   },
   {

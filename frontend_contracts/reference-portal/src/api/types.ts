@@ -6,9 +6,20 @@
  * block's `type`), so they are written out from frontend_contracts/README.md
  * (正文), in terms of the contract's own `Image` and `Document`.
  */
-import type { components } from './schema'
+import type { components, Readable, Writable } from './schema'
 
-type Schemas = components['schemas']
+/**
+ * The contract's schemas as the API sends them. The client is generated with
+ * `--read-write-markers`: a `readOnly` property (an answer's `status`, a
+ * message's `history`) is marked `$Read` in the schema, so that it is left
+ * out of request bodies (`Write<…>`, and openapi-fetch's `body`), and a
+ * `writeOnly` one (`latitude` of a message) out of answers. `Readable` takes
+ * the markers off for reading.
+ */
+type Schemas = { [K in keyof components['schemas']]: Readable<components['schemas'][K]> }
+
+/** What may be sent for a schema: its `readOnly` properties left out. */
+export type Write<K extends keyof components['schemas']> = Writable<components['schemas'][K]>
 
 export type SiteDetail = Schemas['SiteDetail']
 export type SiteLevel = Schemas['SiteLevelEnum']
@@ -93,3 +104,28 @@ export type Me = Schemas['Me']
 export type Notification = Schemas['Notification']
 export type NotificationList = Schemas['NotificationList']
 export type Role = Schemas['RolesEnum']
+
+// Liaison (给代表留言、我的留言).
+export type CitizenMessage = Schemas['CitizenMessage']
+export type CitizenMessageList = Schemas['CitizenMessageList']
+export type MessageClock = Schemas['MessageClock']
+export type MessageHistory = Schemas['MessageHistory']
+export type MessageState = Schemas['MessageStateEnum']
+export type MessageTopic = Schemas['MessageTopicEnum']
+export type AddressedTo = Schemas['MessageAddressedToEnum']
+export type RatingResult = Schemas['RatingResultEnum']
+/** The statutory clock's states (the contract names the enum after its first user). */
+export type ClockState = MessageClock['state']
+export type SiteNode = Schemas['SiteNode']
+
+// Consultations (立法征询): drafts, their provisions, my comments.
+export type Consultation = Schemas['Consultation']
+export type ConsultationList = Schemas['ConsultationList']
+export type ConsultationDetail = Schemas['ConsultationDetail']
+export type ConsultationStatus = Schemas['ConsultationStatusEnum']
+export type Draft = Schemas['Draft']
+export type Provision = Schemas['Provision']
+export type ProvisionKind = Schemas['ProvisionKindEnum']
+export type ConsultationComment = Schemas['Comment']
+export type ConsultationCommentList = Schemas['CommentList']
+export type ConsultationResult = Schemas['ConsultationResultEnum']
