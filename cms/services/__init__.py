@@ -13,6 +13,10 @@
 * ``cms.services.sms``: sending an SMS (``send_sms``);
 * ``cms.services.wechat``: the WeChat mini-program server API;
 * ``cms.services.audit``: record an action in Wagtail's audit log;
+* ``cms.services.fetch``: outbound fetches (public addresses only), ``probe`` for link
+  checks and availability;
+* ``cms.services.site_content``: what a site shows the public (pages, dates, texts,
+  links), read in bulk for checks over a whole site;
 * ``cms.services.performance``: add entries to deputies' performance records
   (kept by the ``deputies`` plugin, which registers itself as the backend).
 
