@@ -17,6 +17,8 @@
   checks and availability;
 * ``cms.services.site_content``: what a site shows the public (pages, dates, texts,
   links), read in bulk for checks over a whole site;
+* ``cms.services.inspection_sources``: overdue citizens' messages and suggestions for
+  the site-group inspection (backed by the plugins that keep them);
 * ``cms.services.performance``: add entries to deputies' performance records
   (kept by the ``deputies`` plugin, which registers itself as the backend).
 
