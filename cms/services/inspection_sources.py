@@ -56,11 +56,12 @@ CONCEPTS = {
 
 @dataclass(frozen=True)
 class Overdue:
-    """One record past its limit: ``ref`` is its id in the plugin, ``url`` the admin page
-    where it is handled."""
+    """One record past its limit: ``ref`` is its id in the plugin, ``label`` how reports
+    across sites name it (no personal data: never a citizen's or a deputy's own words,
+    which are not public), ``url`` the admin page where it is handled."""
 
     ref: str
-    title: str
+    label: str
     started_on: dt.date | None
     due_on: dt.date | None
     url: str = ""

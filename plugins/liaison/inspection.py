@@ -40,15 +40,13 @@ class MessagesSource:
         )
         waiting = messages.filter(state__in=OPEN_STATES).order_by("received_at", "pk")
         found = []
-        for pk, title, received_at, due_on in waiting.values_list(
-            "pk", "title", "received_at", "due_on"
-        ):
+        for pk, received_at, due_on in waiting.values_list("pk", "received_at", "due_on"):
             received = timezone.localtime(received_at).date()
             due = due_on or deadlines.due_date(REPLY_RULE, received, site)
             if due < today:
                 found.append(
                     inspection_sources.Overdue(
-                        ref=str(pk), title=title, started_on=received, due_on=due,
+                        ref=str(pk), label=f"群众留言第{pk}号", started_on=received, due_on=due,
                         url=reverse("liaison_office", args=[pk]),
                     )
                 )  # fmt: skip

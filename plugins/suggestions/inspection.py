@@ -32,10 +32,9 @@ class SuggestionsSource:
         states = deadlines.newest_states(Suggestion, handling, RULES)
         late = sorted(pk for pk, state in states.items() if state in OVERDUE)
         clocks = deadlines.clocks_of(Suggestion, late, RULES)
-        titles = dict(Suggestion.objects.filter(pk__in=late).values_list("pk", "title"))
         found = tuple(
             inspection_sources.Overdue(
-                ref=str(pk), title=titles.get(pk, ""), started_on=clocks[str(pk)].started_on,
+                ref=str(pk), label=f"议案建议第{pk}号", started_on=clocks[str(pk)].started_on,
                 due_on=clocks[str(pk)].due_on, url=reverse("suggestions_office", args=[pk]),
             )
             for pk in late

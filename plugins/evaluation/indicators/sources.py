@@ -122,9 +122,9 @@ class Messages(_Source):
 
     def found(self, ctx, item):
         started, due = _dates(item)
-        return Found(f"message:{item.ref}", f"群众留言“{item.title}”逾期未答复(期限{due})",
+        return Found(f"message:{item.ref}", f"{item.label}逾期未答复(期限{due})",
                      Severity.WARNING, detail=f"收到于{started},答复期限{due}。",
-                     target_label=item.title, target_url=item.url)  # fmt: skip
+                     target_label=item.label, target_url=item.url)  # fmt: skip
 
     def score(self, ctx, result):
         result.veto = result.numerator >= max(1, ctx.whole("messages.veto_count"))
@@ -143,9 +143,9 @@ class Suggestions(_Source):
 
     def found(self, ctx, item):
         started, due = _dates(item)
-        return Found(f"suggestion:{item.ref}", f"建议“{item.title}”逾期未答复(期限{due})",
+        return Found(f"suggestion:{item.ref}", f"{item.label}逾期未答复(期限{due})",
                      points=ctx.n("suggestions.points"), detail=f"交办于{started},答复期限{due}。",
-                     target_label=item.title, target_url=item.url)  # fmt: skip
+                     target_label=item.label, target_url=item.url)  # fmt: skip
 
     def score(self, ctx, result):
         result.cap(ctx.n("suggestions.points_max"))

@@ -104,7 +104,10 @@ def test_an_unanswered_message_past_three_months_vetoes(client, feixi, people, c
     )
     inspect(FEIXI)
     [veto] = found(FEIXI, "messages")
-    assert veto.title == f"群众留言“村道路灯不亮”逾期未答复(期限{clock.due_on.isoformat()})"
+    assert veto.title == f"群众留言第{message.pk}号逾期未答复(期限{clock.due_on.isoformat()})"
+    assert (
+        "村道路灯" not in veto.title + veto.detail + veto.target_label
+    )  # the citizen's words stay out
     assert veto.severity == "veto" and veto.target_url == f"/admin/liaison/office/{message.pk}/"
     assert latest(FEIXI).vetoed
 
@@ -130,6 +133,7 @@ def test_overdue_suggestions_cost_points(client, feixi, people, units, office): 
     clock.save()
     inspect(FEIXI)
     [late] = found(FEIXI, "suggestions")
+    assert late.title.startswith(f"议案建议第{pk}号逾期未答复")
     assert late.points == 2 and late.target_url == f"/admin/suggestions/office/{pk}/"
     assert latest(FEIXI).score == 98
 

@@ -41,7 +41,10 @@ def test_overdue_until_answered_and_not_applicable_when_off(client, feixi, peopl
     assert answer.applicable and answer.denominator == 2
     assert [o.ref for o in answer.overdue] == [str(old["id"])]
     item = answer.overdue[0]
-    assert item.title == LETTER["title"] and item.url == f"/admin/liaison/office/{old['id']}/"
+    assert (
+        item.label == f"群众留言第{old['id']}号"
+        and item.url == f"/admin/liaison/office/{old['id']}/"
+    )
     assert (
         timezone.localdate() - item.started_on
     ).days == 100 and item.due_on < timezone.localdate()
