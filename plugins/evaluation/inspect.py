@@ -100,8 +100,9 @@ def run(
         save(run_row, ctx, results)
         progress("评分并保存", i, len(contexts))
     InspectionRun.objects.filter(pk=run_row.pk).update(
-        finished_at=timezone.now(), links_checked=run_row.links_checked + len(urls)
-    )
+        finished_at=timezone.now(), links_checked=run_row.links_checked + len(urls),
+        site_count=run_row.results.count(),
+    )  # fmt: skip
     run_row.refresh_from_db()
     return run_row
 
