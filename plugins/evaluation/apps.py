@@ -40,7 +40,7 @@ class EvaluationConfig(PluginConfig):
     }
     group_permissions = {
         "editors": (*READ, "evaluation.run_inspection", "evaluation.view_sitemonitor",
-                    "evaluation.change_sitemonitor"),
+                    "evaluation.add_sitemonitor", "evaluation.change_sitemonitor"),
         "first_reviewers": READ,
         "final_reviewers": (*READ, "evaluation.run_inspection"),
     }  # fmt: skip

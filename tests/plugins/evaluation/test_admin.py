@@ -186,3 +186,30 @@ def test_no_inspection_yet_is_said_plainly(staff):
     html = client_for(staff["feixi"]).get(OVERVIEW).content.decode()
     assert "尚未考评" in html and not SiteInspection.objects.exists()
     assert "尚未考评" in client_for(staff["feixi"]).get("/admin/").content.decode()
+
+
+def test_the_screens_are_in_chinese(staff, inspected, make_user):
+    from tests.admin.test_chinese_admin import english_words
+
+    finding = Finding.objects.filter(site__profile__division_code=FEIXI).first()
+    admin = make_user("e-admin", superuser=True)
+    screens = {
+        staff["province"]: [OVERVIEW, reverse("evaluation_site", args=[FEIXI]),
+                            reverse("evaluation_site", args=[CHANGFENG]),
+                            reverse("evaluation_finding", args=[finding.pk]),
+                            reverse("evaluation_runs"), "/admin/"],
+        staff["hefei"]: [reverse("evaluation_sitemonitor_modeladmin_index"),
+                         reverse("evaluation_sitemonitor_modeladmin_create")],
+        admin: [reverse("evaluation_thresholdsetting_modeladmin_index"),
+                reverse("evaluation_thresholdsetting_modeladmin_create")],
+    }  # fmt: skip
+    problems = {}
+    for user, paths in screens.items():
+        client = client_for(user)
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, (user.username, path)
+            words = english_words(response.content.decode())
+            if words:
+                problems[f"{user.username} {path}"] = sorted(words)
+    assert not problems, problems
