@@ -24,12 +24,14 @@ class EvaluationConfig(PluginConfig):
         # Outbound link checks: at most one request per host every LINK_HOST_INTERVAL
         # seconds, LINK_WORKERS hosts at a time, each request within LINK_TIMEOUT seconds;
         # a link found working is trusted for LINK_RECHECK_HOURS (a broken one is checked
-        # again at every inspection). CHECK_OUTBOUND_LINKS False: internal links only.
+        # again at every inspection); a host is asked at most LINK_MAX_PER_HOST times a run
+        # (the rest keep their last outcome). CHECK_OUTBOUND_LINKS False: internal links only.
         "CHECK_OUTBOUND_LINKS": True,
         "LINK_HOST_INTERVAL": 1.0,
         "LINK_WORKERS": 16,
         "LINK_TIMEOUT": 15,
         "LINK_RECHECK_HOURS": 72,
+        "LINK_MAX_PER_HOST": 1000,
         # Availability probes: the sweep wakes every PROBE_SWEEP_MINUTES and probes the
         # sites whose own interval (站点监测设置) has passed; probes are kept PROBE_KEEP_DAYS.
         "PROBE_SWEEP_MINUTES": 5,

@@ -9,7 +9,9 @@ pages of the group link to it.
 
 A link found working is trusted for ``LINK_RECHECK_HOURS`` (``LinkCheck`` rows); a
 broken one is checked again at every inspection, so a link whose server came back
-clears at the next run. Reserved names (``localhost``, ``*.test``, ``*.example``,
+clears at the next run. A host is asked at most ``LINK_MAX_PER_HOST`` times a run
+(links never checked first, then broken ones, then the longest unchecked); the
+others keep their last outcome until a later run. Reserved names (``localhost``, ``*.test``, ``*.example``,
 ``*.invalid``, ``*.local``) are broken for the public without asking any server.
 """
 
@@ -107,17 +109,36 @@ def check(
     urls = sorted(set(urls))
     by_hash = {url_hash(u): u for u in urls}
     fresh_after = now - dt.timedelta(hours=float(config["LINK_RECHECK_HOURS"]))
-    known: dict[str, Outcome] = {}
+    known: dict[str, Outcome] = {}  # trusted without a request
+    last: dict[str, tuple] = {}  # the last outcome of the others: (checked_at, Outcome)
     hashes = list(by_hash)
     for start in range(0, len(hashes), 500):
-        rows = LinkCheck.objects.filter(
-            url_hash__in=hashes[start : start + 500], ok=True, checked_at__gte=fresh_after
-        ).values_list("url_hash", "status")
-        known.update({by_hash[h]: Outcome(True, status) for h, status in rows})
-    todo = [u for u in urls if u not in known]
+        rows = LinkCheck.objects.filter(url_hash__in=hashes[start : start + 500]).values_list(
+            "url_hash", "checked_at", "ok", "status", "reason"
+        )
+        for h, checked_at, ok, status, reason in rows:
+            outcome = Outcome(ok, status, reason)
+            if ok and checked_at >= fresh_after:
+                known[by_hash[h]] = outcome
+            else:
+                last[by_hash[h]] = (checked_at, outcome)
     hosts: dict[str, list[str]] = {}
-    for url in todo:
-        hosts.setdefault(_host(url), []).append(url)
+    for url in urls:
+        if url not in known:
+            hosts.setdefault(_host(url), []).append(url)
+    # A host gets at most LINK_MAX_PER_HOST requests a run: links never checked first, then
+    # broken ones (to confirm or clear them), then the longest unchecked; the rest keep
+    # their last outcome until a later run (a link never checked is left out until then).
+    budget = int(config["LINK_MAX_PER_HOST"])
+    deferred: dict[str, Outcome] = {}
+    for host, group in hosts.items():
+        group.sort(key=lambda u: (u in last, bool(last.get(u, (0, Outcome(False)))[1].ok),
+                                  last[u][0] if u in last else now, u))  # fmt: skip
+        for url in group[budget:]:
+            if url in last:
+                deferred[url] = last[url][1]
+        hosts[host] = group[:budget]
+    todo = [u for group in hosts.values() for u in group]
     outcomes: dict[str, Outcome] = {}
     lock = threading.Lock()
     interval = float(config["LINK_HOST_INTERVAL"])
@@ -142,7 +163,7 @@ def check(
                            for group in sorted(hosts.values(), key=len, reverse=True)]:  # fmt: skip
                 future.result()
     _remember(outcomes, now)
-    return {**known, **outcomes}
+    return {**known, **deferred, **outcomes}
 
 
 def _remember(outcomes: dict[str, Outcome], now: dt.datetime) -> None:

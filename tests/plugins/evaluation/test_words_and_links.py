@@ -124,3 +124,23 @@ def test_one_host_is_asked_one_request_at_a_time_with_a_pause(serve, settings, d
         assert len(times) == 5 and min(gaps) >= 0.2
     # The two hosts side by side, not one after the other.
     assert two.hits[0][0] < one.hits[-1][0] and one.hits[0][0] < two.hits[-1][0]
+
+
+def test_a_host_is_asked_at_most_its_budget_per_run(serve, settings, db):
+    """A host linked thousands of times is not asked thousands of times a night: the links
+    never checked go first, the rest keep their last outcome until a later run."""
+    settings.LIANXI_FETCH_ALLOWED_NETWORKS = ["127.0.0.1"]
+    config = linkcheck._settings()
+    before = dict(config)
+    config.update(LINK_HOST_INTERVAL=0, LINK_MAX_PER_HOST=3)
+    try:
+        server = serve({f"/p{i}.html": 200 for i in range(5)})
+        urls = [server.url(f"/p{i}.html") for i in range(5)]
+        first = linkcheck.check(urls)
+        assert len(server.hits) == 3 and len(first) == 3  # two never checked: left out
+        second = linkcheck.check(urls)
+        assert len(server.hits) == 5 and len(second) == 5  # the other two, the rest trusted
+        assert all(o.ok for o in second.values())
+    finally:
+        config.clear()
+        config.update(before)
