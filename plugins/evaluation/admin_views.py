@@ -28,6 +28,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
@@ -85,6 +86,17 @@ def _scope(profiles: dict, code: str) -> set[int]:
     return {site_id for site_id, p in profiles.items() if under(p)}
 
 
+def verdict_html(inspection) -> str:
+    """合格 / 不合格 / 单项否决 (or 尚未考评), as the tables show it."""
+    if inspection is None:
+        return mark_safe('<span class="w-text-grey-400">尚未考评</span>')
+    if inspection.vetoed:
+        return mark_safe('<strong class="w-text-critical-200">单项否决</strong>')
+    if inspection.passed:
+        return mark_safe("<span>合格</span>")
+    return mark_safe('<strong class="w-text-critical-200">不合格</strong>')
+
+
 def _sort_key(row):
     inspection = row["inspection"]
     if inspection is None:
@@ -111,10 +123,19 @@ def overview(request):
         inspection = latest.get(site_id)
         profile = profiles[site_id]
         history = inspection.history if inspection else []
+        delta = round(history[-1][1] - history[-2][1], 1) if len(history) > 1 else None
         rows.append({
-            "profile": profile, "inspection": inspection,
+            "profile": profile, "inspection": inspection, "code": profile.division_code,
+            "name": profile.name, "url": reverse("evaluation_site", args=[profile.division_code]),
+            "parent": (profile.parent.short_name or profile.parent.name) if profile.parent else "—",
+            "verdict": verdict_html(inspection),
+            "score": inspection.score_text if inspection else "—",
+            "vetoes": "、".join(inspection.vetoes) or "—" if inspection else "",
+            "findings": inspection.finding_count if inspection else "",
+            "when": timezone.localtime(inspection.inspected_at).strftime("%Y-%m-%d %H:%M")
+            if inspection else "",
             "trend": charts.sparkline(history, f"{profile.name}得分走势"),
-            "delta": round(history[-1][1] - history[-2][1], 1) if len(history) > 1 else None,
+            "delta": "—" if delta is None else f"{delta:+g}",
         })  # fmt: skip
     rows.sort(key=_sort_key)
     inspected = [r["inspection"] for r in rows if r["inspection"] is not None]
