@@ -48,10 +48,12 @@ portal-test: install
 
 ## make test: lint (ruff) and the whole pytest suite (DATABASE_URL picks the database),
 ## one worker process per core (TEST_WORKERS=0: all in one process); each test file stays
-## in one worker, so a module's expensive fixture (the demo) is built once
+## in one worker, so a module's expensive fixture (the demo) is built once. The tests
+## marked serial (they empty the database when they end) run afterwards, in one process.
 TEST_WORKERS ?= auto
 test: install lint
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial"
+	$(VENV)/bin/pytest -m serial
 
 ## make contracts: regenerate frontend_contracts/ (OpenAPI document, then example payloads)
 contracts: install

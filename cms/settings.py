@@ -103,6 +103,7 @@ LIANXI_PLUGINS: list[str] = [
     "plugins.suggestions",
     "plugins.liaison",
     "plugins.consultations",
+    "plugins.resources",
     "plugins.evaluation",
 ]
 LIANXI_PLUGINS_EXCLUDE = env_list("LIANXI_PLUGINS_EXCLUDE")  # labels

@@ -16,12 +16,21 @@ SITES = [
 ]
 
 
+@pytest.fixture(scope="session")
+def _epoch_file(tmp_path_factory):
+    """This test process's own API cache epoch file. ``make test`` runs parallel workers:
+    sharing the default file, each worker's invalidations would empty the other's
+    local-memory cache mid-test (as they must between a deployment's processes)."""
+    return str(tmp_path_factory.getbasetemp() / "api-cache-epoch")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(settings, tmp_path, _epoch_file):
     # Production-style security settings are on whenever DEBUG is off, as in
     # tests; the test client speaks plain HTTP.
     settings.SECURE_SSL_REDIRECT = False
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LIANXI_API_CACHE_EPOCH_FILE = _epoch_file
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The API response cache and throttle counters outlive each test's rolled
     # back transaction: start every test with an empty cache.
@@ -77,51 +86,28 @@ def build_site_group() -> dict:
     return profiles
 
 
-#: The test database as the migrations left it (``{alias: serialized rows}``) and the
-#: session's database blocker: what ``pytest_runtest_teardown`` restores after a flush.
-_MIGRATED: dict = {}
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # Built once per test database; every test runs in a transaction that is
     # rolled back, so each starts from this same small site group.
-    from django.db import connections
-
     with django_db_blocker.unblock():
-        _MIGRATED["rows"] = {
-            alias: connections[alias].creation.serialize_db_to_string() for alias in connections
-        }
-        _MIGRATED["blocker"] = django_db_blocker
         build_site_group()
 
 
-@pytest.hookimpl(hookwrapper=True, trylast=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After a transactional test (``django_db(transaction=True)``) has flushed the
-    database: put back what the migrations created (the page tree's root, the default
-    locale and collection, groups and permissions, with their ids) and the site group,
-    so the tests after it find the database as the others left it. ``make test`` runs
-    the files in parallel workers, so a transactional test is not always the last."""
-    yield
-    marker = item.get_closest_marker("django_db")
-    if marker is None or not (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
-        return
-    if not _MIGRATED:
-        return
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management import call_command
-    from django.db import connections
-
-    with _MIGRATED["blocker"].unblock():
-        for alias, rows in _MIGRATED["rows"].items():
-            # The flush re-created content types and permissions with new ids: flush them
-            # too, then load the migrated rows with their own ids.
-            call_command("flush", database=alias, interactive=False, inhibit_post_migrate=True,
-                         verbosity=0)  # fmt: skip
-            connections[alias].creation.deserialize_db_from_string(rows)
-        ContentType.objects.clear_cache()
-        build_site_group()
+def pytest_collection_modifyitems(config, items):
+    """A transactional test (``django_db(transaction=True)``) empties the database when it
+    ends. ``make test`` runs the suite in parallel workers, where such a test would not be
+    the last of its worker: it must be marked ``serial``, and ``make test`` runs those
+    after the parallel run, in one process (``-m serial``)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and (
+            marker.kwargs.get("transaction") or marker.args[:1] == (True,)
+        )
+        if transactional and item.get_closest_marker("serial") is None:
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test must be marked @pytest.mark.serial"
+            )
 
 
 @pytest.fixture

@@ -88,11 +88,18 @@ def item_view(request, pk: int):
         except moderation.ModerationError as exc:
             messages.error(request, str(exc))
     current = {name: getattr(record, name, "") for name in fields} if record is not None else {}
+    # Images held for a person's look (``moderated_images``): shown from the private upload.
+    images = []
+    for name in getattr(type(record), "moderated_images", ()) if record is not None else ():
+        upload = getattr(record, name, None)
+        if upload is not None:
+            label = str(type(record)._meta.get_field(name).verbose_name)
+            images.append((label, f"/api/v1/uploads/{upload.token}/"))
     return TemplateResponse(
         request,
         "moderation/item.html",
         {"item": item, "fields": [(n, item.original.get(n, ""), current.get(n, "")) for n in fields],
-         "reject_form": reject_form},
+         "images": images, "reject_form": reject_form},
     )  # fmt: skip
 
 

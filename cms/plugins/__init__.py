@@ -26,7 +26,7 @@ plugins from importing it):
   re-exported there too (``site_provisioned``);
 * ``cms.plugins.testing``: base test cases for a plugin's API;
 * ``cms.services.*``: the shared services (sites, calendar, clocks, tasks, sweeps, notifications, SMS,
-  audit, sensitive words, ID numbers, performance records);
+  audit, sensitive words, ID numbers, performance records, audiences);
 * ``search.registry``: ``RecordProvider``, ``register``, ``sync`` for a plugin's
   searchable records (its ``search`` module).
 

@@ -19,8 +19,12 @@
   links), read in bulk for checks over a whole site;
 * ``cms.services.inspection_sources``: overdue citizens' messages and suggestions for
   the site-group inspection (backed by the plugins that keep them);
+* ``cms.services.charts``: server-side SVG charts (pygal, no script);
 * ``cms.services.performance``: add entries to deputies' performance records
-  (kept by the ``deputies`` plugin, which registers itself as the backend).
+  (kept by the ``deputies`` plugin, which registers itself as the backend);
+* ``cms.services.audience``: who may see a record that is not public (deputies of
+  levels, congresses, terms, delegations, groups; sites' staff; named people),
+  matched in SQL for lists, and its members for notifications.
 
 docs/where-things-live.md lists them with how to use each.
 """

@@ -21,6 +21,13 @@ Liaison stations and places, for plugins that route people to deputies::
     directory.group("7")                          # DeputyGroup (代表小组) or None
     directory.groups(site_id=3)                   # the site's deputy groups (current terms)
 
+A seat names its congress, term, delegation and deputy group by the backend's
+ids (``congress_ref``, ``term_ref``, ``delegation_ref``, ``group_ref``; "" when
+it has none), so that audiences (``cms.services.audience``) can say "the
+deputies of this term" or "of this delegation". ``congresses(site_ids)`` lists
+the congresses of some sites with their terms, delegations and groups, for the
+forms that compose such an audience.
+
 A station's reference is the backend's id of the station. Only public
 stations are given; people found by place carry no mobile number.
 """
@@ -37,6 +44,9 @@ __all__ = [
     "Reception",
     "DeputyGroup",
     "Station",
+    "Congress",
+    "Term",
+    "congresses",
     "deputies",
     "place_deputies",
     "receptions",
@@ -64,6 +74,38 @@ class Seat:
     start_date: datetime.date | None
     end_date: datetime.date | None
     current: bool
+    # The backend's ids of the seat's congress, term, delegation (代表团) and deputy group
+    # (代表小组); "" for none, or a backend that does not give them.
+    congress_ref: str = ""
+    term_ref: str = ""
+    delegation_ref: str = ""
+    group_ref: str = ""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term (届) of a congress, with its delegations and deputy groups as (ref, name)."""
+
+    ref: str
+    name: str  # e.g. 肥西县第十八届人民代表大会
+    number: int
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    current: bool
+    delegations: tuple[tuple[str, str], ...] = ()
+    groups: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Congress:
+    """A people's congress of one level and division, with its terms (newest first)."""
+
+    ref: str
+    name: str
+    level: str
+    site_id: int
+    division_code: str
+    terms: tuple[Term, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,6 +274,16 @@ def group(ref: str) -> DeputyGroup | None:
     if lookup is None or not ref:
         return None
     return lookup(str(ref))
+
+
+def congresses(site_ids) -> list[Congress]:
+    """The congresses kept on these sites (a county's site keeps its townships' too), by
+    division code, each with its terms, delegations and deputy groups. [] without a
+    backend or when it cannot list them."""
+    lookup = getattr(_backend, "congresses", None)
+    if lookup is None:
+        return []
+    return list(lookup([int(s) for s in site_ids]))
 
 
 def groups(*, site_id: int) -> list[DeputyGroup]:

@@ -293,3 +293,67 @@ class BackgroundJob(models.Model):
     @property
     def percent(self) -> int:
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class AudienceRuleKind(models.TextChoices):
+    """What one rule of an audience names (``cms.services.audience``)."""
+
+    LEVEL = "level", _("某层级的代表")
+    CONGRESS = "congress", _("某人民代表大会的代表")
+    TERM = "term", _("某届次的代表")
+    DELEGATION = "delegation", _("某代表团的代表")
+    GROUP = "group", _("某代表小组的代表")
+    STAFF = "staff", _("某站点的工作人员")
+    USER = "user", _("指定账号")
+    DEPUTY = "deputy", _("指定代表")
+
+
+class Audience(models.Model):
+    """Who may see a record: rules any of which admits a user (``cms.services.audience``).
+
+    ``site`` is the owner's site: "deputies of the county level" are those seated
+    in a congress of that site or of a site below it. Seats that ended count only
+    with ``include_former``. Built, validated and read through the service only.
+    """
+
+    affects_public_api = False  # no public answer shows an audience (cms.apiaccess.invalidation)
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("站点")
+    )
+    include_former = models.BooleanField(_("含已离任的代表"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("发送范围")
+        verbose_name_plural = _("发送范围")
+
+    def __str__(self) -> str:
+        from .audience import describe
+
+        return describe(self)
+
+
+class AudienceRule(models.Model):
+    """One rule: a level, a congress/term/delegation/group ref, a site's staff, an account
+    or a deputy. ``label`` is the name shown, kept when the rule is saved."""
+
+    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="rules")
+    kind = models.CharField(_("类型"), max_length=16, choices=AudienceRuleKind.choices)
+    value = models.CharField(_("值"), max_length=64)
+    label = models.CharField(_("名称"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("发送范围规则")
+        verbose_name_plural = _("发送范围规则")
+        ordering = ["audience", "kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audience", "kind", "value"], name="services_audience_rule_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "value"], name="services_audience_rule_match")]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.get_kind_display()} {self.value}"

@@ -14,7 +14,11 @@ A text that hits one of the site's **sensitive** words is held: the record
 stays ``pending`` (never published), and a :class:`ModerationItem` waits in
 the site's queue (admin: 审核 → 待审核内容) where staff approve it, reject it
 with a reason the author sees, or edit it (the original is kept) and approve.
-Misspellings alone never hold a citizen's text. Every decision is in the
+Misspellings alone never hold a citizen's text. An image a person must look at (a
+group chat's QR code: where does it lead?) is held too: the model lists its upload
+fields in ``moderated_images`` and the caller passes ``images=`` the names of those
+whose file is new; the queue shows the image beside the texts, and a later save that
+leaves that image as it is keeps the record held. Every decision is in the
 audit log, and the plugin hears of it through the ``moderation_decided``
 signal (``sender`` is the record's model) to publish, notify or index.
 Nothing is ever dropped silently.
@@ -72,14 +76,41 @@ def screen(record, site=None) -> list[dict]:
     return found
 
 
+IMAGE_HIT = "image"
+
+
+def _image_hits(record, images) -> list[dict]:
+    """A held image of ``record``: one new now (``images``), or one still waiting for a
+    person's look in the record's pending queue item (the same file)."""
+    models = _models()
+    names = [n for n in getattr(type(record), "moderated_images", ()) if n in set(images)]
+    pending = models.ModerationItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk),
+        status=models.Status.PENDING,
+    ).first()  # fmt: skip
+    for hit in pending.hits if pending is not None else []:
+        name = hit.get("field")
+        if (hit.get("kind") == IMAGE_HIT and name not in names
+                and hit.get("file") == getattr(record, f"{name}_id", None)):  # fmt: skip
+            names.append(name)
+    return [
+        {"field": name, "word": "新图片", "kind": IMAGE_HIT, "replacement": "",
+         "file": getattr(record, f"{name}_id", None)}
+        for name in names
+        if getattr(record, f"{name}_id", None) is not None
+    ]  # fmt: skip
+
+
 @transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
-def submit(record, *, site, author=None) -> str:
+def submit(record, *, site, author=None, images=()) -> str:
     """Screen a saved record: ``approved`` when clean, else ``pending`` with a queue item.
 
+    ``images``: names of the record's ``moderated_images`` whose file is new; each is held
+    for a person's look (as is one still waiting from an earlier save).
     ``record`` is as it was saved: its status is written only when it changes."""
     models = _models()
     site = getattr(site, "site", site)
-    hits = screen(record, site)
+    hits = screen(record, site) + _image_hits(record, images)
     status = models.Status.PENDING if hits else models.Status.APPROVED
     if (record.moderation_status, record.moderation_reason) != (status, ""):
         type(record).objects.filter(pk=record.pk).update(

@@ -15,7 +15,16 @@ from django.utils import timezone
 
 from cms.services import directory, sites
 
-from .models import DeputyGroup, LiaisonStation, Membership, Person, Reception
+from .models import (
+    Congress,
+    Delegation,
+    DeputyGroup,
+    LiaisonStation,
+    Membership,
+    Person,
+    Reception,
+    Term,
+)
 
 
 def _seat(membership: Membership) -> directory.Seat:
@@ -28,6 +37,10 @@ def _seat(membership: Membership) -> directory.Seat:
         start_date=membership.start_date,
         end_date=membership.end_date or membership.term.end_date,
         current=membership.is_current,
+        congress_ref=str(membership.congress_id),
+        term_ref=str(membership.term_id),
+        delegation_ref=str(membership.delegation_id or ""),
+        group_ref=str(membership.deputy_group_id or ""),
     )
 
 
@@ -173,6 +186,46 @@ class RegisterDirectory(_People):
             .order_by("date", "start_time", "pk")
         )
         return [_reception(row) for row in rows]
+
+    def congresses(self, site_ids: list[int]) -> list[directory.Congress]:
+        """The sites' congresses with their terms (newest first), delegations and groups."""
+        rows = list(Congress.objects.filter(site_id__in=site_ids).order_by("division_code"))
+        terms = Term.objects.filter(congress__in=rows).order_by("congress_id", "-number")
+        parts: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
+        for kind, model in (("delegations", Delegation), ("groups", DeputyGroup)):
+            for pk, term_id, name in (
+                model.objects.filter(term__in=terms)
+                .order_by("name", "pk")
+                .values_list("pk", "term_id", "name")
+            ):
+                parts[(kind, term_id)].append((str(pk), name))
+        today = timezone.localdate()
+        by_congress: dict[int, list[directory.Term]] = defaultdict(list)
+        for term in terms.select_related("congress"):
+            by_congress[term.congress_id].append(
+                directory.Term(
+                    ref=str(term.pk),
+                    name=str(term),
+                    number=term.number,
+                    start_date=term.start_date,
+                    end_date=term.end_date,
+                    current=term.start_date <= today
+                    and (term.end_date is None or term.end_date >= today),
+                    delegations=tuple(parts[("delegations", term.pk)]),
+                    groups=tuple(parts[("groups", term.pk)]),
+                )  # fmt: skip
+            )
+        return [
+            directory.Congress(
+                ref=str(c.pk),
+                name=c.name,
+                level=c.level,
+                site_id=c.site_id,
+                division_code=c.division_code,
+                terms=tuple(by_congress[c.pk]),
+            )  # fmt: skip
+            for c in rows
+        ]
 
     def group(self, ref: str) -> directory.DeputyGroup | None:
         if not ref.isdigit():

@@ -28,6 +28,11 @@ class LiaisonConfig(PluginConfig):
         "REOPEN_DAYS": 30,
         "SOLVED_AFTER_DAYS": 14,
         "DAILY_LIMIT": 5,
+        # Reception days are announced to citizens who wrote about the station's place
+        # within this many days (receptions.py).
+        "RECEPTION_NEARBY_DAYS": 365,
+        # The public statistics give rates and ratings only for rows with this many answers.
+        "PUBLIC_STATS_MIN_ANSWERED": 5,
         **COMMITTEE_SETTINGS,
     }
     # The office (a site's editors) triages, forwards, publishes; reviewers read.

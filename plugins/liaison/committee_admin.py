@@ -32,7 +32,7 @@ from cms.plugins.admin import (
     PluginModelForm,
     SiteListFilter,
 )
-from cms.services import directory, sites
+from cms.services import directory
 
 from . import committee_charts, committee_coverage, committee_logic, committee_qr
 from .committee import (
@@ -57,8 +57,16 @@ def held_profiles(request, perm: str) -> list:
 
     profiles = [s.profile for s in Site.objects.filter(pk__in=held).select_related("profile")
                 if hasattr(s, "profile")]  # fmt: skip
-    depth = {p.pk: len(sites.ancestors(p)) for p in profiles}
-    profiles.sort(key=lambda p: (depth[p.pk], p.division_code))
+    # Each site's depth from one read of the parent links (not a walk up per site).
+    parent = dict(type(profiles[0]).objects.values_list("pk", "parent_id")) if profiles else {}
+
+    def depth_of(pk) -> int:
+        depth, seen = 0, {pk}
+        while (pk := parent.get(pk)) is not None and pk not in seen:
+            depth, seen = depth + 1, seen | {pk}
+        return depth
+
+    profiles.sort(key=lambda p: (depth_of(p.pk), p.division_code))
     return profiles
 
 

@@ -32,6 +32,22 @@ def public_examples(recorder) -> list[Example]:
     return plan
 
 
+STATISTICS = f"{API}statistics/"
+
+
+def statistics_examples() -> list[Example]:
+    """The public statistics: no login; a city rolls up its counties."""
+    return [
+        Example("liaison_statistics", "liaison_statistics", url(STATISTICS, site="340100"),
+                "公开统计:合肥市及其下各县区的群众留言办理情况(本级一行,各县区各一行,另按类别)"),
+        Example("liaison_statistics.topic", "liaison_statistics",
+                url(STATISTICS, site=SITE, topic="transport"), "按类别筛选:交通出行"),
+        Example("liaison_statistics.400", "liaison_statistics",
+                url(STATISTICS, site=SITE, since="2026-05-01", until="2026-04-01"),
+                "参数有误:结束日期早于开始日期"),
+    ]  # fmt: skip
+
+
 GROUPS = f"{API}groups/"
 
 
@@ -101,5 +117,6 @@ def unit_examples() -> list[Example]:
 def api_examples(recorder) -> list[Example]:
     from . import committee_examples
 
-    return (public_examples(recorder) + group_examples(recorder) + citizen_examples() + deputy_examples() + unit_examples()
+    return (public_examples(recorder) + statistics_examples() + group_examples(recorder)
+            + citizen_examples() + deputy_examples() + unit_examples()
             + committee_examples.api_examples(recorder))  # fmt: skip

@@ -4,7 +4,8 @@ A liaison station or a deputy group (``cms.services.directory`` refs) may publis
 its WeChat or QQ group: name, QR image, how to join, who runs it (name and role,
 never a phone). The office enters it in the admin (联络群聊); its texts are
 screened like any public text (``cms.services.moderation.submit``) and held when
-they hit a listed word. Only approved, active group chats are public, and their
+they hit a listed word; a new QR image is always held until a moderator has looked at
+it (审核 → 待审核内容 shows it). Only approved, active group chats are public, and their
 QR image (an ``Upload``) is public exactly then: :func:`sync_qr` is the one rule,
 called on every save from the admin and on every moderation decision.
 """
@@ -34,6 +35,8 @@ class GroupChat(Moderated, SiteOwnedModel):
 
     #: What the public reads: screened on every save from the admin.
     moderated_fields = ("name", "how_to_join", "runner_name", "runner_role")
+    #: A new QR image always waits for a person's look (where does the code lead?).
+    moderated_images = ("qr",)
 
     owner_kind = models.CharField(_("所属"), max_length=10, choices=OwnerKind.choices)
     #: The station's or the deputy group's ``cms.services.directory`` ref, and its name then.
@@ -97,9 +100,11 @@ def set_public(upload_id: int, public: bool) -> None:
     uploads.filter(pk=upload_id).exclude(public=public).update(public=public)
 
 
-def submit(chat: GroupChat, *, user) -> str:
-    """Screen a saved group chat (held on a listed word), then publish or hide its QR image."""
-    status = moderation.submit(chat, site=chat.site, author=user)
+def submit(chat: GroupChat, *, user, new_qr: bool = False) -> str:
+    """Screen a saved group chat (held on a listed word, and while a new QR image waits for
+    a person's look in the moderation queue), then publish or hide its QR image."""
+    status = moderation.submit(chat, site=chat.site, author=user,
+                               images=("qr",) if new_qr else ())  # fmt: skip
     sync_qr(chat)
     return status
 

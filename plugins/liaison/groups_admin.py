@@ -87,7 +87,8 @@ class _Submits:
     def form_valid(self, form):
         old_qr = form.instance.__dict__.get("_old_qr")
         response = super().form_valid(form)
-        groups.submit(self.instance, user=self.request.user)
+        groups.submit(self.instance, user=self.request.user,
+                      new_qr=self.instance.qr_id is not None and self.instance.qr_id != old_qr)  # fmt: skip
         if old_qr and old_qr != self.instance.qr_id:
             groups.set_public(old_qr, False)  # a replaced image goes private
         return response

@@ -104,6 +104,12 @@ def connect() -> None:
     moderation.moderation_decided.connect(decided, sender=Message,
                                           dispatch_uid="liaison-message-moderation")  # fmt: skip
     register_sweep("liaison.ask_solved", ask_solved_sweep, every="daily at 09:00")
+    from django.db.models.signals import post_delete, post_save
+
+    from . import stats
+
+    post_save.connect(stats.changed, sender=Message, dispatch_uid="liaison-stats-saved")
+    post_delete.connect(stats.changed, sender=Message, dispatch_uid="liaison-stats-deleted")
 
 
 class MoveRefused(ValidationError):
@@ -479,6 +485,10 @@ def ask_solved(now=None) -> int:
                 solved_asked_at=now
             ):
                 continue
+            # A line of the history (the statistics' "asked" count changes with it).
+            MessageTransition.objects.create(message=message, actor=None, actor_name="系统",
+                                             from_state=message.state, to_state=message.state,
+                                             note="询问群众问题是否解决")  # fmt: skip
             _tell_citizen(message, "liaison.solved", "您反映的问题解决了吗?",
                           f"您的留言“{message.title}”已于{timezone.localtime(message.answered_at):%Y年%m月%d日}"
                           "答复,请告诉我们问题是否已经解决。", f"solved:{message.answered_at:%Y%m%d%H%M%S}")  # fmt: skip

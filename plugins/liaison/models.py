@@ -136,6 +136,14 @@ class Message(Moderated, SiteOwnedModel):
             models.Index(fields=["site", "state"], name="liaison_msg_site_state"),
             models.Index(fields=["site", "state", "due_on"], name="liaison_msg_site_due"),
             models.Index(fields=["author", "text_hash"], name="liaison_msg_author_hash"),
+            # The office's board lists the newest first (50 of 100,000 a page, any site),
+            # and its queues 未答复 and 逾期未答复 by due date (a walk of the open ones only).
+            models.Index(fields=["-received_at", "-id"], name="liaison_msg_received"),
+            models.Index(
+                fields=["due_on", "received_at", "id"],
+                name="liaison_msg_open_due",
+                condition=models.Q(state__in=[s.value for s in OPEN_STATES]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,9 +10,14 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
-from cms.plugins.admin import PluginModelAdmin, PluginModelAdminGroup, SiteListFilter
+from cms.plugins.admin import (
+    PluginModelAdmin,
+    PluginModelAdminGroup,
+    PluginPermissionHelper,
+    SiteListFilter,
+)
 
-from . import admin_views, committee_admin  # noqa: F401  (委员联系代表: committee_admin.py)
+from . import admin_stats, admin_views, committee_admin  # noqa: F401  (委员联系代表: committee_admin.py)
 from .groups_admin import GroupChatAdmin
 from .models import OPEN_STATES, Message, MessageState
 
@@ -36,10 +41,20 @@ class QueueFilter(SimpleListFilter):
         return queryset
 
 
+class MessagePermissionHelper(PluginPermissionHelper):
+    """A message changes only through its moves (处理, 转办留言): no generic edit form, which
+    would set a state, a date, a rating or "solved" without a history line (and so
+    without the statistics knowing)."""
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+
 class MessageAdmin(PluginModelAdmin):
     """Every message of the user's sites; 处理 opens the office's handling page."""
 
     model = Message
+    permission_helper_class = MessagePermissionHelper
     menu_label = _("群众留言")
     menu_icon = "mail"
     list_display = ("title", "addressed_to", "state", "received_at", "due_on", "site", "handle")
@@ -57,6 +72,13 @@ class MessageAdmin(PluginModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).defer("text", "original_text", "answer")
 
+    def get_ordering(self, request):
+        """The newest first; the queues of unanswered messages by due date, the most
+        urgent first (and from the (site, state, due_on) index, not the whole table)."""
+        if request.GET.get("queue") in ("overdue", "open"):
+            return ("due_on", "received_at", "pk")  # the open messages' partial index
+        return ("-received_at",)
+
     def user_can_create(self):
         return False
 
@@ -67,9 +89,25 @@ class MessageAdmin(PluginModelAdmin):
     handle.short_description = _("操作")
 
 
+class StatsMenuItem(MenuItem):
+    """留言统计: for those who read the messages of a site with the plugin on."""
+
+    def is_shown(self, request):
+        return admin_stats.can_see(request)
+
+
 @modeladmin_register
 class LiaisonAdminGroup(PluginModelAdminGroup):
     items = (MessageAdmin, GroupChatAdmin)
+
+    def get_submenu_items(self):
+        """群众留言, then 留言统计, then the group chats."""
+        items = super().get_submenu_items()
+        stats_item = StatsMenuItem(_("留言统计"), reverse("liaison_stats"), name="liaison-stats",
+                                   icon_name="table", order=items[0].order + 1)  # fmt: skip
+        for item in items[1:]:
+            item.order += 1
+        return [items[0], stats_item, *items[1:]]
 
 
 class UnitQueueMenuItem(MenuItem):
@@ -87,4 +125,4 @@ def register_unit_queue_menu_item():
 
 @hooks.register("register_admin_urls")
 def register_urls():
-    return admin_views.urls()
+    return admin_views.urls() + admin_stats.urls()

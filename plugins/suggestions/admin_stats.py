@@ -8,16 +8,13 @@ table by default.
 
 from __future__ import annotations
 
-import hashlib
-
 from django import forms
-from django.core.cache import cache
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.safestring import mark_safe
 
 from cms.plugins import site_access
+from cms.services.charts import cached
 
 from . import charts, stats
 from .models import Kind, Period
@@ -117,15 +114,7 @@ def _chart(draw, labels: list[str], rows: list[dict]) -> str:
     if not labels:
         return ""
     plotted = [{k: r[k] for k in ("classes", "ratings", "on_time")} for r in rows]
-    key = (
-        "suggestions:chart:"
-        + hashlib.sha256(repr((draw.__name__, labels, plotted)).encode()).hexdigest()
-    )
-    svg = cache.get(key)
-    if svg is None:
-        svg = str(draw(labels, rows))
-        cache.set(key, svg, stats.CACHE_SECONDS)
-    return mark_safe(svg)  # noqa: S308 (drawn by charts.py, which pygal escapes)
+    return cached(draw, labels, plotted, seconds=stats.CACHE_SECONDS)
 
 
 def show(figure: dict | None) -> str:

@@ -98,7 +98,10 @@ TOKEN_ONLY = {"me", "me_notifications", "me_devices", "feedback_mine",
               "liaison_committee_deputies_list", "liaison_committee_contacts_list",
               "liaison_committee_contacts_retrieve", "liaison_committee_coverage_retrieve",
               "liaison_deputy_contacts_list", "liaison_deputy_contacts_retrieve",
-              "liaison_deputy_invitations_list", "liaison_deputy_invitations_retrieve"}  # fmt: skip
+              "liaison_deputy_invitations_list", "liaison_deputy_invitations_retrieve",
+              # the resources (知情知政) whose audience includes the caller
+              "resources_list", "resources_retrieve", "resources_files_retrieve",
+              "resources_categories_list"}  # fmt: skip
 
 
 GET_OPERATIONS = [

@@ -281,6 +281,7 @@ def test_database_connections_are_health_checked_before_reuse(settings):
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
 
 
+@pytest.mark.serial
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a server restart needs a server")
 def test_a_database_restart_costs_a_reconnect_not_a_500(site_group, settings):

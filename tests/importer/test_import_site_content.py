@@ -461,6 +461,7 @@ def _media_files(root: Path) -> set[str]:
     }
 
 
+@pytest.mark.serial
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 @pytest.mark.skipif(

@@ -148,6 +148,7 @@ def wait_for(predicate, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@pytest.mark.serial
 @pytest.mark.django_db(transaction=True)
 def test_killing_the_database_worker_mid_task_loses_nothing(settings, tmp_path, make_user):
     from django_tasks_db.models import DBTaskResult
@@ -214,6 +215,7 @@ def rq_backend(settings):
     clean()
 
 
+@pytest.mark.serial
 @pytest.mark.django_db(transaction=True)
 def test_killing_the_rq_worker_mid_task_loses_nothing(settings, rq_backend, tmp_path, make_user):
     import django_rq

@@ -1,9 +1,11 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .committee import urlpatterns as committee_urlpatterns
 from .groups import GroupChatViewSet
 from .messages import CitizenMessageViewSet, InboxViewSet, UnitMessageViewSet
 from .public import PublishedMessageViewSet
+from .statistics import StatisticsView
 
 router = SimpleRouter()
 router.register("messages", CitizenMessageViewSet, basename="message")
@@ -12,4 +14,8 @@ router.register("unit-messages", UnitMessageViewSet, basename="unit-message")
 router.register("groups", GroupChatViewSet, basename="group-chat")
 router.register("published", PublishedMessageViewSet, basename="published")
 
-urlpatterns = [*router.urls, *committee_urlpatterns()]
+urlpatterns = [
+    path("statistics/", StatisticsView.as_view(), name="statistics"),
+    *router.urls,
+    *committee_urlpatterns(),
+]

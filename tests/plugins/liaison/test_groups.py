@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from PIL import Image
 
 from cms.plugins import set_enabled
@@ -32,13 +33,31 @@ def deputy_group(feixi, people):
     return m.DeputyGroup.objects.create(term=term, name="桃花镇代表小组")
 
 
-def create(client, feixi, owner, **data):
+def create(client, feixi, owner, approve=True, **data):
+    """Create through the admin; the new QR image waits for a moderator, who (``approve``)
+    looks at it in the queue and approves."""
     body = {"site": feixi.site_id, "owner": owner, "platform": "wechat",
             "name": "上派镇代表联络群", "qr_file": png(), "how_to_join": "扫码后备注姓名和村居",
             "runner_name": "王敏", "runner_role": "联络站工作人员", "is_active": "on", **data}  # fmt: skip
     response = client.post(f"{ADMIN}create/", body)
     assert response.status_code == 302, response.content.decode()[-3000:]
-    return GroupChat.objects.latest("pk")
+    chat = GroupChat.objects.latest("pk")
+    assert chat.moderation_status == "pending"  # the new image waits for a person's look
+    if approve:
+        approve_held(client, chat)
+    return chat
+
+
+def approve_held(client, chat):
+    from cms.moderation.models import ModerationItem
+
+    item = ModerationItem.objects.get(object_id=str(chat.pk), status="pending")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert (
+            client.post(f"/admin/moderation/{item.pk}/", {"action": "approve"}).status_code == 302
+        )
+    chat.refresh_from_db()
+    assert chat.moderation_status == "approved"
 
 
 def edit(client, chat, **changes):
@@ -88,7 +107,8 @@ def test_a_held_group_chat_is_invisible_until_approved_and_gone_when_rejected(
 
     SensitiveWord.objects.create(word="演示违禁词", site=feixi.site)
     client.force_login(office)
-    chat = create(client, feixi, f"station:{station.pk}", how_to_join="演示违禁词,扫码入群")
+    chat = create(client, feixi, f"station:{station.pk}", approve=False,
+                  how_to_join="演示违禁词,扫码入群")  # fmt: skip
     assert chat.moderation_status == "pending"
     token = chat.qr.token
     item = ModerationItem.objects.get(object_id=str(chat.pk))
@@ -133,6 +153,7 @@ def test_a_deactivated_group_chat_disappears_and_its_qr_image_404s(client, feixi
 
     client.force_login(office)
     edit(client, chat, is_active="on", qr_file=png("red"))  # reactivated with a new image
+    approve_held(client, chat)
     client.logout()
     assert chat.qr.token != token
     assert client.get(f"/api/v1/uploads/{token}/").status_code == 404
@@ -229,3 +250,37 @@ def test_a_deleted_group_chats_qr_image_goes_private(client, feixi, station, mak
     client.logout()
     assert not GroupChat.objects.exists()
     assert client.get(f"/api/v1/uploads/{token}/").status_code == 404
+
+
+def test_every_new_qr_image_waits_for_a_moderators_look(client, feixi, station, office):
+    from cms.moderation.models import ModerationItem
+
+    client.force_login(office)
+    chat = create(client, feixi, f"station:{station.pk}", approve=False)
+    token = chat.qr.token
+    item = ModerationItem.objects.get(object_id=str(chat.pk))
+    assert [hit["kind"] for hit in item.hits] == ["image"]  # the texts are clean
+    page = client.get(f"/admin/moderation/{item.pk}/").content.decode()
+    assert "新上传的图片" in page and f'src="/api/v1/uploads/{token}/"' in page
+    assert "新图片" in client.get("/admin/moderation/").content.decode()
+    # A text edit leaves the same image waiting.
+    edit(client, chat, how_to_join="扫码后备注姓名")
+    assert chat.moderation_status == "pending"
+    client.logout()
+    assert listed(client)["count"] == 0
+    assert client.get(f"/api/v1/uploads/{token}/").status_code == 404
+
+    client.force_login(office)
+    approve_held(client, chat)
+    edit(client, chat, runner_role="联络站站长")  # approved image, clean text: stays public
+    assert chat.moderation_status == "approved"
+    client.logout()
+    assert listed(client)["count"] == 1
+
+    client.force_login(office)
+    edit(client, chat, qr_file=png("blue"))  # a replaced image: held again
+    assert chat.moderation_status == "pending"
+    client.logout()
+    assert listed(client)["count"] == 0
+    assert client.get(f"/api/v1/uploads/{chat.qr.token}/").status_code == 404
+    assert client.get(f"/api/v1/uploads/{token}/").status_code == 404  # the old one is private

@@ -216,3 +216,17 @@ def test_public_texts_pass_the_sites_word_lists_and_never_hold_the_citizens_numb
     refused = office_post(client, sent["id"], step="publish", follow=True)
     assert "“公开答复内容”含敏感词“市场管理方”" in refused.content.decode()
     assert client.get(api("published/")).json()["count"] == 0
+
+
+def test_a_message_changes_only_through_its_moves(client, people, citizen, office):
+    """No generic edit form: a state, a date or a rating set there would have no history
+    line, and the statistics would count what never happened."""
+    sent = write(client, citizen, addressed_to="deputy", deputy=people["张伟"].ref)
+    client.force_login(office)
+    board = client.get("/admin/liaison/message/").content.decode()
+    assert "处理" in board and f"/admin/liaison/message/edit/{sent['id']}/" not in board
+    assert client.get(f"/admin/liaison/message/edit/{sent['id']}/").status_code != 200
+    client.post(f"/admin/liaison/message/edit/{sent['id']}/",
+                {"title": "改过的", "state": "answered", "rating": "satisfied"})  # fmt: skip
+    message = Message.objects.get(pk=sent["id"])
+    assert (message.state, message.rating, message.title) == ("delivered", "", sent["title"])

@@ -38,3 +38,31 @@ def test_a_reception_day_is_announced_three_days_ahead_once(client, people, stat
     assert not rows.filter(user=people["李芳"].user).exists()
     assert receptions.announce(later.date - dt.timedelta(days=3)) == 1
     assert rows.filter(user=people["李芳"].user).count() == 1  # the station's deputies, then
+
+
+def test_citizens_who_wrote_about_the_stations_township_this_year_hear_of_it(
+    client, people, station
+):
+    from .conftest import citizen_auth
+
+    def write(mobile, place):
+        auth = citizen_auth(mobile)
+        sent = post(client, auth, "messages/", {"title": "路灯", "text": f"{mobile}:路灯坏了。",
+                                                "addressed_to": "place", "place_code": place})  # fmt: skip
+        assert sent.status_code == 201, sent.content
+        return Message.objects.get(pk=sent.json()["id"])
+
+    nearby = write("13700000011", "340123100")  # about the station's township
+    county = write("13700000012", "340123")  # about the county only: not near this station
+    long_ago = write("13700000013", "340123100")
+    Message.objects.filter(pk=long_ago.pk).update(
+        received_at=timezone.now() - dt.timedelta(days=400)
+    )
+    today = timezone.localdate()
+    m.Reception.objects.create(station=station, date=today + dt.timedelta(days=3))
+    assert receptions.announce(today) == 1
+    told = set(
+        Notification.objects.filter(kind="liaison.reception").values_list("user_id", flat=True)
+    )
+    assert nearby.author_id in told
+    assert county.author_id not in told and long_ago.author_id not in told

@@ -1,0 +1,1 @@
+"""Resources (知情知政): what deputies need to know, for the audience it is meant for."""
