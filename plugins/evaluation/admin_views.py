@@ -20,10 +20,7 @@ inspection needs ``evaluation.run_inspection``.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -35,6 +32,7 @@ from wagtail.models import Site
 
 from cms.plugins import site_access
 from cms.services import audit, jobs
+from cms.services import charts as chart_service
 
 from . import charts, report
 from .indicators import ALL, NAMES
@@ -43,7 +41,6 @@ from .models import Finding, InspectionRun, SiteInspection
 LABEL = "evaluation"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVELS = (("", "全部层级"), ("province", "省级"), ("municipal", "设区的市级"), ("county", "县级"))
-CHART_SECONDS = 600
 
 
 def held_ids(request) -> frozenset[int]:
@@ -152,11 +149,10 @@ def overview(request):
         "scope": code, "level": level, "levels": LEVELS,
         "can_run": request.user.has_perm("evaluation.run_inspection"),
         "charts": {
-            "bands": _cached_chart("bands", [(r["profile"].pk, r["inspection"] and (
-                float(r["inspection"].score), r["inspection"].vetoed)) for r in rows],
-                lambda: charts.score_bands(rows)) if inspected else "",
-            "indicators": _cached_chart("indicators", per_indicator, lambda: charts.indicators(
-                [f["name"] for f in per_indicator], per_indicator)) if inspected else "",
+            "bands": chart_service.cached(charts.score_bands, charts.band_counts(
+                [(float(i.score), i.vetoed) for i in inspected])) if inspected else "",
+            "indicators": chart_service.cached(charts.indicators, [f["name"] for f in per_indicator],
+                                               per_indicator) if inspected else "",
         },
     }  # fmt: skip
     return TemplateResponse(request, "evaluation/overview.html", context)
@@ -174,16 +170,6 @@ def _per_indicator(inspected) -> list[dict]:
             f["vetoed"] += bool(item.get("veto"))
             f["deducted"] += bool(item.get("deduction")) and not item.get("veto")
     return list(figures.values())
-
-
-def _cached_chart(name: str, data, draw) -> str:
-    """A chart kept in the cache by what it shows (pygal takes tens of milliseconds)."""
-    key = f"evaluation:chart:{name}:" + hashlib.sha256(repr(data).encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        svg = str(draw())
-        cache.set(key, svg, CHART_SECONDS)
-    return mark_safe(svg)  # noqa: S308 (drawn by charts.py: pygal escapes what it writes)
 
 
 # --- one site ---------------------------------------------------------------------------
@@ -221,8 +207,7 @@ def site_view(request, code: str):
     context = {
         "profile": profile, "inspection": inspection, "groups": groups, "recent": recent,
         "can_run": request.user.has_perm("evaluation.run_inspection"),
-        "chart": _cached_chart("history", history, lambda: charts.score_history(history))
-        if len(history) > 1 else "",
+        "chart": chart_service.cached(charts.score_history, history) if len(history) > 1 else "",
     }  # fmt: skip
     return TemplateResponse(request, "evaluation/site.html", context)
 

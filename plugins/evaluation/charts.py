@@ -1,79 +1,48 @@
-"""Server-side SVG charts of the province's view (pygal; no JavaScript, nothing from elsewhere).
-
-Drawn the way ``plugins/suggestions/charts.py`` draws (pygal's tooltip script off,
-its inline script and comments removed, every value printed), with the same helpers
-as the core's chart service under way (``style``, ``options``, ``height``, ``render``):
-when ``cms.services.charts`` is on main this module uses it instead of its own copy.
-Bars of sites are drawn in the table's order (worst first): the ranking is the point
-of an inspection, and every value carries its denominator.
+"""Server-side SVG charts of the province's view, drawn with the core's chart service
+(``cms.services.charts``: pygal without scripts, nothing from elsewhere, every value
+printed). Bars of sites are drawn in the table's order (worst first): the ranking is the
+point of an inspection, and every value carries its denominator. The sparklines of the
+site table are a few SVG elements each, written directly.
 """
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-FONT = "system-ui, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
+from cms.services.charts import height, options, render, style
+
 RED, AMBER, GREEN, GREY = "#b5121b", "#f9a825", "#2e7d32", "#9e9e9e"
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 BANDS = (("单项否决", None, None), ("60分以下", 0, 60), ("60–69分", 60, 70), ("70–79分", 70, 80),
          ("80–89分", 80, 90), ("90–100分", 90, 101))  # fmt: skip
-
-
-def style(colors):
-    from pygal.style import Style
-
-    return Style(background="white", plot_background="white", colors=tuple(colors),
-                 font_family=FONT, value_font_size=11, label_font_size=12,
-                 major_label_font_size=12, legend_font_size=12, title_font_size=14)  # fmt: skip
-
-
-def options(height: int, **overrides) -> dict:
-    opts = {"width": 760, "height": height, "js": [], "disable_xml_declaration": True,
-            "explicit_size": False, "margin": 10, "print_values": True, "print_zeroes": False,
-            "legend_at_bottom": True, "truncate_label": 30}  # fmt: skip
-    opts.update(overrides)
-    return opts
-
-
-def height(rows: int, per_row: int = 34, base: int = 90, minimum: int = 220) -> int:
-    return max(minimum, base + per_row * rows)
-
-
-def render(chart, title: str) -> SafeString:
-    svg = chart.render(is_unicode=True)
-    svg = _SCRIPT.sub("", svg)
-    svg = _COMMENT.sub("", svg).replace("<title>Pygal</title>", f"<title>{escape(title)}</title>")
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
-    return mark_safe(svg)  # noqa: S308 (pygal escapes the labels and values it writes)
+BAND_COLORS = (RED, RED, AMBER, AMBER, GREEN, GREEN)
 
 
 def _of(value: int, total: int) -> dict:
     return {"value": value, "formatter": lambda v, t=total: f"{v}/{t}"}
 
 
-def score_bands(rows: list[dict], title: str = "得分分布(站点数/已考评站点数)") -> SafeString:
-    """How many inspected sites fall in each band; vetoed sites apart, whatever their score."""
+def band_counts(results: list[tuple[float, bool]]) -> list[int]:
+    """How many of ``(score, vetoed)`` fall in each band; vetoed ones apart, whatever their score."""
+    counts = []
+    for _label, low, high in BANDS:
+        if low is None:
+            counts.append(sum(1 for _score, vetoed in results if vetoed))
+        else:
+            counts.append(sum(1 for score, vetoed in results if not vetoed and low <= score < high))
+    return counts
+
+
+def score_bands(counts: list[int], title: str = "得分分布(站点数/已考评站点数)") -> SafeString:
+    """Sites per score band (``band_counts``), each printed with the number inspected."""
     import pygal
 
-    inspected = [r for r in rows if r["inspection"] is not None]
-    total = len(inspected)
-    counts = []
-    for label, low, high in BANDS:
-        if low is None:
-            n = sum(1 for r in inspected if r["inspection"].vetoed)
-        else:
-            n = sum(1 for r in inspected if not r["inspection"].vetoed
-                    and low <= float(r["inspection"].score) < high)  # fmt: skip
-        counts.append((label, n))
+    total = sum(counts)
     chart = pygal.Bar(title=title, style=style((RED,)), show_legend=False, **options(300))
-    chart.x_labels = [label for label, _n in counts]
-    colors = (RED, RED, AMBER, AMBER, GREEN, GREEN)
+    chart.x_labels = [label for label, _low, _high in BANDS]
     chart.add(
-        "站点数", [{**_of(n, total), "color": c} for (_l, n), c in zip(counts, colors, strict=True)]
+        "站点数", [{**_of(n, total), "color": c} for n, c in zip(counts, BAND_COLORS, strict=True)]
     )
     return render(chart, title)
 
