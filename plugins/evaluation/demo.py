@@ -98,4 +98,7 @@ def load_demo(profile) -> None:
 
 
 def demo_logins() -> list[str]:
-    return ["网站考评:长丰县与芜湖市有演示问题;后台“网站考评 → 考评总览”查看各站得分"]
+    return [
+        "网站考评(后台“网站考评 → 考评总览”):anhui_editor 看全省各站得分,hefei_editor 看合肥及所辖县区,"
+        "changfeng_editor 看长丰县的问题并去整改"
+    ]
