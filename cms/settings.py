@@ -104,6 +104,7 @@ LIANXI_PLUGINS: list[str] = [
     "plugins.liaison",
     "plugins.consultations",
     "plugins.resources",
+    "plugins.evaluation",
 ]
 LIANXI_PLUGINS_EXCLUDE = env_list("LIANXI_PLUGINS_EXCLUDE")  # labels
 LIANXI_PLUGINS_CONFIG: dict[str, dict] = {}  # {label: {setting: value}}

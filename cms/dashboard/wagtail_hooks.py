@@ -1,5 +1,19 @@
 """The home screen: the cockpit's panels replace Wagtail's; the page count covers the user's sites.
 
+Plugins add their own panels through the Wagtail hook ``lianxi_home_panels``
+(``HOME_PANELS_HOOK``): a function of the request returning a list of panels
+(``wagtail.admin.ui.components.Component`` with an ``order``; the cockpit's own
+are 10 待我审核, 20 我的稿件, 30 栏目更新, 40 发布动态, 50 各站点), or an empty
+list for a user it has nothing for. The panels are placed among the cockpit's by
+their order::
+
+    @hooks.register("lianxi_home_panels")
+    def findings_panel(request):
+        return [FindingsPanel(request)] if shows_anything(request) else []
+
+A panel must cost the same queries however many rows it summarises (the home
+screen's query count is held by a test).
+
 Wagtail's "pages" summary counts everything below the nearest common ancestor
 of the user's pages: for a city's staff, whose counties are siblings of their
 city under the tree root, that was the whole group. Wagtail's review panel
@@ -98,11 +112,19 @@ class SitePagesSummaryItem(SummaryItem):
         return {"total_pages": cockpit_for(self.request).page_count()}
 
 
+#: The hook through which plugins add panels to the home screen (see the module's docstring).
+HOME_PANELS_HOOK = "lianxi_home_panels"
+
+
 @hooks.register("construct_homepage_panels", order=100)
 def cockpit_panels(request, panels):
     locked = [p for p in panels if isinstance(p, LockedPagesPanel)]
-    panels[:] = [ReviewPanel(request), OwnPanel(request), ColumnsPanel(request),
-                 ActivityPanel(request), SitesPanel(request), *locked]  # fmt: skip
+    own = [ReviewPanel(request), OwnPanel(request), ColumnsPanel(request),
+           ActivityPanel(request), SitesPanel(request)]  # fmt: skip
+    for contribute in hooks.get_hooks(HOME_PANELS_HOOK):
+        own.extend(contribute(request) or [])
+    own.sort(key=lambda panel: getattr(panel, "order", 100))  # stable: equal orders keep theirs
+    panels[:] = [*own, *locked]
 
 
 @hooks.register("construct_homepage_summary_items", order=100)  # after Wagtail adds its own

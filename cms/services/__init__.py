@@ -13,6 +13,12 @@
 * ``cms.services.sms``: sending an SMS (``send_sms``);
 * ``cms.services.wechat``: the WeChat mini-program server API;
 * ``cms.services.audit``: record an action in Wagtail's audit log;
+* ``cms.services.fetch``: outbound fetches (public addresses only), ``probe`` for link
+  checks and availability;
+* ``cms.services.site_content``: what a site shows the public (pages, dates, texts,
+  links), read in bulk for checks over a whole site;
+* ``cms.services.inspection_sources``: overdue citizens' messages and suggestions for
+  the site-group inspection (backed by the plugins that keep them);
 * ``cms.services.charts``: server-side SVG charts (pygal, no script);
 * ``cms.services.performance``: add entries to deputies' performance records
   (kept by the ``deputies`` plugin, which registers itself as the backend);

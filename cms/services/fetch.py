@@ -1,10 +1,10 @@
 """The one outbound fetcher: every request Lianxi makes to a URL it was given.
 
-Imports fetch images and attachments today; link checks and webhooks will
-tomorrow. A URL comes from outside (an export file, an editor, a plugin's
+Imports fetch images and attachments; link checks and availability probes
+ask only for a URL's status (:func:`probe`). A URL comes from outside (an export file, an editor, a plugin's
 record), so fetching it must not become a way into the intranet
-(server-side request forgery). Every fetch goes through :func:`download` or
-:func:`get`, which:
+(server-side request forgery). Every fetch goes through :func:`download`, :func:`get` or
+:func:`probe`, which:
 
 * accept only ``http``/``https`` URLs, with no user name or password in them;
 * resolve the host and refuse it unless **every** address it resolves to is a
@@ -76,6 +76,7 @@ class Fetched:
     size: int = 0
     path: Path | None = None  # download(): where the body was written
     content: bytes = b""  # get(): the body
+    elapsed: float = 0.0  # probe(): seconds until the final answer's headers
 
 
 def _setting(name: str, default):
@@ -331,4 +332,23 @@ def get(
         result = _fetched(response, final)
         result.content = b"".join(_chunks(response, final, limit, deadline, seconds))
         result.size = len(result.content)
+    return result
+
+
+def probe(
+    url: str,
+    *,
+    timeout: float | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Fetched:
+    """The answer's status and headers for ``url``, its body left unread: for link checks
+    and availability probes. Same checks as :func:`get` (public addresses only, every
+    redirect checked again, the whole fetch within ``timeout`` seconds); any status is
+    returned (``404`` is an answer), a refused address, a failed connection or a timeout
+    raise :class:`FetchError`. A ``GET``, not a ``HEAD``: many servers answer ``HEAD``
+    wrongly, and the body is never read, only the headers wait for."""
+    started = time.monotonic()
+    with _open(url, timeout=timeout, headers=headers) as (response, final, _deadline, _s):
+        result = _fetched(response, final)
+        result.elapsed = time.monotonic() - started
     return result

@@ -55,9 +55,10 @@ class LiaisonConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
-        from . import groups, messages, receptions
+        from . import groups, inspection, messages, receptions
 
         groups.connect()
+        inspection.install()
         messages.connect()
         receptions.connect()
         from .committee_conf import ready as committee_ready

@@ -39,9 +39,10 @@ class SuggestionsConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
-        from . import drafts, publication, workflow
+        from . import drafts, inspection, publication, workflow
 
         workflow.connect()
+        inspection.install()
         publication.connect()
         drafts.install()
         from cms.services import uploads

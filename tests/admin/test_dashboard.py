@@ -164,3 +164,29 @@ def test_home_screen_queries_are_bounded_and_do_not_grow(site_group, staff):
     assert before <= 40, before
     _fill(site_group, editor, 4, "乙")  # more pages, columns and reviews: no more queries
     assert _queries(client) == before
+
+
+def test_a_plugin_adds_a_panel_through_the_home_panels_hook(site_group, staff):
+    from django.utils.html import format_html
+    from wagtail import hooks
+    from wagtail.admin.ui.components import Component
+
+    class Notice(Component):
+        order = 35  # after 栏目更新, before 发布动态
+
+        def __init__(self, request):
+            self.request = request
+
+        def render_html(self, parent_context=None):
+            return format_html("<section><h2>插件面板</h2><p>{}</p></section>",
+                               self.request.user.get_username())  # fmt: skip
+
+    def contribute(request):
+        return [Notice(request)] if request.user.username == "d-feixi" else []
+
+    with hooks.register_temporarily("lianxi_home_panels", contribute):
+        html = client_for(staff["feixi"]).get(HOME).content.decode()
+        other = client_for(staff["hefei"]).get(HOME).content.decode()
+    assert html.index("栏目更新") < html.index("插件面板") < html.index("发布动态")
+    assert "<p>d-feixi</p>" in html
+    assert "插件面板" not in other

@@ -111,3 +111,31 @@ def test_site_lookup_by_division_code(site_group):
     assert sites.resolve_code("340123100").township is not None
     with pytest.raises(sites.UnknownDivisionCode):
         sites.get_site_profile("349999")
+
+
+def test_inspection_sources_say_not_applicable_without_a_backend(site_group, monkeypatch):
+    """An inspection asks a concept a plugin backs; with no plugin backing it, the answer
+    is "not applicable" with the reason, never an error or a zero."""
+    from cms.services import inspection_sources
+
+    monkeypatch.setattr(inspection_sources, "_backends", {})
+    answer = inspection_sources.overdue(inspection_sources.MESSAGES, site_group["340123"])
+    assert (answer.applicable, answer.reason) == (False, "未安装群众留言功能")
+    assert not inspection_sources.is_available(inspection_sources.SUGGESTIONS)
+    seen = {}
+
+    class Source:
+        def overdue(self, site, *, today, since):
+            seen.update(site=site, today=today, since=since)
+            return inspection_sources.Answer(applicable=True, denominator=4, counted="件")
+
+    inspection_sources.register_backend(inspection_sources.SUGGESTIONS, Source())
+    answer = inspection_sources.overdue(
+        inspection_sources.SUGGESTIONS, site_group["340123"], today=dt.date(2026, 5, 1)
+    )
+    assert answer.applicable and answer.denominator == 4
+    assert seen["site"] == site_group["340123"].site and seen["since"] == dt.date(2025, 5, 1)
+    with pytest.raises(ValueError):
+        inspection_sources.overdue("unknown", site_group["340123"])
+    with pytest.raises(ValueError):
+        inspection_sources.register_backend("unknown", Source())

@@ -215,3 +215,41 @@ def test_unresolvable_names_are_a_clear_error(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", fail)
     with pytest.raises(fetch.FetchError, match="无法解析主机名"):
         fetch.get("http://old-site.invalid/x")
+
+
+def test_probe_answers_the_status_without_reading_the_body(serve, settings):
+    """Link checks and availability probes: any status is an answer, the body is never
+    read (a huge or endless body costs nothing), redirects are followed and checked."""
+
+    def endless(out):
+        for _ in range(50):
+            out.write(b"x" * 1000)
+            out.flush()
+            time.sleep(0.1)
+
+    base, port = serve(
+        {
+            "/ok": (200, {"Content-Type": "text/html; charset=utf-8"}, b"<p>hi</p>"),
+            "/gone": (404, {}, b"missing"),
+            "/moved": (301, {"Location": "/ok"}, b""),
+            "/endless": (200, {"Connection": "close"}, endless),
+        }
+    )
+    settings.LIANXI_FETCH_ALLOWED_NETWORKS = []
+    with pytest.raises(fetch.FetchRefused, match="本机回环地址"):
+        fetch.probe(f"{base}/ok")
+    settings.LIANXI_FETCH_ALLOWED_NETWORKS = ["127.0.0.1"]
+    ok = fetch.probe(f"{base}/ok")
+    assert (ok.status, ok.content_type, ok.content) == (200, "text/html", b"")
+    assert 0 <= ok.elapsed < 5
+    assert fetch.probe(f"{base}/gone").status == 404
+    moved = fetch.probe(f"{base}/moved")
+    assert (moved.status, moved.url) == (200, f"{base}/ok")
+    started = time.monotonic()
+    assert fetch.probe(f"{base}/endless", timeout=2).status == 200
+    assert time.monotonic() - started < 2
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        free = closed.getsockname()[1]
+    with pytest.raises(fetch.FetchError, match="下载失败"):
+        fetch.probe(f"http://127.0.0.1:{free}/", timeout=2)
