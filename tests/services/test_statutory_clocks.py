@@ -150,6 +150,10 @@ def test_reminders_are_sent_once_each_to_the_plugins_recipients(site_group, make
     county = site_group["340123"]
     staff = make_user("liaison_staff")
     message = make_user("citizen_message")  # stands for the plugin's record
+    # The liaison plugin's own recipients of the rule are put back afterwards: the tests
+    # after this one in the same process (make test runs files in parallel workers, in
+    # any order) remind through them.
+    before = deadlines._recipients.get("message.reply")
     deadlines.register_reminder_recipients("message.reply", lambda clock: [staff])
     try:
         clock = deadlines.start(message, "message.reply", county, start=D(2026, 3, 31))
@@ -179,6 +183,8 @@ def test_reminders_are_sent_once_each_to_the_plugins_recipients(site_group, make
         assert deadlines.send_reminders(at(D(2026, 8, 1))) == 0
     finally:
         deadlines._recipients.pop("message.reply", None)
+        if before is not None:
+            deadlines._recipients["message.reply"] = before
 
 
 def test_clocks_and_states_are_read_in_bulk_as_one_by_one(
