@@ -72,6 +72,7 @@ __all__ = [
     "Level",
     "LimitOffsetParams",
     "OwnSubmissionsPermission",
+    "PublicReadPermission",
     "SiteScopedMixin",
     "SiteScopedModelViewSet",
     "SiteScopedReadOnlyViewSet",
@@ -152,6 +153,13 @@ def plugin_urlpatterns() -> list:
 
 
 # --- views -------------------------------------------------------------------
+
+
+class PublicReadPermission(permissions.AllowAny):
+    """Anyone reads: a public, read-only route (published items, public statistics),
+    documented as anonymous in the OpenAPI document (``cms.api.schema.AutoSchema``)."""
+
+    anonymous_reads = True
 
 
 class SiteStaffWritePermission(permissions.DjangoModelPermissionsOrAnonReadOnly):

@@ -21,7 +21,7 @@ from __future__ import annotations
 from django.db.models import Count
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -29,6 +29,7 @@ from cms.plugins.api import (
     SITE_PARAMETER,
     ApiProblem,
     LimitOffsetParams,
+    PublicReadPermission,
     SiteScopedReadOnlyViewSet,
     SubmissionViewSet,
     not_found,
@@ -69,10 +70,6 @@ def _live(response, rows) -> Response:
         for name, value in LIVE_COUNTS.items():
             response[name] = value
     return response
-
-
-class PublicReadPermission(permissions.AllowAny):
-    anonymous_reads = True
 
 
 class ListParams(LimitOffsetParams):

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 
-from cms.plugins.api import LimitOffsetParams, SiteScopedReadOnlyViewSet, problem_responses
+from cms.plugins.api import (
+    LimitOffsetParams,
+    PublicReadPermission,
+    SiteScopedReadOnlyViewSet,
+    problem_responses,
+)
 from plugins.liaison.models import Message, Topic
 from plugins.liaison.publication import published
-
-
-class PublicReadPermission(permissions.AllowAny):
-    """Anyone reads (documented as anonymous: ``cms.api.schema.AutoSchema``)."""
-
-    anonymous_reads = True
 
 
 class PublishedParams(LimitOffsetParams):

@@ -11,11 +11,11 @@ answered messages gives its counts but no rates and no ratings (``withheld``).
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.plugins.api import SITE_PARAMETER, problem_responses
+from cms.plugins.api import SITE_PARAMETER, PublicReadPermission, problem_responses
 from plugins.liaison import stats
 from plugins.liaison.models import Topic
 
@@ -112,14 +112,10 @@ class MessageStatisticsSerializer(serializers.Serializer):
     topics = MessageTopicRowSerializer(many=True, help_text="各类别(按类别的固定顺序,不排名)")
 
 
-class PublicRead(permissions.AllowAny):
-    anonymous_reads = True  # documented as anonymous in the OpenAPI document
-
-
 class StatisticsView(APIView):
     """The public figures of citizens' messages of a site and the sites below it."""
 
-    permission_classes = [PublicRead]
+    permission_classes = [PublicReadPermission]
 
     @extend_schema(
         operation_id="liaison_statistics",

@@ -16,10 +16,11 @@ import datetime as dt
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 
 from cms.plugins.api import (
     LimitOffsetParams,
+    PublicReadPermission,
     SiteScopedReadOnlyViewSet,
     not_found,
     problem_responses,
@@ -37,12 +38,6 @@ from plugins.suggestions.models import (
 _datetime = serializers.DateTimeField().to_representation
 CATEGORY_HELP = "、".join(f"{value} {label}" for value, label in Category.choices)
 REPLY_CLASS_HELP = "A 已解决或基本解决、B 正在解决或列入计划解决、C 因条件限制留作参考、D 留作参考"
-
-
-class PublicReadPermission(permissions.AllowAny):
-    """Anyone reads (documented as anonymous: ``cms.api.schema.AutoSchema``)."""
-
-    anonymous_reads = True
 
 
 class PublishedParams(LimitOffsetParams):

@@ -11,11 +11,11 @@ of one or two replies could point at a reply not yet published.
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.plugins.api import SITE_PARAMETER, problem_responses
+from cms.plugins.api import SITE_PARAMETER, PublicReadPermission, problem_responses
 from plugins.suggestions import stats
 from plugins.suggestions.models import Kind, Period
 
@@ -106,14 +106,10 @@ class SuggestionStatisticsSerializer(serializers.Serializer):
     units = SuggestionUnitRowSerializer(many=True, help_text="各主办单位,按名称排列(不排名)")
 
 
-class PublicRead(permissions.AllowAny):
-    anonymous_reads = True  # documented as anonymous in the OpenAPI document
-
-
 class StatisticsView(APIView):
     """The public figures of a site and the sites below it."""
 
-    permission_classes = [PublicRead]
+    permission_classes = [PublicReadPermission]
 
     @extend_schema(
         operation_id="suggestions_statistics",
