@@ -1,8 +1,10 @@
-"""Sites by division code, for plugins: the site tree's lookups (``cms.sitegroup.tree``)
-and the public-visibility rule (``cms.sitegroup.visibility``)."""
+"""Sites by division code, for plugins: the site tree's lookups (``cms.sitegroup.tree``;
+``ScopeTree`` for roll-ups over a scope read once) and the public-visibility rule
+(``cms.sitegroup.visibility``)."""
 
 from cms.sitegroup.tree import (
     Place,
+    ScopeTree,
     UnknownDivisionCode,
     ancestors,
     descendants,
@@ -14,6 +16,7 @@ from cms.sitegroup.visibility import code_is_public, public_place
 
 __all__ = [
     "Place",
+    "ScopeTree",
     "UnknownDivisionCode",
     "ancestors",
     "code_is_public",

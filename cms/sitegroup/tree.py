@@ -247,6 +247,37 @@ def descendants(profile: SiteProfile, include_self: bool = False) -> list[SitePr
     return result
 
 
+class ScopeTree:
+    """The parent → children links among ``profiles`` (a scope read once, such as
+    ``descendants(root, include_self=True)`` narrowed to the sites a user may see), for
+    the roll-ups that add each site's figures to those of the sites below it, with no
+    further query. Children are in division-code order; ``root`` (when given) is never
+    anybody's child."""
+
+    def __init__(self, profiles, root: SiteProfile | None = None):
+        in_scope = {p.pk for p in profiles}
+        self._children: dict[int, list[SiteProfile]] = {}
+        for p in sorted(profiles, key=lambda p: p.division_code):
+            if p.parent_id in in_scope and (root is None or p.pk != root.pk):
+                self._children.setdefault(p.parent_id, []).append(p)
+
+    def children(self, profile: SiteProfile) -> list[SiteProfile]:
+        """The sites of the scope directly below ``profile``."""
+        return self._children.get(profile.pk, [])
+
+    def site_ids(self, profile: SiteProfile) -> list[int]:
+        """The site of ``profile`` and of every profile of the scope below it."""
+        ids, stack, seen = [], [profile], set()
+        while stack:
+            node = stack.pop()
+            if node.pk in seen:
+                continue
+            seen.add(node.pk)
+            ids.append(node.site_id)
+            stack.extend(self._children.get(node.pk, ()))
+        return ids
+
+
 def ancestor_codes(codes) -> list[str]:
     """The six-digit codes of these sites (a township's: its site's) and of every site
     above them, by ``SiteProfile.parent``. One query for the whole group."""

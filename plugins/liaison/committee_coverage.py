@@ -89,20 +89,11 @@ def coverage(scope, *, allowed: frozenset[int] | set[int], year: int | None = No
     # adds theirs up (a deputy assigned on two sites counts on each: deputies are counted
     # per site's congress).
     own = {r["site_id"]: r for r in rows.order_by().values("site_id").annotate(**totals)}
-    children: dict[int, list] = {}
-    for profile in profiles:
-        children.setdefault(profile.parent_id, []).append(profile)
-
-    def subtree_of(profile) -> list[int]:  # the tree is the one descendants() read
-        found, frontier = [profile.site_id], [profile]
-        while frontier:
-            frontier = [c for p in frontier for c in children.get(p.pk, [])]
-            found.extend(c.site_id for c in frontier)
-        return found
+    tree = sites.ScopeTree(profiles, root=scope)  # the tree descendants() read
 
     site_rows = []
     for profile in profiles:
-        subtree = subtree_of(profile)
+        subtree = tree.site_ids(profile)
         counts = _sum([own[i] for i in subtree if i in own])
         site_rows.append({"site": {"code": profile.division_code, "name": profile.name},
                           "has_below": len(subtree) > 1, **_row(counts)})  # fmt: skip

@@ -255,7 +255,6 @@ def statistics(profile, *, allowed: Iterable[int] | None = None, public: bool = 
 def compute(profile, scope: list, filters: dict | None = None, *, public: bool = False,
             minimum: int = 0) -> dict:  # fmt: skip
     """:func:`statistics` without the cache."""
-    by_id = {p.pk: p for p in scope}
     in_scope = {p.site_id for p in scope}
     groups = counts_by_site_and_topic(in_scope, filters)
     per_site: dict[int, list] = defaultdict(list)
@@ -265,28 +264,17 @@ def compute(profile, scope: list, filters: dict | None = None, *, public: bool =
         per_topic[topic].append(counts)
 
     # Roll up: each profile's subtree, following SiteProfile.parent within the scope.
-    children: dict[int, list] = defaultdict(list)
-    for p in scope:
-        if p.pk != profile.pk and p.parent_id in by_id:
-            children[p.parent_id].append(p)
-
-    def subtree(p) -> list[int]:
-        ids, stack = [], [p]
-        while stack:
-            node = stack.pop()
-            ids.append(node.site_id)
-            stack.extend(children.get(node.pk, ()))
-        return ids
+    tree = sites.ScopeTree(scope, root=profile)
 
     rows = []
     if profile.site_id in in_scope:
         own = _sum(per_site.get(profile.site_id, ()))
         rows.append({"site": _site_ref(profile), "own": True, "rolled_up": False,
                      **figures(own, public, minimum)})  # fmt: skip
-    for child in sorted(children.get(profile.pk, ()), key=lambda p: p.division_code):
-        summed = _sum(c for i in subtree(child) for c in per_site.get(i, ()))
+    for child in tree.children(profile):
+        summed = _sum(c for i in tree.site_ids(child) for c in per_site.get(i, ()))
         rows.append({"site": _site_ref(child), "own": False,
-                     "rolled_up": bool(children.get(child.pk)),
+                     "rolled_up": bool(tree.children(child)),
                      **figures(summed, public, minimum)})  # fmt: skip
 
     topics = []

@@ -299,23 +299,11 @@ CACHE_SECONDS = 600
 
 def _statistics(profile, scope: list, public: bool, filters: dict | None, sort: str) -> dict:
     minimum = public_min_handled() if public else 0
-    by_id = {p.pk: p for p in scope}
     in_scope = {p.site_id for p in scope}
     per_site = counts_by_site(in_scope, filters)
 
     # Roll up: each profile's subtree, following SiteProfile.parent within the scope.
-    children: dict[int, list] = defaultdict(list)
-    for p in scope:
-        if p.pk != profile.pk and p.parent_id in by_id:
-            children[p.parent_id].append(p)
-
-    def subtree(p) -> list[int]:
-        ids, stack = [], [p]
-        while stack:
-            node = stack.pop()
-            ids.append(node.site_id)
-            stack.extend(children.get(node.pk, ()))
-        return ids
+    tree = sites.ScopeTree(scope, root=profile)
 
     empty = dict.fromkeys(COUNT_KEYS, 0)
     rows = []
@@ -324,9 +312,9 @@ def _statistics(profile, scope: list, public: bool, filters: dict | None, sort: 
         rows.append(
             {"site": _site_ref(profile), "rolled_up": False, **figures(own, public, minimum)}
         )
-    for child in sorted(children.get(profile.pk, ()), key=lambda p: p.division_code):
-        summed = _sum(per_site.get(i, empty) for i in subtree(child))
-        rows.append({"site": _site_ref(child), "rolled_up": bool(children.get(child.pk)),
+    for child in tree.children(profile):
+        summed = _sum(per_site.get(i, empty) for i in tree.site_ids(child))
+        rows.append({"site": _site_ref(child), "rolled_up": bool(tree.children(child)),
                      **figures(summed, public, minimum)})  # fmt: skip
 
     # The scope site's own units (a county's units: choose the county as the scope).
