@@ -77,6 +77,33 @@ def pct(values, p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+def setup_django(database_url: str, media_root: str, static_root: str, **extra: str) -> None:
+    """The in-process benchmarks' environment (``base_env``; the API cache off and tasks run
+    at once unless ``extra`` says otherwise), then ``django.setup()``."""
+    os.environ.update(base_env(database_url, media_root, static_root, **{
+        "LIANXI_API_CACHE_ENABLED": "0", "LIANXI_TASK_BACKEND": "immediate", **extra}))  # fmt: skip
+    Path(static_root).mkdir(parents=True, exist_ok=True)  # whitenoise warns without it
+    import django
+
+    django.setup()
+
+
+def provision_demo_sites() -> dict:
+    """The demo group's sites without content (the province, its cities, Hefei's counties):
+    ``{division code: SiteProfile}`` with ``site`` and ``parent`` loaded."""
+    from cms.sitegroup.models import SiteProfile
+    from cms.sitegroup.provisioning import SiteSpec, provision_site
+    from fixtures import anhui
+
+    for region in anhui.all_regions():
+        provision_site(SiteSpec(
+            division_code=region.code, name=region.site_name, region_name=region.region_name,
+            short_name=region.short_name, english_name=region.english_name,
+            parent_code=region.parent_code, is_default_site=region.parent_code is None,
+        ))  # fmt: skip
+    return {p.division_code: p for p in SiteProfile.objects.select_related("site", "parent")}
+
+
 def measure_urls(client, urls: dict[str, str], requests: int, width: int = 44,
                  cpu: bool = False) -> dict:  # fmt: skip
     """GET each of ``urls`` (``{label: url}``) once to warm up, then ``requests`` times,

@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import signal
 import sys
@@ -69,13 +68,7 @@ OPINIONS = ("建议明确{s}的具体职责和时限。", "本条表述过于原
 
 
 def setup_django(args) -> None:
-    os.environ.update(common.base_env(args.database_url, MEDIA_ROOT, STATIC_ROOT,
-                                      LIANXI_API_CACHE_ENABLED="0",
-                                      LIANXI_TASK_BACKEND="immediate"))  # fmt: skip
-    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    import django
-
-    django.setup()
+    common.setup_django(args.database_url, MEDIA_ROOT, STATIC_ROOT)
 
 
 def draft_text(articles: int, per_chapter: int = 12) -> str:

@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import resource
 import subprocess
@@ -95,14 +94,8 @@ sys.stdin.read()
 
 
 def setup_django(args) -> None:
-    os.environ.update(common.base_env(
-        args.database_url, MEDIA_ROOT, STATIC_ROOT, LIANXI_API_CACHE_ENABLED="0",
-        LIANXI_TASK_BACKEND="immediate", LIANXI_FETCH_ALLOWED_NETWORKS="127.0.0.1/32",
-    ))  # fmt: skip
-    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    import django
-
-    django.setup()
+    common.setup_django(args.database_url, MEDIA_ROOT, STATIC_ROOT,
+                        LIANXI_FETCH_ALLOWED_NETWORKS="127.0.0.1/32")  # fmt: skip
 
 
 # --- build -------------------------------------------------------------------------------

@@ -48,7 +48,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import sys
 import time
@@ -88,29 +87,15 @@ WEIGHTS = {"province": 4, "city": 3, "county": 5}
 
 # --- environment -------------------------------------------------------------------------
 def setup_django(args) -> None:
-    os.environ.update(common.base_env(args.database_url, MEDIA_ROOT, STATIC_ROOT,
-                                      LIANXI_API_CACHE_ENABLED="0",
-                                      LIANXI_TASK_BACKEND="immediate"))  # fmt: skip
-    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    import django
-
-    django.setup()
+    common.setup_django(args.database_url, MEDIA_ROOT, STATIC_ROOT)
 
 
 # --- build -------------------------------------------------------------------------------
 def provision_sites() -> dict:
     from cms.plugins import set_enabled
-    from cms.sitegroup.models import SiteProfile
-    from cms.sitegroup.provisioning import SiteSpec, grant_tree_root_access, provision_site
-    from fixtures import anhui
+    from cms.sitegroup.provisioning import grant_tree_root_access
 
-    for region in anhui.all_regions():
-        provision_site(SiteSpec(
-            division_code=region.code, name=region.site_name, region_name=region.region_name,
-            short_name=region.short_name, english_name=region.english_name,
-            parent_code=region.parent_code, is_default_site=region.parent_code is None,
-        ))  # fmt: skip
-    profiles = {p.division_code: p for p in SiteProfile.objects.select_related("site", "parent")}
+    profiles = common.provision_demo_sites()
     grant_tree_root_access(profiles[PROVINCE])
     for profile in profiles.values():
         for label in ("deputies", "liaison"):

@@ -44,19 +44,10 @@ def build(args) -> dict:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from cms.sitegroup.models import SiteProfile
-    from cms.sitegroup.provisioning import SiteSpec, provision_site
-    from fixtures import anhui
     from plugins.liaison.committee import Assignment, CommitteeMember, Contact
 
     call_command("migrate", verbosity=0)
-    for region in anhui.all_regions():
-        provision_site(SiteSpec(
-            division_code=region.code, name=region.site_name, region_name=region.region_name,
-            short_name=region.short_name, english_name=region.english_name,
-            parent_code=region.parent_code, is_default_site=region.parent_code is None,
-        ))  # fmt: skip
-    profiles = list(SiteProfile.objects.select_related("site"))
+    profiles = list(common.provision_demo_sites().values())
     User = get_user_model()
     rng = random.Random(7)
     today = dt.date.today()

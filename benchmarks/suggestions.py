@@ -40,7 +40,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import re
 import sys
@@ -74,13 +73,7 @@ CATEGORIES = ("economy", "agriculture", "transport", "education", "health", "env
 
 # --- environment -------------------------------------------------------------------------
 def setup_django(args) -> None:
-    os.environ.update(common.base_env(args.database_url, MEDIA_ROOT, STATIC_ROOT,
-                                      LIANXI_API_CACHE_ENABLED="0",
-                                      LIANXI_TASK_BACKEND="immediate"))  # fmt: skip
-    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    import django
-
-    django.setup()
+    common.setup_django(args.database_url, MEDIA_ROOT, STATIC_ROOT)
 
 
 def reset_database(url: str) -> None:
@@ -98,17 +91,9 @@ def reset_database(url: str) -> None:
 
 # --- build -------------------------------------------------------------------------------
 def provision_sites() -> dict:
-    from cms.sitegroup.models import SiteProfile
-    from cms.sitegroup.provisioning import SiteSpec, grant_tree_root_access, provision_site
-    from fixtures import anhui
+    from cms.sitegroup.provisioning import grant_tree_root_access
 
-    for region in anhui.all_regions():
-        provision_site(SiteSpec(
-            division_code=region.code, name=region.site_name, region_name=region.region_name,
-            short_name=region.short_name, english_name=region.english_name,
-            parent_code=region.parent_code, is_default_site=region.parent_code is None,
-        ))  # fmt: skip
-    profiles = {p.division_code: p for p in SiteProfile.objects.select_related("site", "parent")}
+    profiles = common.provision_demo_sites()
     grant_tree_root_access(profiles[PROVINCE])
     return profiles
 
