@@ -91,6 +91,20 @@ def fraction(figure: dict | None, value_key: str = "numerator") -> dict | None:
             "formatter": lambda v, f=figure: f"{v}/{f['denominator']}"}  # fmt: skip
 
 
+def stacked_bars(title: str, labels: list[str], series, colors, *, per_row: int = 34) -> SafeString:
+    """Horizontal stacked bars, one bar per label: ``series`` is ``[(name, values)]`` in
+    stacking order (a value may be a ``fraction(...)`` or ``None`` for no bar), ``colors``
+    the series' colours. Drawn with ``style`` and ``options`` and returned by ``render``."""
+    import pygal
+
+    chart = pygal.HorizontalStackedBar(title=title, style=style(colors),
+                                       **options(height(len(labels), per_row=per_row)))  # fmt: skip
+    chart.x_labels = labels
+    for name, values in series:
+        chart.add(name, values)
+    return render(chart, title)
+
+
 def render(chart, title: str) -> SafeString:
     """The chart as inline SVG, safe to put in a template.
 

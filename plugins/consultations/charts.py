@@ -10,11 +10,6 @@ COLORS = (charts.RED, "#1565c0")  # deputies, citizens
 
 
 def per_article(rows: list[dict], title: str = "各条意见数(条)") -> str:
-    import pygal
-
-    chart = pygal.HorizontalStackedBar(title=title, style=charts.style(COLORS),
-                                       **charts.options(charts.height(len(rows), per_row=22)))  # fmt: skip
-    chart.x_labels = [r["label"] for r in rows]
-    chart.add("人大代表", [r["deputies"] for r in rows])
-    chart.add("群众", [r["total"] - r["deputies"] for r in rows])
-    return charts.render(chart, title)
+    series = [("人大代表", [r["deputies"] for r in rows]),
+              ("群众", [r["total"] - r["deputies"] for r in rows])]  # fmt: skip
+    return charts.stacked_bars(title, [r["label"] for r in rows], series, COLORS, per_row=22)

@@ -11,7 +11,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from cms.services.charts import height, options, render, style
+from cms.services.charts import options, render, stacked_bars, style
 
 RED, AMBER, GREEN, GREY = "#b5121b", "#f9a825", "#2e7d32", "#9e9e9e"
 BANDS = (("单项否决", None, None), ("60分以下", 0, 60), ("60–69分", 60, 70), ("70–79分", 70, 80),
@@ -52,16 +52,10 @@ def indicators(
 ) -> SafeString:
     """Per indicator: sites vetoed by it and sites losing points on it, of the sites it
     applies to (stacked, each printed with that denominator)."""
-    import pygal
-
-    chart = pygal.HorizontalStackedBar(title=title, style=style((RED, AMBER)),
-                                       **options(height(len(names))))  # fmt: skip
-    chart.x_labels = names
-    chart.add("单项否决", [_of(f["vetoed"], f["applicable"]) if f["applicable"] else None
-                         for f in figures])  # fmt: skip
-    chart.add("扣分", [_of(f["deducted"], f["applicable"]) if f["applicable"] else None
-                     for f in figures])  # fmt: skip
-    return render(chart, title)
+    series = [(name, [_of(f[key], f["applicable"]) if f["applicable"] else None
+                      for f in figures])
+              for key, name in (("vetoed", "单项否决"), ("deducted", "扣分"))]  # fmt: skip
+    return stacked_bars(title, names, series, (RED, AMBER))
 
 
 def score_history(points: list[tuple[str, float, bool]], title: str = "得分走势") -> SafeString:

@@ -27,24 +27,13 @@ def plotted_ratings(row: dict) -> dict:
 
 def handling(labels: list[str], rows: list[dict], title: str) -> str:
     """Stacked bars per row (``plotted_handling``): answered on time, late, waiting, overdue."""
-    import pygal
-
-    chart = pygal.HorizontalStackedBar(title=title, style=charts.style(HANDLING_COLORS),
-                                       **charts.options(charts.height(len(labels))))  # fmt: skip
-    chart.x_labels = labels
-    for key, name in HANDLING:
-        chart.add(name, [r[key] for r in rows])
-    return charts.render(chart, title)
+    series = [(name, [r[key] for r in rows]) for key, name in HANDLING]
+    return charts.stacked_bars(title, labels, series, HANDLING_COLORS)
 
 
 def ratings(labels: list[str], rows: list[dict], title: str = "群众评价(条)") -> str:
     """Stacked bars per row (``plotted_ratings``): 满意 / 基本满意 / 不满意."""
-    import pygal
-
-    chart = pygal.HorizontalStackedBar(title=title, style=charts.style(RATING_COLORS),
-                                       **charts.options(charts.height(len(labels))))  # fmt: skip
-    chart.x_labels = labels
-    for key, name in (("satisfied", "满意"), ("basically", "基本满意"),
-                      ("unsatisfied", "不满意")):  # fmt: skip
-        chart.add(name, [r[key] for r in rows])
-    return charts.render(chart, title)
+    series = [(name, [r[key] for r in rows])
+              for key, name in (("satisfied", "满意"), ("basically", "基本满意"),
+                                ("unsatisfied", "不满意"))]  # fmt: skip
+    return charts.stacked_bars(title, labels, series, RATING_COLORS)

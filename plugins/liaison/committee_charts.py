@@ -10,11 +10,6 @@ COLORS = ("#2e7d32", "#c62828")  # contacted, not contacted
 
 def coverage(labels: list[str], rows: list[dict], title: str = "本年度联系覆盖(联系关系数)") -> str:
     """Stacked bars per site: assignments contacted this year and not contacted."""
-    import pygal
-
-    chart = pygal.HorizontalStackedBar(title=title, style=charts.style(COLORS),
-                                       **charts.options(charts.height(len(labels))))  # fmt: skip
-    chart.x_labels = labels
-    for key, name in (("contacted", "已联系"), ("uncontacted", "未联系")):
-        chart.add(name, [charts.fraction(r[key]) for r in rows])
-    return charts.render(chart, title)
+    series = [(name, [charts.fraction(r[key]) for r in rows])
+              for key, name in (("contacted", "已联系"), ("uncontacted", "未联系"))]  # fmt: skip
+    return charts.stacked_bars(title, labels, series, COLORS)

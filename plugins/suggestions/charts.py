@@ -15,27 +15,17 @@ ON_TIME_COLOR = charts.RED
 
 def class_mix(labels: list[str], rows: list[dict], title: str = "答复类别构成(件)") -> str:
     """Stacked bars: A/B/C/D replies per row (a site or a unit)."""
-    import pygal
-
-    chart = pygal.HorizontalStackedBar(title=title, style=charts.style(CLASS_COLORS),
-                                       **charts.options(charts.height(len(labels))))  # fmt: skip
-    chart.x_labels = labels
-    for c, name in (("A", "A类"), ("B", "B类"), ("C", "C类"), ("D", "D类")):
-        chart.add(name, [r["classes"][c]["numerator"] if r["classes"] else None for r in rows])
-    return charts.render(chart, title)
+    series = [(name, [r["classes"][c]["numerator"] if r["classes"] else None for r in rows])
+              for c, name in (("A", "A类"), ("B", "B类"), ("C", "C类"), ("D", "D类"))]  # fmt: skip
+    return charts.stacked_bars(title, labels, series, CLASS_COLORS)
 
 
 def satisfaction(labels: list[str], rows: list[dict], title: str = "代表评价(条)") -> str:
     """Stacked bars: 满意 / 基本满意 / 不满意 ratings per row."""
-    import pygal
-
-    chart = pygal.HorizontalStackedBar(title=title, style=charts.style(RATING_COLORS),
-                                       **charts.options(charts.height(len(labels))))  # fmt: skip
-    chart.x_labels = labels
-    for key, name in (("satisfied", "满意"), ("basically", "基本满意"),
-                      ("unsatisfied", "不满意")):  # fmt: skip
-        chart.add(name, [r["ratings"][key]["numerator"] if r["ratings"] else None for r in rows])
-    return charts.render(chart, title)
+    series = [(name, [r["ratings"][key]["numerator"] if r["ratings"] else None for r in rows])
+              for key, name in (("satisfied", "满意"), ("basically", "基本满意"),
+                                ("unsatisfied", "不满意"))]  # fmt: skip
+    return charts.stacked_bars(title, labels, series, RATING_COLORS)
 
 
 def on_time(labels: list[str], rows: list[dict], title: str = "按期答复率(%)") -> str:
