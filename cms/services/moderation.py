@@ -82,8 +82,11 @@ IMAGE_HIT = "image"
 def _image_hits(record, images) -> list[dict]:
     """A held image of ``record``: one new now (``images``), or one still waiting for a
     person's look in the record's pending queue item (the same file)."""
+    declared = getattr(type(record), "moderated_images", ())
+    if not declared:
+        return []  # no image fields: nothing to hold, and no queue item to look into
     models = _models()
-    names = [n for n in getattr(type(record), "moderated_images", ()) if n in set(images)]
+    names = [n for n in declared if n in set(images)]
     pending = models.ModerationItem.objects.filter(
         content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk),
         status=models.Status.PENDING,
