@@ -34,10 +34,23 @@ class ResilientRedisCache(RedisCache):
         self._retry_at = 0.0
 
     def _call(self, name, fallback, *args, **kwargs):
+        return self._guarded(lambda: getattr(super(ResilientRedisCache, self), name)(*args, **kwargs), fallback)
+
+    def run_script(self, script: str, keys, args, fallback=None):
+        """A Lua script on the cache's server, one atomic round trip (``keys`` are made
+        with the cache's prefix); ``fallback`` while Redis is down."""
+        return self._guarded(
+            lambda: self.client.get_client(write=True).eval(
+                script, len(keys), *[self.make_key(k) for k in keys], *args
+            ),
+            fallback,
+        )
+
+    def _guarded(self, call, fallback):
         if time.monotonic() < self._retry_at:
             return fallback
         try:
-            result = getattr(super(), name)(*args, **kwargs)
+            result = call()
         except Exception as exc:  # noqa: BLE001 - any failure of the cache server
             self._retry_at = time.monotonic() + float(
                 getattr(settings, "LIANXI_CACHE_RETRY_SECONDS", 10)

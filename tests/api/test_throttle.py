@@ -158,3 +158,70 @@ def test_with_redis_the_shared_cache_is_redis(monkeypatch):
     namespace = runpy.run_path(str(Path(__file__).resolve().parents[2] / "cms" / "settings.py"))
     assert namespace["CACHES"]["shared"]["LOCATION"] == "redis://127.0.0.1:6379/3"
     assert namespace["CACHES"]["shared"]["BACKEND"] == "cms.services.cache.ResilientRedisCache"
+
+
+@pytest.fixture
+def redis_shared(settings):
+    """The shared cache in Redis (this worker's own test database), as REDIS_URL sets it."""
+    import redis
+
+    from tests.redis_db import redis_test_url
+
+    location = redis_test_url("REDIS_URL")
+    try:
+        redis.Redis.from_url(location, socket_connect_timeout=1).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means "no Redis here"
+        print(f"Redis not reachable at {location}: {exc}")
+        pytest.skip(f"Redis not reachable at {location}: {exc}")
+    backend = {
+        "BACKEND": "cms.services.cache.ResilientRedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": "lianxi-throttle-test",
+        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+    }
+    settings.CACHES = {**settings.CACHES, "shared": backend}
+    from django.core.cache import caches
+
+    caches["shared"].clear()
+    yield caches["shared"]
+    caches["shared"].clear()
+
+
+def test_in_redis_the_count_is_atomic_across_concurrent_requests(client, rates, redis_shared):
+    """DRF's get-then-set lets two requests at once both see "one left": the count in
+    Redis is one script, so twelve concurrent writes from one address let exactly two in."""
+    import threading
+
+    from django.test import Client
+
+    answers, lock = [], threading.Lock()
+    start = threading.Barrier(12)
+
+    def post():
+        start.wait()
+        status = Client().post("/api/v1/test-comments/").status_code
+        with lock:
+            answers.append(status)
+
+    threads = [threading.Thread(target=post) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [201, 201] + [429] * 10
+    response = client.post("/api/v1/test-comments/")
+    assert_throttled(response)
+    assert 0 < int(response["Retry-After"]) <= 60  # the oldest of the two leaves the window
+    client_redis = redis_shared.client.get_client()
+    assert client_redis.zcard(redis_shared.make_key("throttle_anon_write_127.0.0.1:w")) == 2
+
+
+def test_while_redis_is_down_writes_are_not_refused(client, rates, settings):
+    """An unreachable Redis counts nothing (every request allowed) and answers no 500."""
+    settings.CACHES = {**settings.CACHES, "shared": {
+        "BACKEND": "cms.services.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient", "SOCKET_CONNECT_TIMEOUT": 0.2},
+    }}  # fmt: skip
+    for _ in range(4):
+        assert client.post("/api/v1/test-comments/").status_code == 201
