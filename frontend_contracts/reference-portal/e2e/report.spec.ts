@@ -1,8 +1,9 @@
 // 意见采纳情况: the province's closed draft publishes its feedback report; the
 // screen opened from the draft shows the API's summary, totals, each decision
 // with its reason, and the clauses changed with the comments behind them. A
-// draft without a published report answers the API's 404 problem.
-import { apiGet, expect, shot, test } from './fixtures'
+// draft without a published report answers the API's 404 problem. A closed call
+// for topics publishes its result the same way: each proposal and its outcome.
+import { apiGet, expect, shot, SITE, test } from './fixtures'
 
 const PROVINCE = '340000'
 
@@ -50,4 +51,30 @@ test('a draft still open has no report: the API’s 404 in its own words', async
   await page.goto(`/consultations/${open.id}?site=${PROVINCE}`)
   await expect(page.getByTestId('consultation')).toBeVisible()
   await expect(page.getByTestId('to-report')).toHaveCount(0)
+})
+
+test('the published result of a closed call for topics: each proposal and its outcome', async ({ page }) => {
+  const list = await apiGet(page, `/api/v1/consultations/?site=${SITE}&kind=call&status=closed`)
+  const past = list.results.find((c: { report_published: boolean }) => c.report_published) as { id: number; title: string }
+  expect(past, 'the demo has a closed call with its result published').toBeTruthy()
+  const result = await apiGet(page, `/api/v1/consultations/${past.id}/report/?site=${SITE}`)
+
+  await page.goto(`/calls?site=${SITE}`)
+  await page.getByTestId('call-item').filter({ hasText: past.title }).click()
+  await expect(page.getByTestId('call-status')).toHaveText('已结束')
+  await expect(page.getByTestId('proposal-form')).toHaveCount(0)
+  await page.getByTestId('to-report').click()
+  await expect(page).toHaveURL(new RegExp(`/consultations/${past.id}/report\\?site=${SITE}$`))
+
+  await expect(page.getByTestId('report-summary')).toHaveText(result.summary)
+  for (const key of ['total', 'included', 'merged', 'not_included'])
+    await expect(page.locator(`[data-testid="report-total"][data-key="${key}"] strong`)).toHaveText(String(result.totals[key]))
+  const rows = page.getByTestId('report-proposal')
+  await expect(rows).toHaveCount(result.proposals.length)
+  await expect(rows.getByTestId('proposal-outcome')).toHaveText(result.proposals.map((p: { outcome_label: string }) => p.outcome_label))
+  for (const [i, p] of (result.proposals as { title: string; outcome_reason: string }[]).entries()) {
+    await expect(rows.nth(i)).toContainText(p.title)
+    await expect(rows.nth(i)).toContainText(p.outcome_reason)
+  }
+  await shot(page, 'call-report')
 })
