@@ -35,8 +35,8 @@ test('the feedback report of a closed draft, as the API publishes it', async ({ 
   const behind = report.changed_clauses.flatMap((c: { comments: { text: string }[] }) => c.comments.map((m) => m.text))
   await expect(clauses.getByTestId('clause-comment')).toHaveCount(behind.length)
   for (const [i, words] of behind.entries()) await expect(clauses.getByTestId('clause-comment').nth(i)).toContainText(words)
-  await shot(page, 'report')
-  await shot(page, 'report-clauses', clauses.first())
+  await shot(page, 'feedback-report')
+  await shot(page, 'feedback-report-clauses', clauses.first())
 })
 
 test('a draft still open has no report: the API’s 404 in its own words', async ({ page }) => {
