@@ -128,3 +128,30 @@ def test_removing_a_file_or_an_item_leaves_nothing_behind(client, feixi, people,
     audience = resource.audience_id
     resource.delete()
     assert not Audience.objects.filter(pk=audience).exists()
+
+
+def test_the_office_can_give_a_resource_to_a_township_congress_staff(client, feixi, office,
+                                                                     make_user):  # fmt: skip
+    """The audience form (the core's ``cms.plugins.forms.AudienceForm``) offers 上派镇's
+    staff; they read the resource, the county's own editor does not."""
+    from cms.content.models import TownshipPage
+    from cms.sitegroup.provisioning import township_staff_group
+
+    from .conftest import staff_auth
+
+    township = make_user("shangpai-staff", township_staff_group(
+        TownshipPage.objects.get(division_code="340123100")))  # fmt: skip
+    resource = make_resource(feixi, title="乡镇人大工作资料", publish=False)
+    manage = f"/admin/resources/{resource.pk}/"
+    client.force_login(office)
+    page = client.get(manage).content.decode()
+    assert "乡镇人大工作人员" in page and 'value="340123100"' in page
+    response = client.post(
+        manage, {"step": "audience", "townships": ["340123100"], "usernames": ""}
+    )
+    assert response.status_code == 302
+    client.post(manage, {"step": "publish"})
+    client.logout()
+    seen = client.get(api(f"{resource.pk}/"), **staff_auth(township))
+    assert seen.status_code == 200 and seen.json()["title"] == "乡镇人大工作资料"
+    assert client.get(api(f"{resource.pk}/"), **staff_auth(office)).status_code == 404
