@@ -15,7 +15,7 @@ from cms.services import directory, sites
 from .models import ClassRegistration, Enrolment
 
 
-def _term_start(site_id: int, code: str) -> dt.date | None:
+def term_start(site_id: int, code: str) -> dt.date | None:
     for congress in directory.congresses([site_id]):
         if congress.division_code == code:
             for term in congress.terms:
@@ -24,13 +24,15 @@ def _term_start(site_id: int, code: str) -> dt.date | None:
     return None
 
 
+def start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def _trained_since(refs: set[str], since: dt.date | None) -> set[str]:
     """The refs among ``refs`` with a completion or an attendance on or after ``since``."""
     if not refs:
         return set()
-    start = None
-    if since is not None:
-        start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    start = start_of(since) if since is not None else None
     done = Enrolment.objects.filter(deputy_ref__in=refs, completed_at__isnull=False)
     came = ClassRegistration.objects.filter(deputy_ref__in=refs, attended=True)
     if start is not None:
@@ -48,7 +50,7 @@ def coverage(scope, *, allowed) -> dict:
     own: dict[int, dict] = {}
     for profile in profiles:
         refs = {p.ref for p in directory.deputies(profile.site_id)}
-        since = _term_start(profile.site_id, profile.division_code)
+        since = term_start(profile.site_id, profile.division_code)
         trained = _trained_since(refs, since)
         own[profile.site_id] = {"deputies": len(refs), "trained": len(trained),
                                 "since": since}  # fmt: skip
