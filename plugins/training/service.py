@@ -20,6 +20,7 @@ from django.utils import timezone
 from cms.plugins import enabled_site_ids, get_plugin
 from cms.services import audience as audiences
 from cms.services import audit, directory, performance
+from cms.services.tasks import enqueue, task
 
 from .models import (
     ClassRegistration,
@@ -84,6 +85,8 @@ def set_audience(record, spec: audiences.AudienceSpec, user) -> None:
             record.save(update_fields=["audience"])
         audit.audit(record, "training.audience", user=user,
                     data={"audience": audiences.describe(row)})  # fmt: skip
+        if isinstance(record, Course) and record.published:
+            enqueue(assign, record.pk)
 
 
 def publish(record, user) -> None:
@@ -98,6 +101,33 @@ def publish(record, user) -> None:
         fields.append("published_at")
     record.save(update_fields=fields)
     audit.audit(record, "training.published", user=user)
+    if isinstance(record, Course):
+        enqueue(assign, record.pk)
+
+
+@task()
+def assign(course_id: int) -> int:
+    """Enrol every member of a published assigned course's audience who is not enrolled
+    yet (the office sees them as learners before they open the course). Safe to run
+    twice; returns how many were enrolled."""
+    course = Course.objects.filter(pk=course_id, published=True,
+                                   mode=EnrolmentMode.ASSIGNED).first()  # fmt: skip
+    if course is None or course.audience_id is None:
+        return 0
+    have = set(Enrolment.objects.filter(course=course).values_list("user_id", flat=True))
+    new = [
+        Enrolment(
+            course=course,
+            user=u,
+            name=viewer_name(u),
+            deputy_ref=deputy_ref(u),
+            mode=EnrolmentMode.ASSIGNED,
+        )  # fmt: skip
+        for u in audiences.members(course.audience)
+        if u.pk not in have
+    ]
+    Enrolment.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
 
 
 def unpublish(record, user) -> None:
@@ -175,6 +205,25 @@ def enrolment_of(course: Course, user, *, create: bool = False) -> Enrolment | N
                                             deputy_ref=deputy_ref(user), mode=course.mode)  # fmt: skip
     except IntegrityError:  # enrolled by a concurrent request
         return Enrolment.objects.get(course=course, user=user)
+
+
+def enrolments_of(courses, user) -> dict[int, Enrolment]:
+    """course id → the user's enrolment, for a page of courses: the members of an assigned
+    course without one are enrolled now, all in one insert (a constant number of queries)."""
+    ids = [c.pk for c in courses]
+    mine = {e.course_id: e for e in Enrolment.objects.filter(course_id__in=ids, user=user)}
+    missing = [c for c in courses if c.mode == EnrolmentMode.ASSIGNED and c.pk not in mine]
+    if missing:
+        name, ref = viewer_name(user), deputy_ref(user)
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(course=c, user=user, name=name, deputy_ref=ref, mode=c.mode)
+                for c in missing
+            ],
+            ignore_conflicts=True,
+        )
+        mine = {e.course_id: e for e in Enrolment.objects.filter(course_id__in=ids, user=user)}
+    return mine
 
 
 def _cache_key(enrolment_id: int, lesson_id: int) -> str:

@@ -53,7 +53,6 @@ from plugins.training.models import (
     ClassRegistration,
     Course,
     Enrolment,
-    EnrolmentMode,
     Lesson,
     OfflineClass,
     Quiz,
@@ -174,8 +173,7 @@ class CourseViewSet(_Learner, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def payloads(self, rows: list) -> list:
         ids = [c.pk for c in rows]
         lessons, quizzes = _counts(ids)
-        mine = {e.course_id: e for e in Enrolment.objects.filter(course_id__in=ids,
-                                                                 user=self.request.user)}  # fmt: skip
+        mine = service.enrolments_of(rows, self.request.user)
         done = dict(
             Enrolment.objects.filter(course_id__in=ids, user=self.request.user,
                                      progress__done=True)
@@ -184,8 +182,6 @@ class CourseViewSet(_Learner, mixins.ListModelMixin, mixins.RetrieveModelMixin,
         out = []
         for course in rows:
             enrolment = mine.get(course.pk)
-            if enrolment is None and course.mode == EnrolmentMode.ASSIGNED:
-                enrolment = service.enrolment_of(course, self.request.user)
             progress = {i: {"done": True} for i in range(done.get(course.pk, 0))}
             out.append(course_payload(course, enrolment, progress, lessons.get(course.pk, 0),
                                       course.pk in quizzes))  # fmt: skip

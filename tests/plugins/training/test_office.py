@@ -30,7 +30,9 @@ def _finish(client, course, auth):
         client.post(url, {"position": 0, "done": True}, content_type="application/json", **auth)
 
 
-def test_the_office_builds_and_publishes_a_course(client, feixi, people, office):
+def test_the_office_builds_and_publishes_a_course(
+    client, feixi, people, office, django_capture_on_commit_callbacks
+):
     client.force_login(office)
     created = client.post("/admin/training/course/create/", {
         "site": feixi.site_id, "title": TITLE, "summary": "专题学习", "mode": "assigned",
@@ -62,9 +64,12 @@ def test_the_office_builds_and_publishes_a_course(client, feixi, people, office)
     assert "请用 * 标出至少一个正确答案" in bad.content.decode()
     assert client.post(manage, {"step": "question", "text": "代表任期?",
                                 "choices": "*五年\n三年"}).status_code == 302  # fmt: skip
-    client.post(manage, {"step": "publish"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(manage, {"step": "publish"})
     course.refresh_from_db()
     assert course.published and course.quiz.pass_mark == 80
+    # Assigned: the audience's members are learners before they open it.
+    assert set(course.enrolments.values_list("name", flat=True)) == {"张伟", "孙丽"}
     assert course.quiz.questions.get().choices.filter(correct=True).get().text == "五年"
 
     # A deputy of the audience learns; the office sees it.
@@ -72,7 +77,7 @@ def test_the_office_builds_and_publishes_a_course(client, feixi, people, office)
     assert detail["lessons"][0]["media"]["content_type"] == "video/mp4"
     assert detail["quiz"]["pass_mark"] == 80
     page = client.get(manage).content.decode()
-    assert "张伟" in page and "参加 1 人" in page
+    assert "张伟" in page and "参加 2 人,已开始 0 人,已完成 0 人" in page
     preview = client.get(f"/admin/training/courses/{course.pk}/lessons/{course.lessons.get().pk}/",
                          HTTP_RANGE="bytes=0-9")  # fmt: skip
     assert preview.status_code == 206
