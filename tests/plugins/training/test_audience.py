@@ -76,8 +76,8 @@ def test_the_audience_sees_them(client, both, people):
     assert listed["results"][0]["enrolled"] is True  # assigned: enrolled on first sight
     assert client.get(api(f"courses/{course.pk}/"), **auth).status_code == 200
     assert client.get(api("classes/"), **auth).json()["count"] == 1
-    # A county site's course is seen by its deputies from the county's own site only,
-    # and a city's course from the county below it too (the sites above).
+    # A county's course is not among the city's: the city's site does not list the
+    # sites below it (only a site and those above it).
     assert client.get(api("courses/", code="340100"), **auth).json()["count"] == 0
 
 
