@@ -348,9 +348,13 @@ def credit(ref: str, *, date, hours: Decimal, title: str, site, source_ref: str)
     ``None`` for someone who is no deputy, or when no plugin keeps the record."""
     if not ref or not performance.is_available():
         return None
+    # The seat of the course's congress when the deputy holds one; else their first
+    # current seat (a province's course taken by a county deputy counts on the county's).
     profile = getattr(site, "profile", None)
-    codes = {s.division_code for s in directory.seats([ref]).get(ref, [])}
+    seats = directory.seats([ref]).get(ref, [])
+    codes = [s.division_code for s in seats if s.current] or [s.division_code for s in seats]
     code = profile.division_code if profile is not None and profile.division_code in codes else None
+    code = code or (codes[0] if codes else None)
     try:
         return performance.add_entry(
             deputy_id=int(ref), kind=performance.PerformanceKind.TRAINING, date=date,

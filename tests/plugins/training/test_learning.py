@@ -227,3 +227,14 @@ def test_an_open_course_is_enrolled_by_choice(client, feixi, people):
         client.post(url, {"position": 1}, content_type="application/json", **auth).status_code
         == 200
     )
+
+
+def test_a_course_from_the_city_counts_on_the_county_seat(client, site_group, feixi, people):
+    """A course the city gives county deputies is listed on the county's site (the sites
+    above it) and its hours go to the deputy's county seat."""
+    course = make_course(site_group["340100"], "合肥市预算审查专题", hours="1.5")
+    zhang = people["张伟"]
+    listed = client.get(api("courses/"), **zhang.auth).json()["results"]
+    assert [c["site"]["code"] for c in listed] == ["340100"]
+    _finish(client, course, zhang.auth)
+    assert performance.summary(int(zhang.ref), "340123")[0]["training_hours"] == Decimal("1.5")
