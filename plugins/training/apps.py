@@ -55,6 +55,10 @@ class TrainingConfig(PluginConfig):
             post_delete.connect(service.drop_audience, sender=model,
                                 dispatch_uid=f"training_audience_{model.__name__}")  # fmt: skip
         from cms.services.audit import register_action
+        from cms.services.notifications import register_kind
+
+        register_kind("training.assigned", "学习培训:指定课程", {"email": "digest"})
+        register_kind("training.class", "学习培训:线下培训通知", {"email": "digest"})
 
         for action, label in (
             ("training.published", "发布培训课程"),

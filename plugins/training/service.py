@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cms.plugins import enabled_site_ids, get_plugin
 from cms.services import audience as audiences
-from cms.services import audit, directory, performance
+from cms.services import audit, directory, notifications, performance
 from cms.services.tasks import enqueue, task
 
 from .models import (
@@ -103,6 +103,8 @@ def publish(record, user) -> None:
     audit.audit(record, "training.published", user=user)
     if isinstance(record, Course):
         enqueue(assign, record.pk)
+    else:
+        enqueue(announce, record.pk)
 
 
 @task()
@@ -127,7 +129,42 @@ def assign(course_id: int) -> int:
         if u.pk not in have
     ]
     Enrolment.objects.bulk_create(new, ignore_conflicts=True)
+    users = [e.user for e in new if e.user.is_active]
+    if users:
+        profile = course.site.profile
+        notifications.notify(
+            users, f"培训课程:{course.title}"[:200],
+            f"{profile.name}安排您学习《{course.title}》({course.hours} 学时),请及时完成。",
+            kind="training.assigned", site=course.site,
+            url=f"pages/training/course?id={course.pk}&site={profile.division_code}",
+            dedupe_key=f"training:course:{course.pk}:assigned",
+        )  # fmt: skip
     return len(new)
+
+
+@task()
+def announce(class_id: int) -> int:
+    """Tell a published class's audience about it (once per person: a dedupe key)."""
+    offline = (
+        OfflineClass.objects.select_related("site__profile")
+        .filter(pk=class_id, published=True)
+        .first()
+    )
+    if offline is None or offline.audience_id is None or offline.starts_at <= timezone.now():
+        return 0
+    users = audiences.members(offline.audience)
+    if users:
+        profile = offline.site.profile
+        when = timezone.localtime(offline.starts_at)
+        notifications.notify(
+            users, f"培训通知:{offline.title}"[:200],
+            f"{profile.name}将于{when:%Y年%m月%d日 %H:%M}在{offline.place}举办《{offline.title}》,"
+            f"名额 {offline.capacity} 人,请在小程序中报名。\n{offline.announcement}".strip(),
+            kind="training.class", site=offline.site,
+            url=f"pages/training/class?id={offline.pk}&site={profile.division_code}",
+            dedupe_key=f"training:class:{offline.pk}:announced",
+        )  # fmt: skip
+    return len(users)
 
 
 def unpublish(record, user) -> None:

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from cms.notifications.models import Notification
 from cms.services import audience as audiences
 from cms.services import performance
 from plugins.training import service
@@ -70,6 +71,8 @@ def test_the_office_builds_and_publishes_a_course(
     assert course.published and course.quiz.pass_mark == 80
     # Assigned: the audience's members are learners before they open it.
     assert set(course.enrolments.values_list("name", flat=True)) == {"张伟", "孙丽"}
+    told = Notification.objects.filter(kind="training.assigned")
+    assert {n.user_id for n in told} == {people["张伟"].user.pk, people["孙丽"].user.pk}
     assert course.quiz.questions.get().choices.filter(correct=True).get().text == "五年"
 
     # A deputy of the audience learns; the office sees it.
@@ -102,6 +105,7 @@ def _class(site, **fields) -> OfflineClass:
     offline = OfflineClass.objects.create(site_id=site.site_id, **{**values, **fields})
     service.set_audience(offline, audiences.AudienceSpec(levels=("county",)), None)
     service.publish(offline, None)
+    service.announce.call(offline.pk)
     return offline
 
 
@@ -116,6 +120,9 @@ def test_offline_class_registration_and_attendance(client, feixi, people, office
     assert full.status_code == 409 and "名额已满" in full.json()["detail"]
     assert client.delete(url, **zhang.auth).json()["registered"] is False
     assert client.post(url, **sun.auth).status_code == 200
+    # The announcement reached the audience (the county's current deputies).
+    told = Notification.objects.filter(kind="training.class")
+    assert {n.user_id for n in told} == {zhang.user.pk, sun.user.pk}
     listed = client.get(api("classes/"), **sun.auth).json()["results"][0]
     assert listed["registered"] is True and listed["attended"] is None
 
