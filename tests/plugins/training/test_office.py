@@ -17,9 +17,9 @@ from cms.notifications.models import Notification
 from cms.services import audience as audiences
 from cms.services import performance
 from plugins.training import service
-from plugins.training.models import ClassRegistration, Course, OfflineClass
+from plugins.training.models import ClassRegistration, Course, Enrolment, OfflineClass
 
-from .conftest import api, make_course, video_bytes
+from .conftest import api, make_course, term_of, video_bytes
 
 pytestmark = pytest.mark.django_db
 TITLE = "人大代表履职能力提升专题"
@@ -190,7 +190,24 @@ def test_coverage_per_term_rolls_up_and_exports(client, site_group, feixi, peopl
 
 
 def test_a_county_office_sees_its_own_coverage_only(client, feixi, people, office):
+    course = make_course(feixi)
+    _finish(client, course, people["孙丽"].auth)
     client.force_login(office)
     page = client.get("/admin/training/coverage/", {"site": "340100"})  # not theirs: their own
     assert [r["code"] for r in page.context["figures"]["sites"]] == ["340123"]
-    assert page.context["figures"]["sites"][0]["own_deputies"] == 2
+    row = page.context["figures"]["sites"][0]
+    assert (row["own_trained"], row["own_deputies"], row["rate"]) == (1, 2, 50.0)
+    assert {p["name"]: p["trained"] for p in page.context["people"]} == {
+        "张伟": False,
+        "孙丽": True,
+    }
+    # A completion before the current term began does not count for this term.
+    term = term_of("340123")
+    Enrolment.objects.filter(completed_at__isnull=False).update(
+        completed_at=timezone.make_aware(
+            datetime.datetime.combine(term.start_date, datetime.time())
+        )
+        - datetime.timedelta(days=1)
+    )
+    row = client.get("/admin/training/coverage/").context["figures"]["sites"][0]
+    assert (row["own_trained"], row["own_deputies"]) == (0, 2)
