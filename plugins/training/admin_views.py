@@ -86,6 +86,11 @@ def _class(request, pk: int, perm: str = "view") -> OfflineClass:
     return found
 
 
+def _id(value) -> int:
+    """A posted id; 0 (no row) for anything that is not digits."""
+    return int(value) if str(value or "").isdigit() else 0
+
+
 def course_url(obj) -> str:
     return reverse("training_course", args=[obj.pk])
 
@@ -238,7 +243,7 @@ def course_manage(request, pk: int):
                         messages.success(request, "课时已添加。")
                         return redirect(course_url(course))
             elif step == "remove_lesson":
-                found = course.lessons.filter(pk=request.POST.get("lesson") or 0).first()
+                found = course.lessons.filter(pk=_id(request.POST.get("lesson"))).first()
                 if found is not None:
                     if found.media:
                         found.media.delete(save=False)
@@ -265,7 +270,7 @@ def course_manage(request, pk: int):
                     return redirect(course_url(course))
             elif step == "remove_question":
                 Question.objects.filter(quiz__course=course,
-                                        pk=request.POST.get("question") or 0).delete()  # fmt: skip
+                                        pk=_id(request.POST.get("question"))).delete()  # fmt: skip
                 messages.success(request, "题目已删除。")
                 return redirect(course_url(course))
             elif step == "publish":
