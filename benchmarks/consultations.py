@@ -160,8 +160,6 @@ def commenting_server(built: dict, args) -> dict:
     """``--writes`` comments POSTed to gunicorn as ``benchmarks/writes.py`` posts its reports
     (its server: ``--workers`` × ``--threads``, the product's settings, throttles raised;
     ``--clients`` threads, bearer tokens, an ``Idempotency-Key`` each)."""
-    import requests
-
     from benchmarks import writes as server
     from plugins.consultations.models import Provision
 
@@ -172,25 +170,25 @@ def commenting_server(built: dict, args) -> dict:
     plan = [(built["tokens"][i % len(built["tokens"])], rng.choice(targets),
              rng.choice(OPINIONS).format(s="有关部门"), f"bench-server-{i:08d}")
             for i in range(args.writes)]  # fmt: skip
-    url = f"http://127.0.0.1:{args.port}/api/v1/consultations/comments/?site={PROVINCE}"
+    path = f"/api/v1/consultations/comments/?site={PROVINCE}"
     proc = server.start_server(args, args.port)
-    local, lock = threading.local(), threading.Lock()
+    lock = threading.Lock()
     statuses: dict[int, int] = {}
     times: list[float] = []
 
+    poster = common.JsonPoster(args.port)
+
     def post(item):
         token, provision, text, key = item
-        session = getattr(local, "session", None) or requests.Session()
-        local.session = session
         body = json.dumps({"consultation": built["consultation"].pk, "provision": provision,
                            "text": text}, ensure_ascii=False).encode()  # fmt: skip
         t0 = time.perf_counter()
-        response = session.post(url, data=body, timeout=60, headers={
+        status, _headers = poster.post(path, body, {
             "Authorization": f"Bearer {token}", "Idempotency-Key": key,
             "Content-Type": "application/json"})  # fmt: skip
         with lock:
             times.append((time.perf_counter() - t0) * 1000)
-            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            statuses[status] = statuses.get(status, 0) + 1
 
     try:
         started = time.perf_counter()
@@ -304,9 +302,9 @@ def main(argv=None) -> int:
         help="POST the comments to gunicorn with client threads, as "
         "benchmarks/writes.py does (else: the test client, one process)",
     )
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8198)
     parser.add_argument("--redis-url", default="",
                         help="with --server: the throttles' and cache's Redis, e.g. "

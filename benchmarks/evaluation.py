@@ -25,8 +25,9 @@
    (the nightly steady state: working links trusted, broken ones asked again).
 3. **Measure** (in-process, Django test client, logged in as the province's editor,
    ``--requests`` times after one warm-up): the province's view (every site), a city's
-   scope, the worst site's page, and the plugin's panel of the staff home screen
-   rendered alone (the rest of the home screen is the core cockpit's).
+   scope, the worst site's page, the plugin's panel of the staff home screen
+   rendered alone, and the whole home screen (the core cockpit's columns over every
+   site; no target here).
 4. Prints the figures and PASS/FAIL: the full inspection < 10 minutes, the province's
    view p95 < 200 ms. Writes ``/tmp/lianxi_bench_evaluation_results-<engine>.json``.
    Benchmark only: never run by the tests.
@@ -306,6 +307,8 @@ def measure(requests: int) -> dict:
         "province's view (every site)": "/admin/evaluation/",
         "a city over its counties": f"/admin/evaluation/?scope={HEFEI}",
         "the worst site's page": f"/admin/evaluation/site/{worst.site.profile.division_code}/",
+        # The core cockpit with every panel: stale and blank columns over every site.
+        "the whole home screen (province)": "/admin/",
     }
     results = common.measure_urls(client, urls, requests)
     results["home-screen panel alone (province)"] = measure_panel(user, requests)

@@ -103,7 +103,7 @@ def start_server(args, port: int) -> subprocess.Popen:
 
     cmd = [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind", f"127.0.0.1:{port}",
            "--workers", str(args.workers), "--threads", str(args.threads), "--log-level", "warning",
-           "--chdir", str(ROOT), "--timeout", "60", *args.gunicorn_extra.split()]  # fmt: skip
+           "--chdir", str(ROOT), "--timeout", "60", *getattr(args, "gunicorn_extra", "").split()]  # fmt: skip
     proc = subprocess.Popen(cmd, env={**os.environ, **env(args)}, cwd=ROOT)
     for _ in range(200):
         try:
@@ -146,7 +146,6 @@ def cpu_seconds(master: int) -> dict[str, float]:
 
 def run(args, tokens: list[str], port: int, master: int) -> dict:
     path = "/api/v1/feedback/?site=340123"
-    local = threading.local()
     latencies: list[float] = []
     lock = threading.Lock()
     counters = {"accepted": 0, "replayed": 0, "retries": 0, "errors": 0}
@@ -158,13 +157,9 @@ def run(args, tokens: list[str], port: int, master: int) -> dict:
         plan.append((str(uuid.uuid4()), tokens[i % len(tokens)], text, held))
     done = threading.Event()
 
-    class Answer:
-        def __init__(self, status, headers):
-            self.status_code, self.headers = status, headers
+    poster = common.JsonPoster(port)
 
     def post(key, token, text):
-        # A plain keep-alive connection per client thread: the load generator shares the
-        # server's two cores, and a lighter client leaves them to the server.
         body = json.dumps({"category": "typo", "description": text}).encode()
         headers = {
             "Authorization": f"Token {token}",
@@ -177,35 +172,25 @@ def run(args, tokens: list[str], port: int, master: int) -> dict:
             pause = min(0.05 * 2**attempt, 5.0)
             started = time.perf_counter()
             try:
-                connection = getattr(local, "connection", None)
-                if connection is None:
-                    connection = local.connection = http.client.HTTPConnection(
-                        "127.0.0.1", port, timeout=30
-                    )
-                connection.request("POST", path, body=body, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                answer = Answer(response.status, response.headers)
+                status, answer_headers = poster.post(path, body, headers)
             except (OSError, http.client.HTTPException):
                 with lock:
                     counters["retries"] += 1
-                local.connection.close()
-                local.connection = None
                 time.sleep(pause)
                 continue
-            if answer.status_code in (409, 502, 503):
+            if status in (409, 502, 503):
                 with lock:
                     counters["retries"] += 1
                 time.sleep(pause)
                 continue
-            return answer, time.perf_counter() - started
+            return (status, answer_headers), time.perf_counter() - started
         return None, 0.0
 
     def first(item):
         key, token, text, _held = item
         response, elapsed = post(key, token, text)
         with lock:
-            if response is not None and response.status_code == 201:
+            if response is not None and response[0] == 201:
                 counters["accepted"] += 1
                 latencies.append(elapsed)
             else:
@@ -215,7 +200,7 @@ def run(args, tokens: list[str], port: int, master: int) -> dict:
         key, token, text, _held = item
         response, _ = post(key, token, text)  # a client that never saw the first answer
         with lock:
-            if response is not None and response.headers.get("Idempotent-Replayed") == "true":
+            if response is not None and response[1].get("Idempotent-Replayed") == "true":
                 counters["replayed"] += 1
 
     def killer():

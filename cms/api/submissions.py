@@ -105,9 +105,9 @@ class SubmissionMixin(IdempotentMixin):
     def perform_create(self, serializer):
         site = self.site_profile.site
         with transaction.atomic():
-            author = self.request.user.pk
-            record = serializer.save(site=site, **{f"{self.author_field}_id": author})
-            moderation.submit(record, site=site, author=record.author)
+            author = self.request.user  # the token's user: no second query for it
+            record = serializer.save(site=site, **{f"{self.author_field}_id": author.pk})
+            moderation.submit(record, site=site, author=author)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

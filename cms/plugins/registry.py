@@ -62,9 +62,10 @@ def is_enabled(label: str, site) -> bool:
     row = (
         _switches()
         .filter(plugin=label, site_id=site_id_of(site))
-        .values_list("enabled", flat=True)
-        .first()
+        .order_by()  # one row at most: not the admin list's order (a join to the profiles)
+        .values_list("enabled", flat=True)[:1]
     )
+    row = row[0] if row else None
     return plugin.enabled_by_default if row is None else row
 
 

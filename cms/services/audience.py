@@ -14,6 +14,11 @@ rule           admits
 ``groups``     deputies of a deputy group (代表小组)
 ``staff_sites`` the staff of a site: members of its 编辑, 初审 and 终审 groups
                (not the staff of the sites above that may manage it)
+``townships``  the staff of a township congress (乡镇人大工作人员, by its 9-digit
+               code): members of the groups granted on its township column
+               (``TownshipPage``, on the county's site; the group
+               ``cms.sitegroup.provisioning.ensure_township_staff`` keeps), not the
+               county's staff
 ``users``      named accounts (user ids)
 ``deputies``   named deputies (directory refs), whatever their seats
 =============  =========================================================================
@@ -28,7 +33,8 @@ Use::
 
     from cms.services import audience
 
-    spec = audience.AudienceSpec(levels=("county",), staff_sites=(site.pk,))
+    spec = audience.AudienceSpec(levels=("county",), staff_sites=(site.pk,),
+                                 townships=("340123100",))
     audience.validate(spec, site)                      # ValidationError, fields in Chinese
     row = audience.save(spec, site=site)               # or save(spec, site=site, audience=row)
     audience.spec_of(row)                              # the spec back
@@ -89,6 +95,7 @@ class AudienceSpec:
     delegations: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
     staff_sites: tuple[int, ...] = ()
+    townships: tuple[str, ...] = ()
     users: tuple[int, ...] = ()
     deputies: tuple[str, ...] = ()
     include_former: bool = False
@@ -96,7 +103,7 @@ class AudienceSpec:
     def is_empty(self) -> bool:
         return not any(
             (self.levels, self.congresses, self.terms, self.delegations, self.groups,
-             self.staff_sites, self.users, self.deputies)
+             self.staff_sites, self.townships, self.users, self.deputies)
         )  # fmt: skip
 
 
@@ -108,6 +115,7 @@ _FIELDS = {
     "delegations": "delegation",
     "groups": "group",
     "staff_sites": "staff",
+    "townships": "township",
     "users": "user",
     "deputies": "deputy",
 }
@@ -139,6 +147,7 @@ class Options:
     delegations: list[tuple[str, str]] = field(default_factory=list)
     groups: list[tuple[str, str]] = field(default_factory=list)
     staff_sites: list[tuple[int, str]] = field(default_factory=list)
+    townships: list[tuple[str, str]] = field(default_factory=list)
     deputies: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -154,10 +163,35 @@ def _subtree(site_id: int):
     return descendants(profile, include_self=True)
 
 
+def _townships(profiles) -> list[tuple[str, str]]:
+    """(code, title) of the township columns on the sites of ``profiles``, by code."""
+    from wagtail.models import Site
+
+    from cms.content.models import TownshipPage
+
+    sites = Site.objects.filter(pk__in=[p.site_id for p in profiles])
+    roots = list(sites.values_list("root_page__path", flat=True))
+    if not roots:
+        return []
+    condition = Q()
+    for root in roots:
+        condition |= Q(path__startswith=root)
+    rows = TownshipPage.objects.filter(condition).order_by("division_code")
+    return list(rows.values_list("division_code", "title"))
+
+
+def _township_codes_of(user_id: int) -> tuple[str, ...]:
+    """The codes of the township columns a group of the user is granted on (one query)."""
+    from cms.content.models import TownshipPage
+
+    rows = TownshipPage.objects.filter(group_permissions__group__user=user_id)
+    return tuple(sorted(set(rows.values_list("division_code", flat=True))))
+
+
 def options(site) -> Options:
     """What an audience owned by ``site`` may name: levels, the congresses kept on the site
-    and below with their terms, delegations and groups, the staff of those sites, and the
-    site's current deputies (named ones)."""
+    and below with their terms, delegations and groups, the staff of those sites and of
+    their township columns, and the site's current deputies (named ones)."""
     from cms.api.conventions import Level
 
     site_id = _site_id(site)
@@ -170,6 +204,7 @@ def options(site) -> Options:
             found.delegations += [(ref, f"{term.name} {name}") for ref, name in term.delegations]
             found.groups += [(ref, f"{term.name} {name}") for ref, name in term.groups]
     found.staff_sites = [(p.site_id, p.name) for p in profiles]
+    found.townships = [(code, f"{title}工作人员") for code, title in _townships(profiles)]
     found.deputies = [(p.ref, p.name) for p in directory.deputies(site_id)]
     return found
 
@@ -193,7 +228,8 @@ def _clean(spec: AudienceSpec) -> AudienceSpec:
     return AudienceSpec(
         levels=strs(spec.levels), congresses=strs(spec.congresses), terms=strs(spec.terms),
         delegations=strs(spec.delegations), groups=strs(spec.groups),
-        staff_sites=ints(spec.staff_sites), users=ints(spec.users), deputies=strs(spec.deputies),
+        staff_sites=ints(spec.staff_sites), townships=strs(spec.townships), users=ints(spec.users),
+        deputies=strs(spec.deputies),
         include_former=bool(spec.include_former),
     )  # fmt: skip
 
@@ -219,6 +255,9 @@ def _labels(spec: AudienceSpec, site_id: int) -> dict[tuple[str, str], str]:
     ids = [s for s in spec.staff_sites if isinstance(s, int)]
     for sid, name in SiteProfile.objects.filter(site_id__in=ids).values_list("site_id", "name"):
         labels[("staff", str(sid))] = f"{name}工作人员"
+    if spec.townships:
+        for code, title in _townships(_subtree(site_id)):
+            labels[("township", code)] = f"{title}工作人员"
     user_ids = [u for u in spec.users if isinstance(u, int)]
     for user in get_user_model().objects.filter(pk__in=user_ids, is_active=True):
         labels[("user", str(user.pk))] = _name(user)
@@ -233,7 +272,8 @@ def validate(spec: AudienceSpec, site) -> AudienceSpec:
     """The spec, cleaned; or ``ValidationError`` naming each field with an unknown value.
 
     Congresses, terms, delegations and groups must be kept on ``site`` or a site below
-    it; staff sites must be ``site`` or below; users must be active; deputies known."""
+    it; staff sites must be ``site`` or below, townships columns of those sites; users
+    must be active; deputies known."""
     spec = _clean(spec)
     site_id = _site_id(site)
     labels = _labels(spec, site_id)
@@ -339,6 +379,7 @@ class _Facts:
     ref: str
     seats: tuple[directory.Seat, ...]
     staff_sites: tuple[int, ...]
+    townships: tuple[str, ...]
     ancestors: dict[int, tuple[int, ...]]  # seat's site → it and the sites above it
 
 
@@ -394,6 +435,7 @@ def _facts(user) -> _Facts | None:
         ref=ref,
         seats=seats,
         staff_sites=_staff_sites(user.pk),
+        townships=_township_codes_of(user.pk),
         ancestors=_ancestor_map(s.site_id for s in seats),
     )
     user.__dict__[_FACTS] = facts
@@ -422,6 +464,8 @@ def matching(user) -> QuerySet:
         condition |= Q(kind="deputy", value=facts.ref)
     if facts.staff_sites:
         condition |= Q(kind="staff", value__in=[str(s) for s in facts.staff_sites])
+    if facts.townships:
+        condition |= Q(kind="township", value__in=list(facts.townships))
     for seat in facts.seats:
         condition |= _seat_condition(seat, facts.ancestors.get(seat.site_id, (seat.site_id,)))
     return AudienceRule.objects.filter(condition).values("audience_id")
@@ -477,6 +521,15 @@ def members(audience) -> list:
         ids.update(
             User.objects.filter(groups__in=groups, is_active=True).values_list("pk", flat=True)
         )
+    townships = [v for k, v in rules if k == "township"]
+    if townships:
+        from cms.content.models import TownshipPage
+
+        pages = TownshipPage.objects.filter(division_code__in=townships)
+        ids.update(
+            User.objects.filter(groups__page_permissions__page__in=pages, is_active=True)
+            .values_list("pk", flat=True)
+        )  # fmt: skip
     accounts = Account.objects.filter(
         directory_ref__isnull=False, closed_at__isnull=True, user__is_active=True
     ).exclude(directory_ref="")

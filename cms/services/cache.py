@@ -34,7 +34,9 @@ class ResilientRedisCache(RedisCache):
         self._retry_at = 0.0
 
     def _call(self, name, fallback, *args, **kwargs):
-        return self._guarded(lambda: getattr(super(ResilientRedisCache, self), name)(*args, **kwargs), fallback)
+        return self._guarded(
+            lambda: getattr(super(ResilientRedisCache, self), name)(*args, **kwargs), fallback
+        )
 
     def run_script(self, script: str, keys, args, fallback=None):
         """A Lua script on the cache's server, one atomic round trip (``keys`` are made

@@ -304,6 +304,7 @@ class AudienceRuleKind(models.TextChoices):
     DELEGATION = "delegation", _("某代表团的代表")
     GROUP = "group", _("某代表小组的代表")
     STAFF = "staff", _("某站点的工作人员")
+    TOWNSHIP = "township", _("某乡镇人大的工作人员")
     USER = "user", _("指定账号")
     DEPUTY = "deputy", _("指定代表")
 
@@ -336,8 +337,8 @@ class Audience(models.Model):
 
 
 class AudienceRule(models.Model):
-    """One rule: a level, a congress/term/delegation/group ref, a site's staff, an account
-    or a deputy. ``label`` is the name shown, kept when the rule is saved."""
+    """One rule: a level, a congress/term/delegation/group ref, a site's staff, a township's
+    staff, an account or a deputy. ``label`` is the name shown, kept when the rule is saved."""
 
     audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="rules")
     kind = models.CharField(_("类型"), max_length=16, choices=AudienceRuleKind.choices)

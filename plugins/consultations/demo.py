@@ -1,6 +1,7 @@
 """Demo data: on the province's site an open consultation on a provincial draft with
 comments, and a closed one with its second reading and published feedback report; on
-肥西县's site a call for supervision topics with proposals.
+肥西县's site a call for supervision topics with proposals, and last year's call, closed,
+its proposals decided and the result published.
 
 The commenters are demo citizens (verified mobile numbers, ``cms.services.accounts``)
 and, where the demo has them, deputies with a seat on the site
@@ -22,6 +23,7 @@ from .models import (
     Comment,
     Consultation,
     Kind,
+    Outcome,
     Proposal,
     ProposerType,
     Result,
@@ -100,6 +102,17 @@ PROPOSALS = (
      ProposerType.ORGANISATION, "肥西县老年人协会"),
     ("中小学校园安全管理情况", "校园周边交通安全隐患突出。", "组织代表视察。",
      ProposerType.CITIZEN, ""),
+)  # fmt: skip
+
+PAST_PROPOSALS = (
+    ("城区停车难问题治理情况", "老城区停车位不足,占道停车影响通行。", "听取和审议县政府专项工作报告。",
+     ProposerType.CITIZEN, "", Outcome.INCLUDED, "已列入2026年度监督工作计划,上半年听取专项工作报告。", ""),
+    ("农贸市场改造提升情况", "部分农贸市场环境较差。", "组织代表视察。",
+     ProposerType.CITIZEN, "", Outcome.MERGED, "与同类建议合并,在城乡环境整治视察中一并安排。",
+     "城乡人居环境整治工作情况视察"),
+    ("小区物业收费标准", "物业收费标准不一。", "开展专题调研。",
+     ProposerType.ORGANISATION, "肥西县消费者协会", Outcome.NOT_INCLUDED,
+     "物业收费属于市场调节价,不宜作为监督项目,已转县政府有关部门研究。", ""),
 )  # fmt: skip
 
 CITIZENS = ("13900009001", "13900009002", "13900009003", "13900009004", "13900009005")
@@ -204,6 +217,37 @@ def _county_call(profile, today: dt.date) -> Consultation:
     return call
 
 
+def _county_past_call(profile, today: dt.date) -> Consultation:
+    """Last year's call: closed, every proposal decided, the result published (意见采纳情况)."""
+    title = "肥西县人大常委会2026年度监督工作项目公开征集"
+    found = Consultation.objects.filter(site_id=profile.site_id, title=title).first()
+    if found:
+        return found
+    call = Consultation.objects.create(
+        site_id=profile.site_id, kind=Kind.CALL, topic=Topic.SUPERVISION, title=title,
+        summary="2026年度监督工作项目建议征集已结束,处理结果已公布。",
+        opens_on=today - dt.timedelta(days=400), closes_on=today - dt.timedelta(days=370),
+    )  # fmt: skip
+    Consultation.objects.filter(pk=call.pk).update(status=Status.OPEN)
+    people = _citizens()
+    made = []
+    for i, (name, reasons, content, kind, org, outcome, why, merged) in enumerate(PAST_PROPOSALS):
+        proposal = Proposal.objects.create(
+            site_id=profile.site_id, call=call, author=people[i], proposer_type=kind,
+            organisation=org, title=name, reasons=reasons, content=content,
+            created_at=timezone.now() - dt.timedelta(days=380 - i),
+        )  # fmt: skip
+        moderation.submit(proposal, site=call.site, author=people[i])
+        made.append((proposal, outcome, why, merged))
+    workflow.run_window(today)  # closes it, as the sweep would
+    for proposal, outcome, why, merged in made:
+        proposal.refresh_from_db()
+        workflow.decide_proposal(proposal, outcome=outcome, reason=why, merged_into=merged)
+    call.refresh_from_db()
+    workflow.publish_report(call, summary="共收到项目建议3件,列入1件,合并列入1件,未列入1件。")
+    return call
+
+
 def load_demo(profile) -> dict[str, int]:
     today = timezone.localdate()
     if profile.division_code == PROVINCE:
@@ -212,5 +256,6 @@ def load_demo(profile) -> dict[str, int]:
         return {"consultations": 2}
     if profile.division_code == COUNTY:
         _county_call(profile, today)
-        return {"calls": 1}
+        _county_past_call(profile, today)
+        return {"calls": 2}
     return {}

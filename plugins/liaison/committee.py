@@ -28,6 +28,7 @@ __all__ = [
     "CommitteeMember",
     "Contact",
     "ContactKind",
+    "ContactReminder",
     "Invitation",
     "InvitationKind",
     "Invitee",
@@ -141,6 +142,37 @@ class Contact(SiteOwnedModel):
     def clean(self):
         if self.date and self.date > timezone.localdate():
             raise ValidationError({"date": _("联系日期不能晚于今天。")})
+
+    def save(self, *args, **kwargs):
+        self.site_id = self.assignment.site_id
+        super().save(*args, **kwargs)
+
+
+class ContactReminder(SiteOwnedModel):
+    """A reminder sent to a member that an assigned deputy is due a contact: one row per
+    assignment and period (``due_on``), so a period's reminder is sent once
+    (``committee_reminders.py``)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE,
+                                   related_name="reminders", verbose_name=_("联系代表"))  # fmt: skip
+    #: The day the contact fell due: the last contact (or the assignment's start) plus
+    #: ``CONTACT_INTERVAL_MONTHS``, or a further whole interval later.
+    due_on = models.DateField(_("应联系日期"))
+    last_contact_on = models.DateField(_("上次联系日期"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("提醒时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("联系提醒")
+        verbose_name_plural = _("联系提醒")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "due_on"], name="liaison_contact_reminder_once"
+            )  # fmt: skip
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} {self.due_on:%Y-%m-%d}"
 
     def save(self, *args, **kwargs):
         self.site_id = self.assignment.site_id

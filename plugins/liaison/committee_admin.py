@@ -233,14 +233,40 @@ class ContactAdmin(PluginModelAdmin):
     list_display = ("date", "kind", "assignment", "source", "site")
     list_filter = (SiteListFilter, "kind", "source")
     search_fields = ("assignment__deputy_name", "assignment__member__name", "issues")
-    list_select_related = ("site", "assignment__member")
+    list_select_related = ("site__profile", "assignment__member")
     create_view_class = ContactCreateView
     edit_view_class = PluginEditView
+    # The log as the list shows it (filters, search, the user's sites): no account, no
+    # citizen; what the member or the office wrote of the contact.
+    list_export = ("date", "kind", "member_name", "member_post", "deputy_name", "issues",
+                   "follow_up", "source", "site_name")  # fmt: skip
+    export_filename = "liaison-contacts"
     edit_handler = ObjectList(
         [FieldPanel("assignment"), FieldPanel("kind"), FieldPanel("date"), FieldPanel("issues"),
          FieldPanel("follow_up")],
         base_form_class=ContactForm,
     )  # fmt: skip
+
+    def member_name(self, obj):
+        return obj.assignment.member.name
+
+    member_name.short_description = _("组成人员")
+
+    def member_post(self, obj):
+        return obj.assignment.member.post
+
+    member_post.short_description = _("职务")
+
+    def deputy_name(self, obj):
+        return obj.assignment.deputy_name
+
+    deputy_name.short_description = _("代表")
+
+    def site_name(self, obj):
+        profile = getattr(obj.site, "profile", None)
+        return profile.name if profile else str(obj.site)
+
+    site_name.short_description = _("站点")
 
 
 # --- invitations ---------------------------------------------------------------------
@@ -350,6 +376,19 @@ def coverage_view(request):
     return TemplateResponse(request, "liaison/committee/coverage.html", context)
 
 
+def behind_view(request):
+    """未按期联系: the assignments whose contact is due (``CONTACT_INTERVAL_MONTHS``), over
+    the user's sites, with the reminder sent to the member for the period."""
+    from . import committee_reminders
+
+    profiles = held_profiles(request, "liaison.view_assignment")
+    rows = committee_reminders.behind([p.site_id for p in profiles])
+    context = {"rows": rows, "interval": committee_logic.setting("CONTACT_INTERVAL_MONTHS"),
+               "minimum": committee_logic.setting("YEARLY_MIN_CONTACTS"),
+               "today": timezone.localdate()}  # fmt: skip
+    return TemplateResponse(request, "liaison/committee/behind.html", context)
+
+
 # --- printable QR cards --------------------------------------------------------------
 
 
@@ -424,12 +463,24 @@ def register_cards_menu_item():
                             icon_name="doc-full", order=522)  # fmt: skip
 
 
+@hooks.register("register_admin_menu_item")
+def register_behind_menu_item():
+    return CoverageMenuItem(_("未按期联系"), reverse("liaison_committee_behind"),
+                            icon_name="warning", order=523)  # fmt: skip
+
+
 @hooks.register("register_admin_urls")
 def register_urls():
+    from .committee_downloads import cards_pdf_view, coverage_export_view
+
     return [
         path("liaison/committee/assign/", assign_view, name="liaison_committee_assign"),
         path("liaison/committee/invitations/<int:pk>/", invitation_view,
              name="liaison_committee_invitation"),
         path("liaison/committee/coverage/", coverage_view, name="liaison_committee_coverage"),
+        path("liaison/committee/coverage/export/", coverage_export_view,
+             name="liaison_committee_coverage_export"),
+        path("liaison/committee/behind/", behind_view, name="liaison_committee_behind"),
         path("liaison/committee/cards/", cards_view, name="liaison_committee_cards"),
+        path("liaison/committee/cards/pdf/", cards_pdf_view, name="liaison_committee_cards_pdf"),
     ]  # fmt: skip

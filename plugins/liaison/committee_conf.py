@@ -6,6 +6,9 @@ Settings (``LIANXI_PLUGINS_CONFIG["liaison"]``):
 
 * ``MAX_DEPUTIES_PER_MEMBER``: how many deputies one committee member may be assigned (10);
 * ``YEARLY_MIN_CONTACTS``: contacts per assigned deputy and year a member should reach (2);
+* ``CONTACT_INTERVAL_MONTHS``: a member who has not contacted an assigned deputy for this
+  many months is reminded (6: the yearly minimum of 2 contacts, issue 15, spread over the
+  year; ``committee_reminders.py``);
 * ``WRITE_URL``: the mini-program's write page a deputy's QR code opens, with ``{ref}``
   (the deputy) and ``{code}`` (the site's division code); empty: ``LIANXI_API_PUBLIC_URL``
   followed by ``/mp/write?deputy={ref}&site={code}``.
@@ -16,6 +19,8 @@ from __future__ import annotations
 COMMITTEE_SETTINGS = {
     "MAX_DEPUTIES_PER_MEMBER": 10,
     "YEARLY_MIN_CONTACTS": 2,
+    # 每年至少联系2次(issue 15 的“每年最少联系次数”),即每半年至少联系1次。
+    "CONTACT_INTERVAL_MONTHS": 6,
     "WRITE_URL": "",
 }
 
@@ -38,6 +43,7 @@ COMMITTEE_ENUM_NAMES = {
 }
 
 NOTIFICATION_KIND = "liaison.invitation"
+REMINDER_KIND = "liaison.contact_reminder"
 
 AUDIT_ACTIONS = {
     "liaison.member_saved": "常委会组成人员登记",
@@ -54,7 +60,12 @@ AUDIT_ACTIONS = {
 def ready() -> None:
     from cms.services.audit import register_action
     from cms.services.notifications import register_kind
+    from cms.services.schedule import register_sweep
+
+    from .committee_reminders import contact_reminders_sweep
 
     register_kind(NOTIFICATION_KIND, "列席、执法检查和调研邀请")
+    register_kind(REMINDER_KIND, "联系代表提醒")
+    register_sweep("liaison.contact_reminders", contact_reminders_sweep, every="daily at 08:30")
     for action, label in AUDIT_ACTIONS.items():
         register_action(action, label)

@@ -15,6 +15,7 @@ import type {
   MessageState,
   MessageTopic,
   RatingResult,
+  Upload,
   Write,
 } from './api/types'
 import { formatDate, label } from './format'
@@ -84,6 +85,8 @@ export interface MessageDraft {
   title: string
   text: string
   consent: boolean
+  /** Files already sent to `/api/v1/uploads/` (their ids go with the message). */
+  attachments: Upload[]
 }
 
 export function emptyDraft(): MessageDraft {
@@ -97,6 +100,7 @@ export function emptyDraft(): MessageDraft {
     title: '',
     text: '',
     consent: false,
+    attachments: [],
   }
 }
 
@@ -109,6 +113,7 @@ export function messageBody(d: MessageDraft): Write<'CitizenMessage'> {
     consent_publish: d.consent,
   }
   if (d.topic) body.topic = d.topic
+  if (d.attachments.length) body.attachments = d.attachments.map((a) => a.id)
   if (d.addressedTo === 'deputy') body.deputy = d.deputy
   else if (d.addressedTo === 'station') body.station = d.station
   else if (d.addressedTo === 'place') {
@@ -133,6 +138,7 @@ export const MESSAGE_FIELDS = [
   'title',
   'text',
   'consent_publish',
+  'attachments',
 ] as const
 
 /** Before the answer, the writer may withdraw (the states `withdraw` accepts). */

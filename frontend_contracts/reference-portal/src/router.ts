@@ -75,6 +75,14 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./views/ConsultationView.vue'),
   },
   {
+    path: '/consultations/:id(\\d+)/report',
+    name: 'report',
+    component: () => import('./views/ReportView.vue'),
+  },
+  // 项目征集: calls for legislative and supervision topics, and a proposal to one.
+  { path: '/calls', name: 'calls', component: () => import('./views/CallsView.vue') },
+  { path: '/calls/:id(\\d+)', name: 'call', component: () => import('./views/CallView.vue') },
+  {
     path: '/me/comments',
     name: 'my-comments',
     component: () => import('./views/MyCommentsView.vue'),

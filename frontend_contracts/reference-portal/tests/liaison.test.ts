@@ -25,6 +25,16 @@ describe('the message a form sends', () => {
     })
   })
 
+  it('sends the ids of the uploaded attachments, and no attachments field without them', () => {
+    const draft = { ...emptyDraft(), title: 't', text: 'x' }
+    expect(messageBody(draft)).not.toHaveProperty('attachments')
+    const files = [
+      { id: 'f1', name: '1.jpg', content_type: 'image/jpeg', size: 1 },
+      { id: 'f2', name: '2.pdf', content_type: 'application/pdf', size: 2 },
+    ]
+    expect(messageBody({ ...draft, attachments: files }).attachments).toEqual(['f1', 'f2'])
+  })
+
   it('writes to a place by its code, or by where I am', () => {
     const draft = { ...emptyDraft(), addressedTo: 'place' as const, title: 't', text: 'x' }
     expect(messageBody({ ...draft, placeCode: '340123100' })).toMatchObject({ place_code: '340123100' })

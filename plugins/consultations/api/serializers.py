@@ -147,7 +147,8 @@ class CommentSerializer(serializers.ModelSerializer):
     current version; none for the whole draft) and ``text``."""
 
     # With the id of its current version: one query for both.
-    consultation = serializers.PrimaryKeyRelatedField(queryset=Consultation.objects.annotate(
+    # Without the stored feedback report (hundreds of KB once published).
+    consultation = serializers.PrimaryKeyRelatedField(queryset=Consultation.objects.defer("report_json").annotate(
         current_version_id=Subquery(Version.objects.filter(consultation=OuterRef("pk"))
                                     .order_by("-number").values("pk")[:1])))  # fmt: skip
     provision = serializers.PrimaryKeyRelatedField(

@@ -129,3 +129,13 @@ export type ProvisionKind = Schemas['ProvisionKindEnum']
 export type ConsultationComment = Schemas['Comment']
 export type ConsultationCommentList = Schemas['CommentList']
 export type ConsultationResult = Schemas['ConsultationResultEnum']
+
+// Attachments (the core's upload API).
+export type Upload = Schemas['Upload']
+
+// 项目征集 (calls for topics) and 意见采纳情况 (the feedback report).
+export type ConsultationTopic = Schemas['ConsultationTopicEnum']
+export type Proposal = Schemas['Proposal']
+export type ProposalList = Schemas['ProposalList']
+export type ProposerType = Schemas['ProposerTypeEnum']
+export type FeedbackReport = Schemas['Report']
