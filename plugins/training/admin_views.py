@@ -111,6 +111,7 @@ class AudienceForm(forms.Form):
     delegations = forms.MultipleChoiceField(label="代表团", required=False)
     groups = forms.MultipleChoiceField(label="代表小组", required=False)
     staff_sites = forms.MultipleChoiceField(label="站点工作人员", required=False)
+    townships = forms.MultipleChoiceField(label="乡镇人大工作人员", required=False)
     deputies = forms.MultipleChoiceField(label="指定代表", required=False)
     usernames = forms.CharField(label="指定账号", required=False,
                                 help_text="用户名,以逗号或空格分隔")  # fmt: skip
@@ -119,7 +120,8 @@ class AudienceForm(forms.Form):
     def __init__(self, *args, site_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         found = audiences.options(site_id)
-        for name in ("levels", "congresses", "terms", "delegations", "groups", "deputies"):
+        for name in ("levels", "congresses", "terms", "delegations", "groups", "townships",
+                     "deputies"):  # fmt: skip
             self.fields[name].choices = getattr(found, name)
         self.fields["staff_sites"].choices = [(str(v), label) for v, label in found.staff_sites]
 
@@ -131,7 +133,7 @@ class AudienceForm(forms.Form):
             "levels": list(spec.levels), "congresses": list(spec.congresses),
             "terms": list(spec.terms), "delegations": list(spec.delegations),
             "groups": list(spec.groups), "staff_sites": [str(s) for s in spec.staff_sites],
-            "deputies": list(spec.deputies), "include_former": spec.include_former,
+            "townships": list(spec.townships), "deputies": list(spec.deputies), "include_former": spec.include_former,
             "usernames": " ".join(u.get_username() for u in users),
         }  # fmt: skip
 
@@ -152,7 +154,7 @@ class AudienceForm(forms.Form):
             levels=tuple(data["levels"]), congresses=tuple(data["congresses"]),
             terms=tuple(data["terms"]), delegations=tuple(data["delegations"]),
             groups=tuple(data["groups"]), staff_sites=tuple(int(s) for s in data["staff_sites"]),
-            users=data["users"], deputies=tuple(data["deputies"]),
+            townships=tuple(data["townships"]), users=data["users"], deputies=tuple(data["deputies"]),
             include_former=data["include_former"],
         )  # fmt: skip
 

@@ -211,3 +211,15 @@ def test_a_county_office_sees_its_own_coverage_only(client, feixi, people, offic
     )
     row = client.get("/admin/training/coverage/").context["figures"]["sites"][0]
     assert (row["own_trained"], row["own_deputies"]) == (0, 2)
+
+
+def test_the_audience_form_offers_township_staff(client, feixi, office):
+    course = make_course(feixi, publish=False)
+    client.force_login(office)
+    manage = f"/admin/training/courses/{course.pk}/"
+    assert "340123100" in client.get(manage).content.decode()
+    saved = client.post(manage, {"step": "audience", "townships": ["340123100"]})
+    assert saved.status_code == 302
+    course.refresh_from_db()
+    assert audiences.spec_of(course.audience).townships == ("340123100",)
+    assert "工作人员" in client.get(manage).content.decode()
