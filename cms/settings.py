@@ -104,6 +104,7 @@ LIANXI_PLUGINS: list[str] = [
     "plugins.liaison",
     "plugins.consultations",
     "plugins.resources",
+    "plugins.training",
     "plugins.evaluation",
 ]
 LIANXI_PLUGINS_EXCLUDE = env_list("LIANXI_PLUGINS_EXCLUDE")  # labels

@@ -101,7 +101,12 @@ TOKEN_ONLY = {"me", "me_notifications", "me_devices", "feedback_mine",
               "liaison_deputy_invitations_list", "liaison_deputy_invitations_retrieve",
               # the resources (知情知政) whose audience includes the caller
               "resources_list", "resources_retrieve", "resources_files_retrieve",
-              "resources_categories_list"}  # fmt: skip
+              "resources_categories_list",
+              # the courses and classes (学习培训) whose audience includes the caller
+              "training_courses_list", "training_courses_retrieve",
+              "training_courses_lessons_media_retrieve", "training_courses_quiz_retrieve",
+              "training_courses_certificate_retrieve", "training_classes_list",
+              "training_classes_retrieve"}  # fmt: skip
 
 
 GET_OPERATIONS = [

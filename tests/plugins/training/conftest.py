@@ -1,0 +1,145 @@
+"""Deputies (current, former, of another level), staff of two sites, and courses on 肥西县.
+
+The deputies come from the deputies plugin's register (the directory the core's
+audience service asks); the training plugin never imports that plugin.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cms.plugins import set_enabled
+from cms.services import accounts
+from cms.services import audience as audiences
+from plugins.deputies import models as m
+from plugins.training import media, service
+from plugins.training.models import Choice, Course, Lesson, Question, Quiz
+from tests.plugins.deputies.conftest import valid_id_number
+
+_seeds = itertools.count(900)
+
+
+@dataclass
+class Deputy:
+    person: m.Person
+    user: object
+    auth: dict[str, str]
+
+    @property
+    def ref(self) -> str:
+        return str(self.person.pk)
+
+
+def term_of(code: str) -> m.Term:
+    congress = m.Congress.objects.get(division_code=code)
+    return congress.terms.order_by("-number").first() or m.Term.objects.create(
+        congress=congress, number=1, start_date=datetime.date(2022, 1, 1)
+    )
+
+
+def make_deputy(name: str, mobile: str, *codes: str, ended: tuple[str, ...] = ()) -> Deputy:
+    """A deputy seated in the congresses of ``codes`` (current), and of ``ended`` (a seat
+    that ended last year), with an open account and a bearer token."""
+    person = None
+    for code in (*codes, *ended):
+        term = term_of(code)
+        if person is None:
+            person = m.Person(site_id=term.congress.site_id, name=name, gender="male")
+            person.id_number = valid_id_number(next(_seeds))
+            person.mobile = mobile
+            person.save()
+        direct = term.congress.level in m.DIRECT_LEVELS
+        m.Membership.objects.create(
+            person=person, congress=term.congress, term=term, start_date=term.start_date,
+            election=m.Election.DIRECT if direct else m.Election.INDIRECT,
+            end_date=datetime.date.today() - datetime.timedelta(days=365) if code in ended else None,
+            end_reason=m.EndReason.MOVED_AWAY if code in ended else "",
+        )  # fmt: skip
+    user, _ = accounts.open_deputy_account(str(person.pk))
+    tokens = accounts.issue_tokens(user, device_id=f"test-{mobile}")
+    return Deputy(person, user, bearer(tokens))
+
+
+def bearer(tokens) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {tokens.access_token}"}
+
+
+def staff_auth(user) -> dict[str, str]:
+    return bearer(accounts.issue_tokens(user, device_id=f"test-staff-{user.pk}"))
+
+
+@pytest.fixture
+def feixi(site_group):
+    for code in ("340000", "340100", "340121", "340123"):
+        set_enabled("training", site_group[code], True)
+    return site_group["340123"]
+
+
+@pytest.fixture
+def people(feixi):
+    """张伟 (肥西 county deputy), 李芳 (合肥 city deputy only), 王强 (肥西 seat ended, still a
+    合肥 deputy), 孙丽 (肥西 county deputy)."""
+    return {
+        "张伟": make_deputy("张伟", "13900000201", "340123"),
+        "李芳": make_deputy("李芳", "13900000202", "340100"),
+        "王强": make_deputy("王强", "13900000203", "340100", ended=("340123",)),
+        "孙丽": make_deputy("孙丽", "13900000204", "340123"),
+    }
+
+
+@pytest.fixture
+def office(feixi, make_user):
+    return make_user("feixi-training-office", feixi.editors_group)
+
+
+@pytest.fixture
+def changfeng_staff(site_group, make_user):
+    return make_user("changfeng-training-staff", site_group["340121"].editors_group)
+
+
+def make_course(site, title="宪法和代表法学习", spec=None, *, mode="assigned", lessons=2,
+                video: bytes | None = None, quiz: bool = False, publish=True,
+                hours="2.0") -> Course:  # fmt: skip
+    """A course of ``site`` for an audience (default: the county's deputies) with text
+    lessons (and a video lesson first when ``video`` is given), a two-question quiz."""
+    course = Course.objects.create(site_id=site.site_id, title=title, mode=mode,
+                                   summary="代表履职必修", hours=Decimal(hours))  # fmt: skip
+    order = 0
+    if video is not None:
+        lesson = Lesson.objects.create(course=course, order=order, title="视频讲座",
+                                       kind="video", duration=120)  # fmt: skip
+        service.attach_media(lesson, SimpleUploadedFile("讲座.mp4", video, "video/mp4"))
+        order += 1
+    for n in range(lessons):
+        Lesson.objects.create(course=course, order=order + n, title=f"第{n + 1}课",
+                              kind="text", body="代表法第一条……", duration=300)  # fmt: skip
+    if quiz:
+        made = Quiz.objects.create(course=course, pass_mark=60)
+        one = Question.objects.create(quiz=made, order=0, text="代表任期几年?")
+        Choice.objects.create(question=one, order=0, text="五年", correct=True)
+        Choice.objects.create(question=one, order=1, text="三年")
+        two = Question.objects.create(quiz=made, order=1, text="代表的权利包括?")
+        Choice.objects.create(question=two, order=0, text="提出建议", correct=True)
+        Choice.objects.create(question=two, order=1, text="参加审议", correct=True)
+        Choice.objects.create(question=two, order=2, text="审判案件")
+    service.set_audience(course, spec or audiences.AudienceSpec(levels=("county",)), None)
+    if publish:
+        service.publish(course, None)
+    course.refresh_from_db()
+    return course
+
+
+def video_bytes(seconds: int = 120, size: int = 200_000) -> bytes:
+    return media.tiny_mp4(seconds=seconds, padding=size)
+
+
+def api(path: str, code: str = "340123", **query) -> str:
+    from urllib.parse import urlencode
+
+    return f"/api/v1/training/{path}?{urlencode({'site': code, **query})}"
