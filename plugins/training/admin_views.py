@@ -19,12 +19,10 @@ Who: ``training.view_course`` to look, ``training.change_course`` (classes:
 from __future__ import annotations
 
 import io
-import re
 from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
@@ -34,6 +32,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from cms.plugins import site_access
+from cms.plugins.forms import AudienceForm
 from cms.services import audience as audiences
 from cms.services import audit, spreadsheets
 
@@ -99,64 +98,7 @@ def class_url(obj) -> str:
     return reverse("training_class", args=[obj.pk])
 
 
-# --- forms -------------------------------------------------------------------------------
-
-
-class AudienceForm(forms.Form):
-    levels = forms.MultipleChoiceField(label="代表层级", required=False,
-                                       widget=forms.CheckboxSelectMultiple,
-                                       help_text="本站点及下级站点的人民代表大会中该层级的在任代表")  # fmt: skip
-    congresses = forms.MultipleChoiceField(label="人民代表大会", required=False)
-    terms = forms.MultipleChoiceField(label="届次", required=False)
-    delegations = forms.MultipleChoiceField(label="代表团", required=False)
-    groups = forms.MultipleChoiceField(label="代表小组", required=False)
-    staff_sites = forms.MultipleChoiceField(label="站点工作人员", required=False)
-    townships = forms.MultipleChoiceField(label="乡镇人大工作人员", required=False)
-    deputies = forms.MultipleChoiceField(label="指定代表", required=False)
-    usernames = forms.CharField(label="指定账号", required=False,
-                                help_text="用户名,以逗号或空格分隔")  # fmt: skip
-    include_former = forms.BooleanField(label="含已离任的代表", required=False)
-
-    def __init__(self, *args, site_id: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        found = audiences.options(site_id)
-        for name in ("levels", "congresses", "terms", "delegations", "groups", "townships",
-                     "deputies"):  # fmt: skip
-            self.fields[name].choices = getattr(found, name)
-        self.fields["staff_sites"].choices = [(str(v), label) for v, label in found.staff_sites]
-
-    @classmethod
-    def initial_for(cls, record) -> dict:
-        spec = audiences.spec_of(record.audience)
-        users = get_user_model().objects.filter(pk__in=spec.users).order_by("username")
-        return {
-            "levels": list(spec.levels), "congresses": list(spec.congresses),
-            "terms": list(spec.terms), "delegations": list(spec.delegations),
-            "groups": list(spec.groups), "staff_sites": [str(s) for s in spec.staff_sites],
-            "townships": list(spec.townships), "deputies": list(spec.deputies), "include_former": spec.include_former,
-            "usernames": " ".join(u.get_username() for u in users),
-        }  # fmt: skip
-
-    def clean(self):
-        data = super().clean()
-        names = [n for n in re.split(r"[\s,，、;；]+", data.get("usernames") or "") if n]
-        found = dict(get_user_model().objects.filter(username__in=names, is_active=True)
-                     .values_list("username", "pk"))  # fmt: skip
-        missing = [n for n in names if n not in found]
-        if missing:
-            self.add_error("usernames", f"没有这些账号:{'、'.join(missing)}")
-        data["users"] = tuple(found[n] for n in names if n in found)
-        return data
-
-    def spec(self) -> audiences.AudienceSpec:
-        data = self.cleaned_data
-        return audiences.AudienceSpec(
-            levels=tuple(data["levels"]), congresses=tuple(data["congresses"]),
-            terms=tuple(data["terms"]), delegations=tuple(data["delegations"]),
-            groups=tuple(data["groups"]), staff_sites=tuple(int(s) for s in data["staff_sites"]),
-            townships=tuple(data["townships"]), users=data["users"], deputies=tuple(data["deputies"]),
-            include_former=data["include_former"],
-        )  # fmt: skip
+# --- forms (the audience: cms.plugins.forms.AudienceForm) --------------------------------
 
 
 class LessonForm(forms.Form):
@@ -210,7 +152,9 @@ def _learners(course) -> list[Enrolment]:
 def course_manage(request, pk: int):
     course = _course(request, pk)
     can_change = request.user.has_perm("training.change_course")
-    audience_form = AudienceForm(site_id=course.site_id, initial=AudienceForm.initial_for(course))
+    audience_form = AudienceForm(
+        site_id=course.site_id, initial=AudienceForm.initial_for(course.audience)
+    )
     lesson_form, question_form = LessonForm(), QuestionForm()
     quiz = Quiz.objects.filter(course=course).first()
     quiz_form = QuizForm(
@@ -306,7 +250,9 @@ def course_manage(request, pk: int):
 def class_manage(request, pk: int):
     offline = _class(request, pk)
     can_change = request.user.has_perm("training.change_offlineclass")
-    audience_form = AudienceForm(site_id=offline.site_id, initial=AudienceForm.initial_for(offline))
+    audience_form = AudienceForm(
+        site_id=offline.site_id, initial=AudienceForm.initial_for(offline.audience)
+    )
     if request.method == "POST":
         if not can_change:
             raise Http404
