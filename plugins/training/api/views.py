@@ -124,6 +124,13 @@ class _Learner(IdempotentMixin, SiteScopedMixin):
         except (TypeError, ValueError, KeyError):
             raise not_found() from None
 
+    def get_object(self):
+        """The record among those the caller may see, or the same 404 as a missing id."""
+        found = self.get_queryset().filter(pk=self._pk()).first()
+        if found is None:
+            raise not_found()
+        return found
+
     def list(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             raise NotAuthenticated("请先登录。")
@@ -163,12 +170,6 @@ class CourseViewSet(_Learner, mixins.ListModelMixin, mixins.RetrieveModelMixin,
             return Course.objects.none()
         rows = service.visible_courses(self.request.user, self._site_ids())
         return rows.select_related("site__profile").order_by("-published_at", "-pk")
-
-    def get_object(self):
-        found = self.get_queryset().filter(pk=self._pk()).first()
-        if found is None:
-            raise not_found()
-        return found
 
     def payloads(self, rows: list) -> list:
         ids = [c.pk for c in rows]
@@ -408,12 +409,6 @@ class OfflineClassViewSet(_Learner, mixins.ListModelMixin, mixins.RetrieveModelM
             return OfflineClass.objects.none()
         rows = service.visible_classes(self.request.user, self._site_ids())
         return rows.select_related("site__profile").order_by("-starts_at", "-pk")
-
-    def get_object(self):
-        found = self.get_queryset().filter(pk=self._pk()).first()
-        if found is None:
-            raise not_found()
-        return found
 
     def payloads(self, rows: list) -> list:
         ids = [r.pk for r in rows]
