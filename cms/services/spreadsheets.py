@@ -126,12 +126,27 @@ def csv_value(value):
     return value
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def workbook_bytes(workbook) -> bytes:
     import io
 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def download(workbook, filename: str):
+    """An export's answer: the workbook as an ``.xlsx`` attachment named ``filename``
+    (a Chinese name is sent as RFC 6266 ``filename*``), never kept by a cache."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- reading -------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -47,7 +47,6 @@ from .models import (
 )
 
 LABEL = "consultations"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_DOCX_BYTES = 20 * 1024 * 1024
 
 
@@ -324,10 +323,7 @@ def export_view(request, pk: int):
                 p.get_moderation_status_display(), p.get_outcome_display(), p.outcome_reason,
                 p.merged_into,
             ))  # fmt: skip
-    response = HttpResponse(spreadsheets.workbook_bytes(workbook), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="consultation-{consultation.pk}.xlsx"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return spreadsheets.download(workbook, f"consultation-{consultation.pk}.xlsx")
 
 
 def stats_view(request, pk: int):

@@ -21,7 +21,7 @@ inspection needs ``evaluation.run_inspection``.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -31,7 +31,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
 from cms.plugins import site_access
-from cms.services import audit, jobs
+from cms.services import audit, jobs, spreadsheets
 from cms.services import charts as chart_service
 
 from . import charts, report
@@ -39,7 +39,6 @@ from .indicators import ALL, NAMES
 from .models import Finding, InspectionRun, SiteInspection
 
 LABEL = "evaluation"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVELS = (("", "全部层级"), ("province", "省级"), ("municipal", "设区的市级"), ("county", "县级"))
 
 
@@ -248,13 +247,6 @@ def runs_view(request):
     return TemplateResponse(request, "evaluation/runs.html", {"rows": rows})
 
 
-def _xlsx(book, name: str) -> HttpResponse:
-    response = HttpResponse(content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    book.save(response)
-    return response
-
-
 def run_export(request, pk: int):
     ids = held_ids(request)
     run = InspectionRun.objects.filter(pk=pk).first()
@@ -267,7 +259,7 @@ def run_export(request, pk: int):
     if not results:
         raise Http404
     book = report.workbook(results, request.build_absolute_uri("/"))
-    return _xlsx(book, f"evaluation-run-{run.pk}.xlsx")
+    return spreadsheets.download(book, f"evaluation-run-{run.pk}.xlsx")
 
 
 def inspection_export(request, pk: int):
@@ -278,7 +270,7 @@ def inspection_export(request, pk: int):
         raise Http404
     book = report.workbook([inspection], request.build_absolute_uri("/"))
     code = inspection.site.profile.division_code
-    return _xlsx(book, f"evaluation-{code}-{inspection.pk}.xlsx")
+    return spreadsheets.download(book, f"evaluation-{code}-{inspection.pk}.xlsx")
 
 
 @require_POST

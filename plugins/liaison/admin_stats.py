@@ -23,7 +23,6 @@ from . import charts, committee_admin, stats
 from .models import Topic
 
 LABEL = stats.LABEL
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SORTS = (
     ("", "按区划代码"),
     ("received", "按收到件数"),
@@ -233,11 +232,8 @@ def export_view(request):
         *DEFINITIONS,
     ):  # fmt: skip
         spreadsheets.append(about, line)
-    response = HttpResponse(spreadsheets.workbook_bytes(workbook), content_type=XLSX_TYPE)
     filename = f"liaison-statistics-{figures['scope']['code']}-{figures['as_of']}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return spreadsheets.download(workbook, filename)
 
 
 def urls() -> list:

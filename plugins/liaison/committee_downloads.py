@@ -18,7 +18,6 @@ from cms.services import directory, spreadsheets
 
 from . import committee_admin, committee_coverage, committee_logic, committee_qr
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LABEL = committee_logic.LABEL
 
 #: (heading, key) of the rates; each becomes three columns: numerator, denominator, %.
@@ -106,11 +105,8 @@ def coverage_export_view(request):
         *DEFINITIONS,
     ):
         spreadsheets.append(about, line)
-    response = HttpResponse(spreadsheets.workbook_bytes(workbook), content_type=XLSX_TYPE)
     filename = f"liaison-coverage-{figures['scope']['code']}-{figures['year']}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return spreadsheets.download(workbook, filename)
 
 
 # --- PDF cards ---------------------------------------------------------------------

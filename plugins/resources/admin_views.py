@@ -16,7 +16,6 @@ anything else is 404.
 
 from __future__ import annotations
 
-import io
 from urllib.parse import quote
 
 from django import forms
@@ -38,7 +37,6 @@ from . import service, watermark
 from .models import Download, Receipt, Resource, Status
 
 LABEL = "resources"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _site_ids(request, perm: str = "view") -> set[int]:
@@ -251,17 +249,11 @@ def export(request, pk: int | None = None):
             _when(resource.published_at), row.name, row.deputy_ref, _when(row.notified_at),
             _when(row.first_read_at), row.reminders, downloads.get((resource.pk, row.user_id), 0),
         ))  # fmt: skip
-    out = io.BytesIO()
-    book.save(out)
     for resource in items.order_by("pk")[:1]:  # the log names a record: the first exported
         audit.audit(resource, "resources.exported", user=request.user,
                     data={"items": items.count(), "rows": sheet.max_row - 1})  # fmt: skip
-    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(f'知情知政阅读情况-{stamp}.xlsx')}"
-    )
-    return response
+    return spreadsheets.download(book, f"知情知政阅读情况-{stamp}.xlsx")
 
 
 def urls():

@@ -18,14 +18,11 @@ Who: ``training.view_course`` to look, ``training.change_course`` (classes:
 
 from __future__ import annotations
 
-import io
-from urllib.parse import quote
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -51,7 +48,6 @@ from .models import (
 )
 
 LABEL = "training"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _site_ids(request, model: str = "course", perm: str = "view") -> set[int]:
@@ -374,17 +370,12 @@ def export(request):
     for row in _people(scope):
         spreadsheets.append(people, (row["name"], row["ref"], row["courses"], row["classes"],
                                      float(row["hours"]), "是" if row["trained"] else "否"))  # fmt: skip
-    out = io.BytesIO()
-    book.save(out)
     first = Course.objects.filter(site_id=scope.site_id).order_by("pk").first()
     if first is not None:  # the log names a record
         audit.audit(first, "training.exported", user=request.user,
                     data={"scope": scope.division_code, "rows": sheet.max_row - 1})  # fmt: skip
-    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    name = f"培训覆盖情况-{scope.name}-{stamp}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return spreadsheets.download(book, f"培训覆盖情况-{scope.name}-{stamp}.xlsx")
 
 
 def lesson_media(request, pk: int, lesson_id: int):
