@@ -1,10 +1,12 @@
-"""Benchmark-only settings: the product's settings plus stock ``wagtail.api.v2``.
+"""Benchmark-only settings: the product's settings plus stock ``wagtail.api.v2`` (the product
+installs ``wagtail.api.v3`` already, without mounting its URLs).
 
 Selected with ``DJANGO_SETTINGS_MODULE=benchmarks.bench_settings`` by
 ``benchmarks/api.py``; never used by the product or its tests. Adds:
 
 * ``ROOT_URLCONF = "benchmarks.bench_urls"``: the product's URLs plus stock
-  ``wagtail.api.v2`` at ``/api/v2/`` and two reference views under ``/bench/``;
+  ``wagtail.api.v2`` at ``/api/v2/``, ``wagtail.api.v3`` at ``/api/v3/`` and two
+  reference views under ``/bench/``;
 * ``BENCH_NO_CACHE=1``: the same server with the API's server-side cache
   switched off (``LIANXI_API_CACHE_ENABLED = False``), for "uncached" figures.
 """

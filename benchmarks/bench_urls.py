@@ -3,6 +3,8 @@
 * ``/api/v2/pages/``: stock Wagtail v2 pages endpoint; ArticlePage exposes the
   fields our ``/api/v1/pages/`` serves (added here, not on the model), the
   cover image as one ``ImageRenditionField`` per rendition our API serves;
+* ``/api/v3/pages/``: stock Wagtail v3 (django-ninja), as Wagtail mounts it; its list
+  gives the base page fields only (no per-type fields, no images);
 * ``/bench/precomputed/``: the bytes of our 20-item listing, from memory
   (the ceiling a cache hit can reach on this server);
 * ``/bench/trivial/``: a tiny JSON document.
@@ -16,6 +18,7 @@ from django.urls import path
 from wagtail.api.conf import APIField
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.api.v3.urls import api as v3_api
 from wagtail.images.api.fields import ImageRenditionField
 
 from cms import urls as product_urls
@@ -69,6 +72,7 @@ def trivial(request):
 
 urlpatterns = [
     path("api/v2/", api_router.urls),
+    path("api/v3/", v3_api.urls),
     path("bench/precomputed/", precomputed),
     path("bench/trivial/", trivial),
     *product_urls.urlpatterns,

@@ -431,11 +431,29 @@ RENDITIONS: dict[str, str] = {
 }
 
 
+def prefetched_renditions(image, specs) -> list | None:
+    """The renditions of ``specs`` (in order) from the image's prefetched renditions,
+    or ``None`` when one is missing (not prefetched, not made yet, or an SVG).
+
+    Wagtail's ``get_renditions`` answers the same from the prefetch, but parses
+    every filter spec again for every image (a fifth of a listing's time). The
+    API's specs (``max-*``, ``format-*``) do not vary with the focal point, so a
+    made rendition is the one with the spec and an empty focal point key."""
+    prefetched = getattr(image, "prefetched_renditions", None)
+    if prefetched is None:
+        return None
+    by_spec = {r.filter_spec: r for r in prefetched if not r.focal_point_key}
+    found = [by_spec.get(spec) for spec in specs]
+    return None if None in found else found
+
+
 def image_payload(image, absolute) -> dict:
     """An image as the API gives it: alt text, size and the named renditions
     (``absolute`` makes a rendition URL absolute). Prefetch the renditions."""
-    # In input order; keys can differ from the specs (SVGs drop format-webp).
-    renditions = image.get_renditions(*RENDITIONS.values()).values()
+    renditions = prefetched_renditions(image, RENDITIONS.values())
+    if renditions is None:
+        # In input order; keys can differ from the specs (SVGs drop format-webp).
+        renditions = image.get_renditions(*RENDITIONS.values()).values()
     return {
         "alt": image.default_alt_text,
         "width": image.width,
@@ -444,6 +462,24 @@ def image_payload(image, absolute) -> dict:
             name: {"url": absolute(r.url), "width": r.width, "height": r.height}
             for name, r in zip(RENDITIONS, renditions, strict=True)
         },
+    }
+
+
+#: The one rendition of a list's ``thumbnail`` field (``fields=…,thumbnail``).
+THUMBNAIL = "thumbnail"
+
+
+def thumbnail_payload(image, absolute) -> dict:
+    """An image as one small rendition (a list's ``thumbnail``): the URL, size and alt
+    text of its ``thumbnail`` rendition, for lists that show no larger picture."""
+    spec = RENDITIONS[THUMBNAIL]
+    found = prefetched_renditions(image, (spec,))
+    rendition = found[0] if found else image.get_rendition(spec)
+    return {
+        "url": absolute(rendition.url),
+        "width": rendition.width,
+        "height": rendition.height,
+        "alt": image.default_alt_text,
     }
 
 
@@ -473,6 +509,15 @@ RenditionsSerializer = type(
     (serializers.Serializer,),
     {name: RenditionSerializer(help_text=spec) for name, spec in RENDITIONS.items()},
 )
+
+
+class ThumbnailSerializer(serializers.Serializer):
+    """An image as one small rendition (``thumbnail_payload``): a list's ``thumbnail``."""
+
+    url = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    alt = serializers.CharField(allow_blank=True)
 
 
 class ImageSerializer(serializers.Serializer):

@@ -8,13 +8,14 @@ and the cover images with their renditions. See ``tests/api/query_counts.json``.
 
 from __future__ import annotations
 
-from django.db.models import F, TextField, Value
+from django.db.models import DateField, F, IntegerField, TextField, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from wagtail.models import Page
 
 from cms.content.models import PageAttachment, RegulationInterpretation, ReportPage
 
@@ -32,6 +33,7 @@ from .serializers import (
     DEFAULT_ORDERING,
     DETAIL_SERIALIZERS,
     LIST_FIELDS,
+    OPT_IN_FIELDS,
     ORDERINGS,
     FindPageParams,
     PageListParams,
@@ -50,19 +52,36 @@ def _model_name(name: str) -> str:
     return PAGE_TYPES[name]._meta.model_name
 
 
-def annotated(qs):
-    """The per-type list fields (date, summary, cover) as columns of the base page row."""
+def annotated(qs, types: list[str]):
+    """The per-type list fields (date, summary, cover) as columns of the base page row,
+    from the tables of ``types`` only (the same joins ``Scope.pages(types)`` made)."""
+
+    def first_of(columns, output_field=None):
+        if not columns:
+            return Value(None, output_field=output_field)
+        if len(columns) == 1 and output_field is None:
+            return columns[0]
+        return Coalesce(*columns, output_field=output_field)
+
+    dated = [t for t in types if t in CONTENT_TYPES]
+    texts = [F(f"{_model_name(t)}__summary") for t in dated] + [
+        F(f"{_model_name(t)}__intro") for t in types if t in CONTAINER_TYPES
+    ]
     return qs.annotate(
-        sort_date=Coalesce(*[F(f"{_model_name(t)}__date") for t in CONTENT_TYPES]),
-        summary_text=Coalesce(
-            *[F(f"{_model_name(t)}__summary") for t in CONTENT_TYPES],
-            *[F(f"{_model_name(t)}__intro") for t in CONTAINER_TYPES],
-            Value("", output_field=TextField()),
-            output_field=TextField(),
+        sort_date=first_of(
+            [F(f"{_model_name(t)}__date") for t in dated], None if dated else DateField()
         ),
-        cover_id=F("articlepage__cover_image_id"),
+        summary_text=first_of(
+            [*texts, Value("", output_field=TextField())], output_field=TextField()
+        ),
+        cover_id=F("articlepage__cover_image_id")
+        if "article" in types
+        else Value(None, output_field=IntegerField()),
     )
 
+
+#: Every field a list item may carry, in the order the API gives them.
+ITEM_FIELDS = LIST_FIELDS + OPT_IN_FIELDS
 
 ROW_FIELDS = (
     "id", "title", "slug", "url_path", "content_type_id", "first_published_at",
@@ -78,8 +97,9 @@ def list_item(row: dict, scope, resolver: Resolver, types: dict, fields) -> dict
         "cover": resolver.image(row["cover_id"]) if "cover" in fields else None,
         "first_published_at": iso_datetime(row["first_published_at"]),
         "last_published_at": iso_datetime(row["last_published_at"]),
+        "thumbnail": resolver.thumbnail(row["cover_id"]) if "thumbnail" in fields else None,
     }
-    return {name: values[name] for name in LIST_FIELDS if name in fields}
+    return {name: values[name] for name in ITEM_FIELDS if name in fields}
 
 
 def _ordering(keys: list[str]) -> list:
@@ -110,19 +130,18 @@ class PageListView(APIView):
         p = params.validated_data
 
         # Without ``type``, the dated content; columns come with type=column (or /columns/).
-        qs = annotated(scope.pages(p.get("type") or list(CONTENT_TYPES)))
+        types = p.get("type") or list(CONTENT_TYPES)
+        qs = annotated(scope.pages(types), types)
         for name, deep in (("column", False), ("descendant_of", True)):
             if name in p:
-                parent = scope.pages().filter(pk=p[name]).values("path", "depth").first()
+                parent = scope.page(p[name])
                 if parent is None:
                     raise ValidationError(
                         {name: [ErrorDetail(_("该站点没有这个栏目或页面。"), code="unknown")]}
                     )
-                qs = qs.filter(path__startswith=parent["path"])
+                qs = qs.filter(path__startswith=parent.path)
                 qs = (
-                    qs.filter(depth__gt=parent["depth"])
-                    if deep
-                    else qs.filter(depth=parent["depth"] + 1)
+                    qs.filter(depth__gt=parent.depth) if deep else qs.filter(depth=parent.depth + 1)
                 )
         if "date_after" in p:
             qs = qs.filter(sort_date__gte=p["date_after"])
@@ -139,35 +158,26 @@ class PageListView(APIView):
             ordered = qs.order_by(*_ordering(p.get("ordering") or DEFAULT_ORDERING))
             rows = list(ordered.values(*ROW_FIELDS)[offset : offset + limit])
 
-        types = type_for_content_type_id()
+        type_names = type_for_content_type_id()
         resolver = Resolver(scope, request)
-        if "cover" in fields:
+        if "cover" in fields or "thumbnail" in fields:
             for row in rows:
                 resolver.image(row["cover_id"])
         resolver.load()
-        results = [list_item(row, scope, resolver, types, fields) for row in rows]
+        results = [list_item(row, scope, resolver, type_names, fields) for row in rows]
 
         return Response(list_envelope(request, offset, limit, count, results))
 
 
 def page_detail(scope, request, page_id: int) -> dict:
     """The full payload of one visible page (a handful of queries, none per block)."""
-    types = type_for_content_type_id()
-    row = scope.pages().filter(pk=page_id).values("id", "content_type_id").first()
-    if row is None:
+    page = scope.page(page_id, parent=True)
+    if page is None:
         raise not_found()
-    name = types[row["content_type_id"]]
-    page = PAGE_TYPES[name].objects.get(pk=page_id)
+    name = next(n for n, model in PAGE_TYPES.items() if type(page) is model)
     resolver = Resolver(scope, request)
-
-    parent_id = None
-    if page.depth > scope.home.depth + 1:
-        parent_id = (
-            scope.pages(list(CONTAINER_TYPES))
-            .filter(path=page.path[: -page.steplen])
-            .values_list("pk", flat=True)
-            .first()
-        )
+    # The home page has no parent to show; a hidden parent is no link (page_link).
+    parent_id = page.parent_id if page.depth > scope.home.depth + 1 else None
     attachments, interpretations, responses, reports = [], [], [], []
 
     def collect():
@@ -313,7 +323,11 @@ class PageFindView(APIView):
         params.is_valid(raise_exception=True)
         path = params.validated_data["path"].strip("/")
         url_path = scope.home.url_path + (f"{path}/" if path else "")
-        page_id = scope.pages().filter(url_path=url_path).values_list("pk", flat=True).first()
+        page_id = (
+            Page.objects.filter(url_path=url_path, path__startswith=scope.root.path)
+            .values_list("pk", flat=True)
+            .first()
+        )
         if page_id is None:
             raise not_found()
         return Response(page_detail(scope, request, page_id))

@@ -25,9 +25,10 @@ from wagtail.models import Page
 from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
 
 from cms.sitegroup.tree import SiteIndex
+from cms.sitegroup.visibility import withheld
 
-from .conventions import RENDITIONS, image_payload
-from .scope import PAGE_TYPES, Scope, public_q, type_for_content_type_id
+from .conventions import RENDITIONS, image_payload, thumbnail_payload
+from .scope import PAGE_TYPES, Scope, type_for_content_type_id
 
 #: The size used for images embedded in rich text.
 RICH_TEXT_IMAGE = "medium"
@@ -80,15 +81,14 @@ class Resolver:
         """Links to pages: those in this scope get an API URL; live public pages of
         other sites only a public URL; anything else is not a link at all."""
         types = type_for_content_type_id()
-        own = set(self.scope.pages().filter(pk__in=ids).values_list("pk", flat=True))
         rows = (
             Page.objects.filter(pk__in=ids, live=True, content_type_id__in=types)
-            .filter(public_q())
+            .exclude(withheld(PAGE_TYPES.values()))
             .values("id", "title", "path", "url_path", "content_type_id")
         )
         result = {}
         for row in rows:
-            if row["id"] in own:
+            if self.scope.shows(row["path"]):
                 result[row["id"]] = {
                     "id": row["id"],
                     "title": row["title"],
@@ -120,6 +120,13 @@ class Resolver:
         if image is None:
             return None
         return image_payload(image, self.absolute)
+
+    def thumbnail(self, image_id) -> dict | None:
+        """An image as one small rendition (a list's ``thumbnail``); collected like ``image``."""
+        if image_id is None or image_id == "" or self.collecting:
+            return self.image(image_id)
+        image = self.images.get(int(image_id))
+        return None if image is None else thumbnail_payload(image, self.absolute)
 
     def document(self, document_id) -> dict | None:
         if document_id is None or document_id == "":

@@ -21,7 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from wagtail.models import Page, Site
 
@@ -66,11 +67,6 @@ def type_for_content_type_id() -> dict[int, str]:
     by_model = ContentType.objects.get_for_models(*PAGE_TYPES.values())
     names = {model: name for name, model in PAGE_TYPES.items()}
     return {ct.pk: names[model] for model, ct in by_model.items()}
-
-
-def public_q() -> Q:
-    """Pages marked public, over the API's page types (``cms.sitegroup.visibility``)."""
-    return visibility.public_q(PAGE_TYPES.values())
 
 
 root_url = site_root_url
@@ -122,11 +118,62 @@ class Scope:
         }
 
     def pages(self, types: list[str] | None = None) -> QuerySet:
-        """Every page this scope may show, as a queryset of base ``Page`` rows."""
+        """Every page of ``types`` (default: all) this scope may show, as a queryset of base
+        ``Page`` rows. Only the tables of ``types`` are joined: for one type, one join."""
+        types = list(types or PAGE_TYPES)
         type_ids = {name: pk for pk, name in type_for_content_type_id().items()}
-        wanted = [type_ids[t] for t in (types or PAGE_TYPES)]
-        qs = Page.objects.filter(content_type_id__in=wanted)
-        return self.visible.public_pages(qs, self.root.path, PAGE_TYPES.values())
+        qs = Page.objects.filter(content_type_id__in=[type_ids[t] for t in types])
+        return self.visible.public_pages(qs, self.root.path, [PAGE_TYPES[t] for t in types])
+
+    def shows(self, path: str) -> bool:
+        """Is a live page marked public at ``path`` inside what this scope may show?"""
+        return path.startswith(self.root.path) and not self.visible.path_is_hidden(path)
+
+    def page(self, page_id: int, parent: bool = False) -> Page | None:
+        """The specific page ``page_id`` if this scope may show it, else ``None``.
+
+        One query when this process has seen the page before (a page's type never
+        changes; the type is kept per id), two the first time. No join beyond the
+        page's own type table. With ``parent``, the page carries ``parent_id``, its
+        parent's id (any parent: check it with the scope before showing it)."""
+        name = _page_types.get(page_id)
+        page = _specific(name, page_id, parent) if name else None
+        if page is None:
+            content_type_id = (
+                Page.objects.filter(pk=page_id).values_list("content_type_id", flat=True).first()
+            )
+            name = type_for_content_type_id().get(content_type_id)
+            page = _specific(name, page_id, parent) if name else None
+            if page is None:
+                return None
+            if len(_page_types) >= PAGE_TYPES_KEPT:
+                _page_types.clear()
+            _page_types[page_id] = name
+        if not self.shows(page.path) or not self.visible.page_is_public(page):
+            return None
+        return page
+
+
+#: Page id → short type name, kept by ``Scope.page`` (a few MB at most).
+_page_types: dict[int, str] = {}
+PAGE_TYPES_KEPT = 50_000
+
+
+#: The id of a page's parent, by its tree path (the path less one step); written as SQL
+#: because compiling the equivalent ``Subquery`` cost more than running it.
+PARENT_ID_SQL = (
+    "SELECT U0.id FROM wagtailcore_page U0 WHERE U0.path = "
+    "SUBSTR(wagtailcore_page.path, 1, LENGTH(wagtailcore_page.path) - %s)"
+)
+
+
+def _specific(name: str, page_id: int, parent: bool):
+    qs = PAGE_TYPES[name]._base_manager.filter(pk=page_id)
+    if parent:
+        qs = qs.annotate(
+            parent_id=RawSQL(PARENT_ID_SQL, (Page.steplen,), output_field=IntegerField())
+        )
+    return qs.first()
 
 
 def resolve_scope(code: str | None) -> Scope:

@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .conventions import ImageSerializer, LimitOffsetParams, envelope_serializer
+from .conventions import (
+    ImageSerializer,
+    LimitOffsetParams,
+    ThumbnailSerializer,
+    envelope_serializer,
+)
 from .scope import PAGE_TYPES
 
 #: ``ordering`` keys and the annotated columns they sort on.
@@ -29,6 +34,9 @@ LIST_FIELDS = (
     "first_published_at", "last_published_at",
 )  # fmt: skip
 ALWAYS_FIELDS = ("id", "type")
+#: Fields a list item carries only when ``fields=`` names them (not in the default set):
+#: ``thumbnail``, the cover as one small rendition, for lists that show no larger picture.
+OPT_IN_FIELDS = ("thumbnail",)
 
 
 def _comma_list(value: str) -> list[str]:
@@ -62,7 +70,10 @@ class PageListParams(LimitOffsetParams):
         + "。默认 -date,-id;总以 id 作最后的排序依据。",
     )
     fields = serializers.CharField(
-        required=False, help_text="只返回这些字段(逗号分隔):" + ", ".join(LIST_FIELDS)
+        required=False,
+        help_text="只返回这些字段(逗号分隔):"
+        + ", ".join(LIST_FIELDS)
+        + "。默认全部;另可选 thumbnail(封面的一个小图,不在默认字段中)。",
     )
 
     def validate_type(self, value):
@@ -89,11 +100,12 @@ class PageListParams(LimitOffsetParams):
 
     def validate_fields(self, value):
         fields = _comma_list(value)
-        unknown = [f for f in fields if f not in LIST_FIELDS]
+        known = LIST_FIELDS + OPT_IN_FIELDS
+        unknown = [f for f in fields if f not in known]
         if unknown or not fields:
             raise serializers.ValidationError(
                 _("未知的字段:%(fields)s。可用:%(known)s。")
-                % {"fields": ", ".join(unknown) or value, "known": ", ".join(LIST_FIELDS)},
+                % {"fields": ", ".join(unknown) or value, "known": ", ".join(known)},
                 code="unknown",
             )
         return fields
@@ -161,6 +173,11 @@ class PageListItemSerializer(serializers.Serializer):
     cover = ImageSerializer(required=False, allow_null=True)
     first_published_at = serializers.DateTimeField(required=False, allow_null=True)
     last_published_at = serializers.DateTimeField(required=False, allow_null=True)
+    thumbnail = ThumbnailSerializer(
+        required=False,
+        allow_null=True,
+        help_text="封面的小图(max-320x320),仅当 fields 中列出时返回",
+    )
 
 
 PageListSerializer = envelope_serializer("PageListSerializer", PageListItemSerializer(many=True))

@@ -60,6 +60,48 @@ def not_public_q(models=None) -> Q:
     return q
 
 
+def withheld(models=None) -> Q:
+    """Pages explicitly marked not public, for a base ``Page`` queryset: ``.exclude(withheld())``
+    keeps the rest. The same answer as ``not_public_q`` without joining the type tables to
+    the page row (the planner's cost grows with every join; an ``EXISTS`` per type does not).
+
+    Written once per process as SQL: Django compiling a correlated ``Exists`` for each of
+    the seven page types cost more than the query itself. The SQL names the page table
+    itself, so use it on a top-level query, never inside a subquery (Django renames a
+    subquery's tables)."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    models = tuple(models if models is not None else page_models())
+    sql, params = _withheld_sql(models)
+    return Q(RawSQL(sql, params, output_field=BooleanField()))
+
+
+_withheld_cache: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _withheld_sql(models: tuple) -> tuple[str, tuple]:
+    from django.db import connection
+
+    from cms.content.models import Confidentiality
+
+    found = _withheld_cache.get(models)
+    if found is None:
+        quote = connection.ops.quote_name
+        page = quote(models[0]._meta.pk.remote_field.model._meta.db_table) if models else ""
+        checks = [
+            f"EXISTS (SELECT 1 FROM {quote(m._meta.db_table)} U0 WHERE "
+            f"U0.{quote(m._meta.pk.column)} = {page}.{quote('id')} AND U0.confidentiality <> %s)"
+            for m in models
+        ]
+        found = (
+            "(" + " OR ".join(checks) + ")" if checks else "(1 = 0)",
+            (Confidentiality.PUBLIC,) * len(checks),
+        )
+        _withheld_cache[models] = found
+    return found
+
+
 def hidden_paths() -> list[str]:
     """Tree paths under which nothing is public: pages with a view restriction, and
     home pages and pages with children that are unpublished or marked not public.

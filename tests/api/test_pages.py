@@ -82,6 +82,46 @@ def test_field_selection(client, content):
     assert set(data["results"][0]) == {"id", "type", "title", "cover"}
 
 
+def test_thumbnail_is_opt_in_one_small_rendition_of_the_cover(client, content):
+    _, full = get(client, "/api/v1/pages/", site="340123", type="article")
+    assert "thumbnail" not in full["results"][0]  # not in the default fields
+    _, data = get(client, "/api/v1/pages/", site="340123", type="article",
+                  fields="title,thumbnail")  # fmt: skip
+    item = next(i for i in data["results"] if i["id"] == content.rich.pk)
+    assert set(item) == {"id", "type", "title", "thumbnail"}
+    cover = next(i for i in full["results"] if i["id"] == content.rich.pk)["cover"]
+    assert item["thumbnail"] == {**cover["renditions"]["thumbnail"], "alt": cover["alt"]}
+    assert (item["thumbnail"]["width"], item["thumbnail"]["height"]) == (320, 180)
+    response, problem = get(client, "/api/v1/pages/", site="340123", fields="title,thumb")
+    assert response.status_code == 400 and "thumbnail" in json.dumps(problem, ensure_ascii=False)
+
+
+def test_renditions_are_the_same_made_or_prefetched(client, content):
+    """The list reads prefetched renditions by their spec; the first request makes them."""
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.get(pk=content.image.pk)
+    image.renditions.all().delete()
+    first = get(client, f"/api/v1/pages/{content.rich.pk}/", site="340123")[1]["cover"]
+    again = get(client, f"/api/v1/pages/{content.rich.pk}/", site="340123")[1]["cover"]
+    assert first == again and set(first["renditions"]) == {
+        "thumbnail", "medium", "large", "thumbnail_webp", "medium_webp"}  # fmt: skip
+    assert first["renditions"]["medium_webp"]["url"].endswith(".webp")
+
+
+def test_parent_link_is_the_visible_parent_only(client, content):
+    _, data = get(client, f"/api/v1/pages/{content.township_article.pk}/", site="340123")
+    assert data["parent"]["id"] == content.township.pk and data["parent"]["type"] == "township"
+    _, home = get(client, f"/api/v1/pages/{content.feixi.site.root_page_id}/", site="340123")
+    assert home["parent"] is None
+    _, top = get(client, f"/api/v1/pages/{content.news.pk}/", site="340123")
+    assert top["parent"] is None  # a column right under the home page
+    content.news.confidentiality = "not_public"
+    content.news.save()
+    response, _ = get(client, f"/api/v1/pages/{content.rich.pk}/", site="340123")
+    assert response.status_code == 404  # under a column marked not public
+
+
 def test_township_code_scopes_pages_to_its_column(client, content):
     assert list_ids(client, site="340123100") == [content.township_article.pk]
     response, data = get(client, f"/api/v1/pages/{content.rich.pk}/", site="340123100")
