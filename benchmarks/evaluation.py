@@ -164,6 +164,7 @@ def build_pages(profiles: list, args, ports: list[int]) -> dict:
     from django.utils import timezone
     from wagtail.models import Locale, Page
 
+    from cms.content import listing
     from cms.content.models import ArticlePage, ColumnPage
 
     rng = random.Random(20261130)
@@ -232,6 +233,7 @@ def build_pages(profiles: list, args, ports: list[int]) -> dict:
                 ArticlePage.objects._insert(rows[start : start + 200], fields=fields)
             for column in columns:
                 Page.objects.filter(pk=column.pk).update(numchild=next_step[column.pk])
+        listing.sync(page.pk for page in created)  # bulk inserts fire no signals
         counts["pages"] += len(created)
         if (index + 1) % 20 == 0:
             print(f"  pages: {counts['pages']:,} on {index + 1} sites", flush=True)

@@ -30,6 +30,7 @@ from cms.content.models import (
     ArticlePage,
     ColumnPage,
     HomePage,
+    ListedPage,
     MeetingPage,
     RegulationPage,
     ReportPage,
@@ -124,6 +125,13 @@ class Scope:
         type_ids = {name: pk for pk, name in type_for_content_type_id().items()}
         qs = Page.objects.filter(content_type_id__in=[type_ids[t] for t in types])
         return self.visible.public_pages(qs, self.root.path, [PAGE_TYPES[t] for t in types])
+
+    def listed(self, types: list[str]):
+        """The rows of the page lists' index (``ListedPage``) for the pages of ``types``
+        this scope may show: the same pages as ``pages(types)``, read from one index."""
+        type_ids = {name: pk for pk, name in type_for_content_type_id().items()}
+        qs = ListedPage.objects.filter(content_type_id__in=[type_ids[t] for t in types])
+        return self.visible.public_listed(qs, self.root.path)
 
     def shows(self, path: str) -> bool:
         """Is a live page marked public at ``path`` inside what this scope may show?"""

@@ -8,6 +8,8 @@ time that is recorded once and never rewritten.
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -575,3 +577,52 @@ class PageAttachment(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
+
+
+class ListedPage(models.Model):
+    """What the API's page lists sort and filter on, one row per page of a Lianxi type, in
+    one table with the indexes the lists need (``cms.content.listing`` keeps it).
+
+    A page's date lives in its type's table and its place in ``wagtailcore_page``, so no
+    index serves "a site's newest articles": the list joined and sorted every page of
+    the site, growing with the site. Here the site (its home page's tree path), the
+    type and the date are one index: the first page, the count and a deep page read
+    only the index. Lists still check each row they show against the pages themselves.
+    """
+
+    page = models.OneToOneField(
+        "wagtailcore.Page", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    #: The tree path of the page's top page below the root (its site's home page).
+    site_path = models.CharField(max_length=255)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    path = models.CharField(max_length=255)
+    depth = models.PositiveIntegerField()
+    #: Live and marked public itself (the columns above are checked by path).
+    shown = models.BooleanField()
+    #: The page's date; ``NO_DATE`` (year 1) for a page without one, so that newest first
+    #: puts it last, as the lists do, with an index every database can build.
+    sort_date = models.DateField()
+
+    NO_DATE = datetime.date(1, 1, 1)
+
+    class Meta:
+        verbose_name = _("页面列表索引")
+        verbose_name_plural = _("页面列表索引")
+        indexes = [
+            models.Index(
+                "site_path", "content_type", models.F("sort_date").desc(), models.F("page").desc(),
+                name="content_listed_type_date",
+                condition=models.Q(shown=True),
+            ),
+            models.Index(
+                "site_path", models.F("sort_date").desc(), models.F("page").desc(),
+                name="content_listed_date",
+                condition=models.Q(shown=True),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.page_id} {self.path} {self.sort_date}"

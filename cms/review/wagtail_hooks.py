@@ -20,6 +20,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
+from cms.content import listing
 from cms.content.publication import find_problems
 from cms.sitegroup.admin import SiteListFilter, SiteOwnedModelAdmin
 
@@ -61,6 +62,7 @@ def refuse_publication_with_reason(request, page):
     if page.live and page.live_revision_id is None:
         # The create view adds a new page as live before publishing it.
         Page.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
+        listing.sync([page.pk])  # an update fires no signal
         page.live = False
     reasons = ";".join(p.message for p in problems)
     log(

@@ -206,6 +206,21 @@ class Visibility:
         if self.path_is_hidden(root_path):
             return qs.none()
         qs = qs.filter(path__startswith=root_path, live=True).filter(public_q(models))
+        return self._outside_hidden(qs, root_path)
+
+    def public_listed(self, qs: QuerySet, root_path: str) -> QuerySet:
+        """The same for ``ListedPage`` rows (the page lists' index, ``cms.content.listing``):
+        its ``shown`` is "live and marked public" of the page itself."""
+        from cms.content.listing import site_path
+
+        if self.path_is_hidden(root_path):
+            return qs.none()
+        qs = qs.filter(site_path=site_path(root_path), shown=True)
+        if len(root_path) > len(site_path(root_path)):
+            qs = qs.filter(path__startswith=root_path)
+        return self._outside_hidden(qs, root_path)
+
+    def _outside_hidden(self, qs: QuerySet, root_path: str) -> QuerySet:
         for path in self.hidden:
             if path.startswith(root_path):
                 qs = qs.exclude(path__startswith=path)

@@ -67,10 +67,25 @@ def page_tables(query: dict) -> set[str]:
 
 def test_a_listing_of_one_type_reads_the_page_table_and_that_types_table_only(client, content):
     url = "/api/v1/pages/?site=340123&type=article&limit=20"
-    page_queries = [q for q in queries(client, url) if tables_in_sql(q["sql"])]
-    assert len(page_queries) == 2, [q["sql"] for q in page_queries]  # the count and the rows
-    for query in page_queries:
-        assert page_tables(query) == {"wagtailcore_page", "content_articlepage"}, query["sql"]
+    captured = queries(client, url)
+    page_queries = [q for q in captured if tables_in_sql(q["sql"])]
+    assert len(page_queries) == 1, [q["sql"] for q in page_queries]  # the rows
+    assert page_tables(page_queries[0]) == {"wagtailcore_page", "content_articlepage"}
+    # The count and the choice of rows read the lists' index alone (cms.content.listing).
+    index_queries = [q for q in captured if "content_listedpage" in q["sql"]]
+    assert len(index_queries) == 2
+    count = next(q for q in index_queries if "COUNT(" in q["sql"])
+    assert not tables_in_sql(count["sql"]), count["sql"]
+
+
+def test_a_title_filter_or_another_order_reads_the_pages(client, content):
+    """The index serves newest-first lists; the other orders read the pages, one type's."""
+    for extra in ("&q=文章", "&ordering=title"):
+        url = "/api/v1/pages/?site=340123&type=article&limit=20" + extra
+        page_queries = [q for q in queries(client, url) if tables_in_sql(q["sql"])]
+        assert len(page_queries) == 2, extra  # the count and the rows
+        for query in page_queries:
+            assert page_tables(query) == {"wagtailcore_page", "content_articlepage"}, extra
 
 
 def test_a_mixed_listing_reads_the_requested_types_only(client, content):
