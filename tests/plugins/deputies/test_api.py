@@ -140,6 +140,9 @@ def test_term_defaults_to_the_current_one_and_current_to_seats_not_ended(client,
     assert names(get(client, API, site="340123", term="17", current="false")) == ["钱进", "张伟"]
     everyone = get(client, API, site="340123", term="all", current="false")
     assert names(everyone) == ["李芳", "钱进", "王秀英", "张伟", "赵强"]
+    assert everyone.json()["count"] == 5  # people, not seats: 张伟 holds two
+    men = get(client, API, site="340123", term="all", current="false", gender="male").json()
+    assert men["count"] == 3 and [d["name"] for d in men["results"]] == ["钱进", "张伟", "赵强"]
     # One row per person: 张伟's seat is the latest term's.
     zhang = next(d for d in everyone.json()["results"] if d["name"] == "张伟")
     assert zhang["seat"]["term"]["number"] == 18
