@@ -8,8 +8,6 @@ congress (王秀英); 340100 (合肥市) the city congress (张伟 again); 34012
 from __future__ import annotations
 
 import datetime
-import json
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -23,6 +21,7 @@ from cms.plugins.testing import PluginAPITests
 from cms.services.models import CalendarDay
 from plugins.deputies import models as m
 from plugins.deputies.privacy import digest
+from tests.api import query_baselines
 
 from .conftest import ID_NUMBERS, valid_id_number
 
@@ -558,12 +557,6 @@ class TestStationsFrameworkContract(PluginAPITests):
 
 # --- query counts -------------------------------------------------------------------------
 
-#: Exact baselines of the deputies routes, beside the core API's (a change in either
-#: direction updates the file: more is an N+1 to fix, fewer a baseline to lower).
-BASELINES = json.loads(
-    (Path(__file__).resolve().parents[2] / "api" / "query_counts.json").read_text()
-)
-
 
 def test_query_counts_of_every_route_match_the_committed_baselines(client, stations, settings):
     settings.LIANXI_API_CACHE_ENABLED = False
@@ -582,15 +575,6 @@ def test_query_counts_of_every_route_match_the_committed_baselines(client, stati
     }
     measured, sql = {}, {}
     for key, url in urls.items():
-        assert client.get(url).status_code == 200, url  # warm: content types, renditions
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        measured[key] = len(queries)
-        sql[key] = [q["sql"][:200] for q in queries.captured_queries]
+        measured[key], sql[key] = query_baselines.count(client, url)
     print("query counts", measured)
-    expected = {key: BASELINES[key] for key in urls}
-    assert measured == expected, "\n".join(
-        f"{key}: {measured[key]} (baseline {expected[key]})\n  " + "\n  ".join(sql[key])
-        for key in urls
-        if measured[key] != expected[key]
-    )
+    query_baselines.assert_exact(measured, "", sql)
