@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import math
 
-from django.db.models import Case, Count, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Prefetch, Q, Value, When, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -148,12 +148,26 @@ def name_filter(q: str) -> tuple[Q, Case] | None:
 
 
 class DeputyPagination(EnvelopePagination):
-    """The API's list envelope; the count from the view's ``count_rows`` when it has one
-    (the distinct people of the seats: one index scan instead of a lookup per person)."""
+    """The API's list envelope, counted without a lookup per person where it can.
+
+    A plain list is counted on the seats (the view's ``count_rows``: the distinct
+    people of the seats, one index scan), and its page walks the people in name
+    order until it has enough. A name search has to look at every seated person to
+    find the matches: it does so once, the page carrying the total beside each row
+    (``COUNT(*) OVER ()``; the view's ``count_in_page``), not once to count and
+    again for the page. Other filters on the people (gender, party) match many: the
+    page stops early, the count is the query's own."""
 
     def paginate_queryset(self, queryset, request, view=None):
         self.count_rows = getattr(view, "count_rows", None)
-        return super().paginate_queryset(queryset, request, view)
+        if not getattr(view, "count_in_page", False):
+            return super().paginate_queryset(queryset, request, view)
+        self.limit, self.offset = view.params["limit"], view.params["offset"]
+        self.request = request
+        end = self.offset + self.limit
+        page = list(queryset.annotate(total_rows=Window(Count("pk")))[self.offset : end])
+        self.count = page[0].total_rows if page else queryset.count()
+        return page
 
     def get_count(self, queryset) -> int:
         return (queryset if self.count_rows is None else self.count_rows).count()
@@ -190,6 +204,7 @@ class DeputyViewSet(SiteScopedReadOnlyViewSet):
     lookup_value_converter = "int"
     pagination_class = DeputyPagination
     count_rows = None
+    count_in_page = False
 
     @property
     def params_class(self):
@@ -234,10 +249,11 @@ class DeputyViewSet(SiteScopedReadOnlyViewSet):
             condition, rank = match
             people = people.filter(condition).annotate(match_rank=rank)
             ordering.insert(0, "match_rank")
-        # Without a filter on the people themselves they are counted on the seats alone
-        # (DeputyPagination), not looked up one by one to be counted.
+        # How DeputyPagination counts: without a filter on the people themselves, on the
+        # seats alone; for a name search, in the page query.
         narrowed = match is not None or p.get("gender") or p.get("party")
         self.count_rows = None if narrowed else seats.values("person_id").distinct()
+        self.count_in_page = match is not None
         return people.order_by(*ordering)
 
     def payloads(self, page: list) -> list[dict]:

@@ -163,6 +163,16 @@ def test_name_search_in_characters_and_pinyin(client, register, q):
     assert names(get(client, API, site="340123", q=q)) == ["张伟"]
 
 
+def test_name_search_pages_carry_the_count_of_all_matches(client, register):
+    new_person(register, "340123", "张伟", 103)  # a namesake, seated on the same site
+    first = get(client, API, site="340123", q="zhangwei", limit=1).json()
+    assert first["count"] == 2 and len(first["results"]) == 1 and first["next"]
+    second = get(client, API, site="340123", q="zhangwei", limit=1, offset=1).json()
+    assert second["count"] == 2 and second["results"][0]["id"] != first["results"][0]["id"]
+    beyond = get(client, API, site="340123", q="zhangwei", limit=1, offset=5).json()
+    assert beyond["count"] == 2 and beyond["results"] == []
+
+
 def test_name_search_finds_nobody_else(client, register):
     assert names(get(client, API, site="340123", q="lf")) == ["李芳"]
     assert names(get(client, API, site="340123", q="wei")) == []  # not the start of a reading
