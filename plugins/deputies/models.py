@@ -548,7 +548,7 @@ class Post(SiteOwnedModel):
 
     @property
     def label(self) -> str:
-        return f"{self.body}{self.get_role_display()}"
+        return f"{self.body}{choice_labels(self.Role).get(self.role, self.role)}"
 
     def __str__(self) -> str:
         return f"{self.term.congress.name}{self.label}"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import math
 
-from django.db.models import Case, Count, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Prefetch, Q, Value, When, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -28,6 +28,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from cms.plugins.api import (
+    EnvelopePagination,
     SiteScopedReadOnlyViewSet,
     WholeListPagination,
     image_payloads,
@@ -97,6 +98,20 @@ def current_term_ids(congress_ids, today) -> dict[int, int]:
     return dict(terms)  # the last (highest number) per congress wins
 
 
+def seat_term_ids(congresses, term, current: bool, today) -> list[int]:
+    """Ids of the terms whose seats a deputy list shows: each congress's current term
+    (``term`` None), its terms of that number, or all of them (``"all"``); with
+    ``current``, only terms not ended on ``today`` (a seat of an ended term has ended)."""
+    if term is None:
+        return list(current_term_ids(congresses.values("pk"), today).values())
+    terms = Term.objects.filter(congress__in=congresses)
+    if term != "all":
+        terms = terms.filter(number=term)
+    if current:
+        terms = terms.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return list(terms.values_list("pk", flat=True))
+
+
 def _seat_order(membership):
     return (LEVEL_ORDER.index(membership.congress.level), -membership.term.number)
 
@@ -132,6 +147,32 @@ def name_filter(q: str) -> tuple[Q, Case] | None:
     return Q(pinyin_keys__startswith=key) | Q(pinyin_keys__contains=f" {key}"), rank
 
 
+class DeputyPagination(EnvelopePagination):
+    """The API's list envelope, counted without a lookup per person where it can.
+
+    A plain list is counted on the seats (the view's ``count_rows``: the distinct
+    people of the seats, one index scan), and its page walks the people in name
+    order until it has enough. A name search has to look at every seated person to
+    find the matches: it does so once, the page carrying the total beside each row
+    (``COUNT(*) OVER ()``; the view's ``count_in_page``), not once to count and
+    again for the page. Other filters on the people (gender, party) match many: the
+    page stops early, the count is the query's own."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.count_rows = getattr(view, "count_rows", None)
+        if not getattr(view, "count_in_page", False):
+            return super().paginate_queryset(queryset, request, view)
+        self.limit, self.offset = view.params["limit"], view.params["offset"]
+        self.request = request
+        end = self.offset + self.limit
+        page = list(queryset.annotate(total_rows=Window(Count("pk")))[self.offset : end])
+        self.count = page[0].total_rows if page else queryset.count()
+        return page
+
+    def get_count(self, queryset) -> int:
+        return (queryset if self.count_rows is None else self.count_rows).count()
+
+
 @extend_schema_view(
     list=extend_schema(
         operation_id="deputies_list",
@@ -161,6 +202,9 @@ class DeputyViewSet(SiteScopedReadOnlyViewSet):
     queryset = Person.objects.none()
     lookup_url_kwarg = "person_id"
     lookup_value_converter = "int"
+    pagination_class = DeputyPagination
+    count_rows = None
+    count_in_page = False
 
     @property
     def params_class(self):
@@ -183,19 +227,16 @@ class DeputyViewSet(SiteScopedReadOnlyViewSet):
                 raise ValidationError(
                     {"congress": [_("本站点没有这个行政区划代码的人民代表大会。")]}
                 )
-        seats = Membership.objects.filter(congress__in=congresses)
-        term = p.get("term")
-        if term is None:
-            seats = seats.filter(
-                term_id__in=current_term_ids(congresses.values("pk"), today).values()
-            )
-        elif term != "all":
-            seats = seats.filter(term__number=term)
+        # The seats are filtered on their own columns only (the terms resolved first): no
+        # join to the terms or the congresses for each of a big site's ten thousand seats.
+        seats = Membership.objects.filter(
+            term_id__in=seat_term_ids(congresses, p.get("term"), p["current"], today)
+        )
         for name in ("delegation", "constituency"):
             if p.get(name):
                 seats = seats.filter(**{f"{name}_id": p[name]})
         if p["current"]:
-            seats = seats.filter(stats.current_seats_q(today))
+            seats = seats.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         self.congresses, self.seats = congresses, seats
 
         people = public_people().filter(pk__in=seats.values("person_id"))
@@ -208,6 +249,11 @@ class DeputyViewSet(SiteScopedReadOnlyViewSet):
             condition, rank = match
             people = people.filter(condition).annotate(match_rank=rank)
             ordering.insert(0, "match_rank")
+        # How DeputyPagination counts: without a filter on the people themselves, on the
+        # seats alone; for a name search, in the page query.
+        narrowed = match is not None or p.get("gender") or p.get("party")
+        self.count_rows = None if narrowed else seats.values("person_id").distinct()
+        self.count_in_page = match is not None
         return people.order_by(*ordering)
 
     def payloads(self, page: list) -> list[dict]:
@@ -215,7 +261,7 @@ class DeputyViewSet(SiteScopedReadOnlyViewSet):
         today = timezone.localdate()
         ids = [person.pk for person in page]
         chosen: dict[int, Membership] = {}
-        for membership in _seats(self.seats.filter(person_id__in=ids)):
+        for membership in _seats(self.seats.filter(person_id__in=ids)).order_by("pk"):
             best = chosen.get(membership.person_id)
             if best is None or _seat_order(membership) < _seat_order(best):
                 chosen[membership.person_id] = membership
