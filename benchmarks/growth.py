@@ -125,6 +125,9 @@ def copy_database(source: str, target: str) -> None:
     conn, name = _pg(target)
     template = source.rpartition("/")[2]
     with conn:
+        # A template must have no other session (a server left running on it).
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE datname = %s AND pid <> pg_backend_pid()", [template])  # fmt: skip
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
 
