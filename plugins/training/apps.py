@@ -41,6 +41,7 @@ class TrainingConfig(PluginConfig):
     }
     openapi_enum_names = {
         "TrainingLessonKindEnum": "plugins.training.models.LessonKind",
+        "TrainingCourseKindEnum": "plugins.training.models.CourseKind",
         "TrainingEnrolmentModeEnum": "plugins.training.models.EnrolmentMode",
     }
 
@@ -67,5 +68,7 @@ class TrainingConfig(PluginConfig):
             ("training.completed", "完成培训课程"),
             ("training.attendance", "登记线下培训出勤"),
             ("training.exported", "导出培训覆盖情况"),
+            ("training.law_linked", "课程关联法规"),
+            ("training.law_unlinked", "取消课程关联法规"),
         ):
             register_action(action, label)

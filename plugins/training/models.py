@@ -26,6 +26,14 @@ class EnrolmentMode(models.TextChoices):
     OPEN = "open", _("自主报名(培训对象自愿参加)")
 
 
+class CourseKind(models.TextChoices):
+    """A course of lessons, or a lecture (讲座: one speaker's talk on laws or congress
+    knowledge, given as text, images or video; enrolment, progress and hours as a course)."""
+
+    COURSE = "course", _("课程")
+    LECTURE = "lecture", _("讲座")
+
+
 class LessonKind(models.TextChoices):
     TEXT = "text", _("图文")
     IMAGES = "images", _("图片")
@@ -46,6 +54,11 @@ class Course(SiteOwnedModel):
     affects_public_api = False
 
     title = models.CharField(_("课程名称"), max_length=200)
+    kind = models.CharField(_("类别"), max_length=8, choices=CourseKind.choices, blank=True,
+                            default=CourseKind.COURSE, db_index=True,
+                            help_text=_("不选即为课程"))  # fmt: skip
+    speaker = models.CharField(_("主讲人"), max_length=100, blank=True,
+                               help_text=_("讲座的主讲人及职务,如:张明(省人大常委会法工委)"))  # fmt: skip
     summary = models.TextField(_("简介"), blank=True)
     mode = models.CharField(_("参加方式"), max_length=10, choices=EnrolmentMode.choices,
                             default=EnrolmentMode.ASSIGNED)  # fmt: skip
@@ -73,6 +86,31 @@ class Course(SiteOwnedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.kind = self.kind or CourseKind.COURSE  # a form left blank: a course
+        super().save(*args, **kwargs)
+
+
+class CourseLaw(models.Model):
+    """A regulation page of the course's site (``content.RegulationPage``) the course refers
+    its learners to (the laws library). Shown to learners only while the page is public."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="laws")
+    page = models.ForeignKey("content.RegulationPage", on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("法规页面"))  # fmt: skip
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("课程关联法规")
+        verbose_name_plural = _("课程关联法规")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "page"], name="training_course_law_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} · {self.page_id}"
 
 
 class Lesson(models.Model):

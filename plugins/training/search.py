@@ -33,7 +33,7 @@ class CourseProvider(RecordProvider):
     def to_document(self, obj) -> dict:
         return {
             "title": obj.title,
-            "body": obj.summary,
+            "body": "\n".join(p for p in (obj.speaker, obj.summary) if p),
             "date": obj.published_at,
             "url": f"/api/v1/training/courses/{obj.pk}/?site={_code(obj.site)}",
         }

@@ -25,6 +25,7 @@ from cms.services.tasks import enqueue, task
 from .models import (
     ClassRegistration,
     Course,
+    CourseLaw,
     Enrolment,
     EnrolmentMode,
     Lesson,
@@ -171,6 +172,85 @@ def unpublish(record, user) -> None:
     record.published = False
     record.save(update_fields=["published"])
     audit.audit(record, "training.unpublished", user=user)
+
+
+# --- the laws library (the site's regulation pages) -------------------------------------------
+
+
+def site_code(record) -> str:
+    """The division code of a course's (or class's) site."""
+    return record.site.profile.division_code
+
+
+class LawLibrary:
+    """The regulation pages a site's deputies may read: the public ``RegulationPage``s of
+    the site (or township column) of ``code`` and of every site above it (counties adopt
+    no regulations; the city's and the province's apply), each site by the core's page
+    visibility (``cms.plugins.api.page_scope``, the rule of ``/api/v1/pages/``)."""
+
+    def __init__(self, code: str):
+        from django.db.models import F
+
+        from cms.plugins.api import ApiProblem, page_scope
+        from cms.services.sites import ancestors
+
+        first = page_scope(code)
+        self.scopes = [first]
+        # A township's column first, then its county; a site's ancestors, the nearest first.
+        above = ancestors(first.profile, include_self=first.township is not None)
+        for profile in reversed(above):
+            try:
+                self.scopes.append(page_scope(profile.division_code))
+            except ApiProblem:  # a site above that is not public
+                continue
+        pages = None
+        for scope in self.scopes:
+            mine = scope.pages(["regulation"])
+            pages = mine if pages is None else pages | mine
+        self.pages = pages.annotate(
+            law_date=F("regulationpage__date"),
+            document_number=F("regulationpage__document_number"),
+            adopting_body=F("regulationpage__adopting_body"),
+            adopted_date=F("regulationpage__adopted_date"),
+            effective_date=F("regulationpage__effective_date"),
+            law_status=F("regulationpage__status"),
+        )
+
+    def scope_of(self, row: dict):
+        """The scope (site) a page row (``LAW_FIELDS``) belongs to: its URLs are that site's."""
+        found = [s for s in self.scopes if row["path"].startswith(s.root.path)]
+        return max(found, key=lambda s: len(s.root.path))
+
+
+def link_law(course, page_id: int, user) -> None:
+    """Refer the course's learners to a public regulation page of the course's site or of
+    a site above it (its laws library)."""
+    if not LawLibrary(site_code(course)).pages.filter(pk=page_id).exists():
+        raise ValidationError("只能关联本站点或上级站点已发布、公开的法规页面。")
+    order = course.laws.count()
+    CourseLaw.objects.get_or_create(course=course, page_id=page_id, defaults={"order": order})
+    audit.audit(course, "training.law_linked", user=user, data={"page": page_id})
+
+
+def unlink_law(course, page_id: int, user) -> None:
+    if CourseLaw.objects.filter(course=course, page_id=page_id).delete()[0]:
+        audit.audit(course, "training.law_unlinked", user=user, data={"page": page_id})
+
+
+def course_laws(course) -> tuple[LawLibrary, list[dict]]:
+    """(library, rows): the linked regulation pages that are public now, in the course's
+    order (a page made private, unpublished or moved away drops out by itself)."""
+    library = LawLibrary(site_code(course))
+    order = dict(course.laws.values_list("page_id", "order"))
+    rows = list(library.pages.filter(pk__in=list(order)).values(*LAW_FIELDS))
+    rows.sort(key=lambda row: (order[row["id"]], row["id"]))
+    return library, rows
+
+
+LAW_FIELDS = (
+    "id", "title", "slug", "path", "url_path", "content_type_id", "law_date", "document_number",
+    "adopting_body", "adopted_date", "effective_date", "law_status",
+)  # fmt: skip
 
 
 def drop_audience(sender, instance, **kwargs) -> None:

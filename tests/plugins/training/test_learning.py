@@ -30,7 +30,8 @@ def _lessons(client, course, auth):
 
 
 def test_media_answers_range_requests(client, feixi, people):
-    data = video_bytes(size=100_000)
+    data = video_bytes()
+    assert len(data) > 100_000 and data[4:8] == b"ftyp"
     course = make_course(feixi, video=data)
     auth = people["张伟"].auth
     lesson = _lessons(client, course, auth)[0]
