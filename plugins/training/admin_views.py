@@ -192,7 +192,7 @@ def course_manage(request, pk: int):
                     lesson.save()
                     if data["media"]:
                         try:
-                            service.attach_media(lesson, data["media"])
+                            service.attach_media(lesson, data["media"], request.user)
                         except ValidationError as error:
                             lesson.delete()
                             lesson_form.add_error("media", "".join(error.messages))
@@ -202,9 +202,7 @@ def course_manage(request, pk: int):
             elif step == "remove_lesson":
                 found = course.lessons.filter(pk=_id(request.POST.get("lesson"))).first()
                 if found is not None:
-                    if found.media:
-                        found.media.delete(save=False)
-                    found.delete()
+                    found.delete()  # its file goes too (service.drop_lesson_file)
                 messages.success(request, "课时已删除。")
                 return redirect(course_url(course))
             elif step == "law":
@@ -263,7 +261,7 @@ def course_manage(request, pk: int):
     return TemplateResponse(request, "training/admin/course.html", {
         "laws": [(link.page, link.page_id in public_ids) for link in linked], "law_form": law_form,
         "course": course, "can_change": can_change, "audience_form": audience_form,
-        "audience_text": audiences.describe(course.audience), "lessons": course.lessons.all(),
+        "audience_text": audiences.describe(course.audience), "lessons": course.lessons.select_related("upload"),
         "lesson_form": lesson_form, "quiz": quiz, "quiz_form": quiz_form,
         "question_form": question_form, "questions": questions, "learners": learners,
         "lesson_count": course.lessons.count(),
@@ -415,7 +413,7 @@ def lesson_media(request, pk: int, lesson_id: int):
     """The office previews a lesson's file."""
     course = _course(request, pk)
     lesson = course.lessons.filter(pk=lesson_id).first()
-    if lesson is None or not lesson.media:
+    if lesson is None or lesson.upload_id is None:
         raise Http404
     from .api.views import ranged_response
 

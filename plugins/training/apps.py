@@ -50,11 +50,13 @@ class TrainingConfig(PluginConfig):
         from django.db.models.signals import post_delete
 
         from . import service
-        from .models import Course, OfflineClass
+        from .models import Course, Lesson, OfflineClass
 
         for model in (Course, OfflineClass):
             post_delete.connect(service.drop_audience, sender=model,
                                 dispatch_uid=f"training_audience_{model.__name__}")  # fmt: skip
+        post_delete.connect(service.drop_lesson_file, sender=Lesson,
+                            dispatch_uid="training_lesson_file")  # fmt: skip
         from cms.services.audit import register_action
         from cms.services.notifications import register_kind
 

@@ -43,7 +43,8 @@ class LessonKind(models.TextChoices):
 
 
 def media_path(instance, filename: str) -> str:
-    """Private: under ``private/`` (never served as media), a random name."""
+    """Where lesson files were kept before they went through ``cms.services.uploads``
+    (migration 0001 names it; migration 0003 moved the files' rows to uploads)."""
     extension = ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
     return f"private/training/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{extension[:8]}"
 
@@ -114,8 +115,9 @@ class CourseLaw(models.Model):
 
 
 class Lesson(models.Model):
-    """One lesson of a course: text, images, a video, an audio or a PDF (a private file,
-    served to the course's audience with range requests)."""
+    """One lesson of a course: text, images, a video, an audio or a PDF: a private upload
+    of the core's uploads service (``cms.services.uploads``: checked by content, kept
+    under ``MEDIA_ROOT/uploads/``), served to the course's audience with range requests."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -123,9 +125,9 @@ class Lesson(models.Model):
     kind = models.CharField(_("类型"), max_length=8, choices=LessonKind.choices,
                             default=LessonKind.TEXT)  # fmt: skip
     body = models.TextField(_("正文"), blank=True)
-    media = models.FileField(_("文件"), upload_to=media_path, max_length=200, blank=True)
-    content_type = models.CharField(_("文件类型"), max_length=64, blank=True, editable=False)
-    size = models.PositiveBigIntegerField(_("文件大小"), default=0, editable=False)
+    upload = models.ForeignKey("moderation.Upload", on_delete=models.PROTECT, null=True,
+                               blank=True, editable=False, related_name="+",
+                               verbose_name=_("文件"))  # fmt: skip
     duration = models.PositiveIntegerField(_("时长(秒)"), default=0,
                                            help_text=_("视频、音频的时长;图文可填预计阅读时间"))  # fmt: skip
 
@@ -136,6 +138,14 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def content_type(self) -> str:
+        return self.upload.content_type if self.upload_id else ""
+
+    @property
+    def size(self) -> int:
+        return self.upload.size if self.upload_id else 0
 
 
 class Enrolment(models.Model):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cms.plugins import enabled_site_ids, get_plugin
 from cms.services import audience as audiences
-from cms.services import audit, directory, notifications, performance
+from cms.services import audit, directory, notifications, performance, uploads
 from cms.services.tasks import enqueue, task
 
 from .models import (
@@ -260,51 +260,44 @@ def drop_audience(sender, instance, **kwargs) -> None:
 
 # --- lesson media ----------------------------------------------------------------------
 
-#: content type → (the lesson kinds it suits, extension)
+#: lesson kind → the content types its file may be (checked by content, by the core's
+#: uploads service: ``cms.services.uploads``)
 MEDIA_TYPES = {
-    "video/mp4": ("video", ".mp4"),
-    "audio/mp4": ("audio", ".m4a"),
-    "audio/mpeg": ("audio", ".mp3"),
-    "application/pdf": ("pdf", ".pdf"),
-    "image/jpeg": ("images", ".jpg"),
-    "image/png": ("images", ".png"),
+    "video": ("video/mp4",),
+    "audio": ("audio/mpeg", "audio/mp4"),
+    "pdf": ("application/pdf",),
+    "images": ("image/jpeg", "image/png"),
 }
 
 
-def sniff(head: bytes) -> str | None:
-    """The media type by content (never by name): MP4/M4A, MP3, PDF, JPEG, PNG."""
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        return "audio/mp4" if brand in (b"M4A ", b"M4B ") else "video/mp4"
-    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
-        return "audio/mpeg"
-    if head[:5] == b"%PDF-":
-        return "application/pdf"
-    if head[:3] == b"\xff\xd8\xff":
-        return "image/jpeg"
-    if head[:8] == b"\x89PNG\r\n\x1a\n":
-        return "image/png"
-    return None
-
-
-def attach_media(lesson: Lesson, file) -> None:
-    """Keep a lesson's file privately, checked by content against the lesson's kind."""
-    cap = int(setting("MEDIA_MAX_BYTES"))
-    if file.size > cap:
-        raise ValidationError(f"文件不能超过 {cap // (1024 * 1024)} MB。")
-    file.seek(0)
-    kind = sniff(file.read(16))
-    file.seek(0)
-    if kind is None or MEDIA_TYPES[kind][0] != lesson.kind:
+def attach_media(lesson: Lesson, file, user=None) -> None:
+    """Keep a lesson's file through the core's uploads service (type by content, against the
+    lesson's kind; size up to ``MEDIA_MAX_BYTES``; private storage); a file it replaces
+    is deleted."""
+    types = MEDIA_TYPES.get(lesson.kind, ())
+    if not types or uploads.sniff(file) not in types:
         raise ValidationError(
             f"文件类型与课时类型({lesson.get_kind_display()})不符;"
             "视频用 MP4,音频用 MP3 或 M4A,文档用 PDF,图片用 JPEG 或 PNG。"
         )
-    if lesson.media:
-        lesson.media.delete(save=False)
-    lesson.media.save(f"lesson{MEDIA_TYPES[kind][1]}", file, save=False)
-    lesson.content_type, lesson.size = kind, file.size
-    lesson.save()
+    try:
+        stored = uploads.store(file, site=lesson.course.site, owner=user, types=types,
+                               max_bytes=int(setting("MEDIA_MAX_BYTES")))  # fmt: skip
+    except uploads.UploadError as error:
+        raise ValidationError(str(error)) from None
+    old = lesson.upload
+    lesson.upload = stored
+    lesson.save(update_fields=["upload"])
+    uploads.discard(old)
+
+
+def drop_lesson_file(sender, instance, **kwargs) -> None:
+    """A deleted lesson (alone, or with its course) takes its file with it (``post_delete``)."""
+    if instance.upload_id is not None:
+        from django.apps import apps
+
+        upload = apps.get_model("moderation", "Upload").objects.filter(pk=instance.upload_id)
+        uploads.discard(upload.first())
 
 
 # --- the learner -----------------------------------------------------------------------

@@ -186,7 +186,7 @@ def lesson_payload(lesson, progress: dict) -> dict:
         "duration": lesson.duration,
         "media": {"content_type": lesson.content_type, "size": lesson.size,
                   "url": f"{API}/courses/{lesson.course_id}/lessons/{lesson.pk}/media/?site={code}"}
-        if lesson.media else None,
+        if lesson.upload_id else None,
         "position": mine.get("position", 0), "done": mine.get("done", False),
     }  # fmt: skip
 

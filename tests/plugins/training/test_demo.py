@@ -27,7 +27,7 @@ def test_demo_loads_once_with_learners_part_way(client, site_group, feixi, peopl
     assert counts[0] == 4 and counts[2] == 1
 
     video = Course.objects.get(title=demo.VIDEO_COURSE)
-    assert video.lessons.filter(kind="video", content_type="video/mp4").exists()
+    assert video.lessons.filter(kind="video", upload__content_type="video/mp4").exists()
     done = video.enrolments.filter(completed_at__isnull=False)
     assert done.exists() and video.enrolments.filter(completed_at__isnull=True).exists()
     assert QuizAttempt.objects.filter(passed=True).exists()
