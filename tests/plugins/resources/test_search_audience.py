@@ -169,3 +169,7 @@ def test_search_answers_are_never_shared_between_viewers(client, feixi, people):
     _assert_nothing_of_it(outsider, "another level")
     suggest = _suggest(client, people["张伟"].auth)
     assert suggest["Cache-Control"] == "private, no-store"
+    # Publishing another restricted item changes no public answer: the cached one stays.
+    make_resource(feixi, "关于财政预算调整的参考资料")
+    assert _search(client, {})["X-Lianxi-Cache"] == "hit"
+    assert _search(client, people["张伟"].auth).json()["count"] == 2
