@@ -4,6 +4,13 @@ The site is explicit (``?site=<division code>``), as everywhere in the API;
 ``scope=descendants`` widens the search to the sites below it (a city and its
 counties, the province and everything). A nine-digit township code searches
 that township's column on its county's site.
+
+Plugin records seen only by an audience (``RecordProvider.audience_field``) are
+searched for a caller the audience includes: the caller's audiences
+(``cms.services.audience.matching``) are read once per request and narrow the
+hits, the counts, the facets and the suggestions alike; an anonymous caller
+searches public documents only. An answer that may hold such records is the
+caller's own (``Cache-Control: private, no-store``), never a shared cached one.
 """
 
 from __future__ import annotations
@@ -200,6 +207,32 @@ def hidden_plugin_sites(site_ids: list[int]) -> dict[str, list[int]]:
     return hidden
 
 
+PRIVATE = "private, no-store"
+
+
+def viewer_audiences(request) -> tuple[int, ...]:
+    """The ids of the audiences that include the caller (once per request); ``()`` for an
+    anonymous caller. Records restricted to other audiences are never searched."""
+    cached = getattr(request, "_lianxi_search_audiences", None)
+    if cached is not None:
+        return cached
+    from cms.services.audience import matching
+
+    user = getattr(request, "user", None)
+    found: tuple[int, ...] = ()
+    if user is not None and user.is_authenticated:
+        found = tuple(sorted({row["audience_id"] for row in matching(user)}))
+    request._lianxi_search_audiences = found
+    return found
+
+
+def _private(response, audiences) -> Response:
+    """Restricted records may be in the answer: it is the caller's own, never cached."""
+    if audiences:
+        response["Cache-Control"] = PRIVATE
+    return response
+
+
 SCOPE_PARAM = OpenApiParameter(
     "scope", OpenApiTypes.STR, enum=["site", "descendants"], default="site",
     description="site:仅本站;descendants:本站及下级站点(市及所辖县,省及全部)。",
@@ -275,6 +308,7 @@ class SearchView(APIView):
         if not isinstance(scoped, tuple):
             return scoped
         place, site_ids, column_path, scope_token = scoped
+        audiences = viewer_audiences(request)
         if data.get("column"):
             from wagtail.models import Page
 
@@ -294,6 +328,7 @@ class SearchView(APIView):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             hidden=hidden_plugin_sites(site_ids),
+            audiences=audiences,
             offset=(page - 1) * size,
             limit=size,
             facets=data["facets"],
@@ -316,7 +351,7 @@ class SearchView(APIView):
                 name: [{"value": k, "count": v} for k, v in result.facets.get(name, {}).items()]
                 for name in ("site", "level", "type")
             }
-        return Response(body)
+        return _private(Response(body), audiences)
 
     def _empty(self, data):
         return {
@@ -363,11 +398,14 @@ class SuggestView(APIView):
         if not isinstance(scoped, tuple):
             return scoped
         _place, site_ids, _column, scope_token = scoped
+        audiences = viewer_audiences(request)
         hits = get_engine().suggest(
             data["q"],
             site_ids,
             limit=data["limit"],
             hidden=hidden_plugin_sites(site_ids),
             scope_token=scope_token,
+            audiences=audiences,
         )
-        return Response({"query": data["q"], "results": SuggestionSerializer(hits, many=True).data})
+        body = {"query": data["q"], "results": SuggestionSerializer(hits, many=True).data}
+        return _private(Response(body), audiences)

@@ -37,6 +37,8 @@ class Entry:
     plugin: str = ""
     column_id: int | None = None
     path: str = ""
+    #: ``services.Audience`` id of a record only its audience may find; ``None``: public.
+    audience_id: int | None = None
     title_tokens: str = field(default="", repr=False)
     body_tokens: str = field(default="", repr=False)
     scope_tokens: str = field(default="", repr=False)
@@ -242,7 +244,9 @@ def count_pages(site_profile=None) -> int:
 
 
 def record_entry(provider, obj, sites=None) -> Entry | None:
-    """The entry of a plugin record (``sites``: a ``cms.sitegroup.tree.SiteIndex``)."""
+    """The entry of a plugin record (``sites``: a ``cms.sitegroup.tree.SiteIndex``), or
+    ``None`` when it must not be indexed (no site profile; an audience-restricted
+    provider's record without an audience)."""
     from cms.sitegroup.tree import SiteIndex
 
     site_id = provider.site_id(obj)
@@ -250,6 +254,11 @@ def record_entry(provider, obj, sites=None) -> Entry | None:
     profile = sites.profile_for_site_id(site_id)
     if profile is None:
         return None
+    audience_id = None
+    if provider.audience_field:
+        audience_id = provider.audience_id(obj)
+        if audience_id is None:  # an audience-less record is visible to nobody
+            return None
     doc = provider.to_document(obj)
     return Entry(
         key=provider.key(obj.pk),
@@ -265,6 +274,7 @@ def record_entry(provider, obj, sites=None) -> Entry | None:
         body=doc.get("body") or "",
         date=_as_date(doc.get("date")),
         url=doc.get("url") or "",
+        audience_id=audience_id,
     )
 
 

@@ -113,7 +113,8 @@ def apply_sync_records(provider, pks, chunk: int = 500) -> dict:
             engine.delete([provider.key(pks[0])])
             return {"upserted": 0, "dropped": 1}
         engine.upsert([entry])
-        invalidate_api_cache([entry.site_code])
+        if entry.audience_id is None:  # no public (cached) answer holds a restricted record
+            invalidate_api_cache([entry.site_code])
         return {"upserted": 1, "dropped": 0}
 
     engine = get_engine()
@@ -128,17 +129,22 @@ def apply_sync_records(provider, pks, chunk: int = 500) -> dict:
             entry = record_entry(provider, obj, sites)
             if entry is not None:
                 entries.append(entry)
-                codes.add(entry.site_code)
+                if entry.audience_id is None:  # restricted: in no public (cached) answer
+                    codes.add(entry.site_code)
         indexed = {entry.object_id for entry in entries}
         gone = [pk for pk in batch if pk not in indexed]
         upserted += engine.upsert(entries)
         dropped += engine.delete([provider.key(pk) for pk in gone])
-        # A record that left the index (ended, made private) changed its site's answers too.
-        for site_id in (
-            provider.model._default_manager.filter(pk__in=gone)
+        # A record that left the index (ended, made private) changed its site's answers too
+        # (not one only an audience could find: no public answer held it).
+        gone_sites = (
+            []
+            if provider.audience_field
+            else provider.model._default_manager.filter(pk__in=gone)
             .values_list(f"{provider.site_field}_id", flat=True)
             .distinct()
-        ):
+        )
+        for site_id in gone_sites:
             profile = sites.profile_for_site_id(site_id)
             if profile is not None:
                 codes.add(profile.division_code)

@@ -1,6 +1,8 @@
 """The embedded engine's index: one row per public, live searchable item.
 
-Pages and plugin records land here in the same shape. The full-text part is
+Pages and plugin records land here in the same shape. ``audience_id`` is set on
+the records of a provider with an audience (``RecordProvider.audience_field``):
+searches return such a row only to a caller the audience includes. The full-text part is
 created by the migration for the database in use (``0002_fulltext``):
 
 * SQLite: an FTS5 table ``search_index_fts`` (external content over this
@@ -33,6 +35,8 @@ class SearchEntry(models.Model):
     title_tokens = models.TextField(blank=True, default="")
     body_tokens = models.TextField(blank=True, default="")
     scope_tokens = models.CharField(max_length=64, blank=True, default="")  # st<code> tr<code>…
+    #: A record only an audience may find (``services.Audience`` id); ``NULL``: public.
+    audience_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

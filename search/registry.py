@@ -25,6 +25,20 @@ A plugin lists its searchable records in its ``search`` module (the
 a plugin switched off for a site stay in the index but are filtered out of
 every search of that site until it is switched back on.
 
+A record seen only by an audience (``cms.services.audience``) names the model's
+foreign key to ``services.Audience`` in ``audience_field``::
+
+    class ItemProvider(RecordProvider):
+        model = Item
+        kind = "resources.resource"
+        audience_field = "audience"     # the document carries the audience's id
+
+Its documents carry the audience id, and a search returns one only to a caller
+the audience includes (``audience.matching(user)``, read once per request);
+hits, counts, facets and suggestions of everyone else never contain it. A record
+of such a provider whose audience is empty (``None``) is not indexed at all
+(an audience-less record is visible to nobody, as ``audience.visible`` says).
+
 Writes that fire no signals (``bulk_create``, ``QuerySet.update``), or changes
 to other rows a document is built from, call ``sync(kind, pks)`` to re-index
 those records in bulk.
@@ -47,6 +61,9 @@ class RecordProvider:
     verbose_name: str = ""
     #: The model's foreign key to ``wagtailcore.Site``.
     site_field: str = "site"
+    #: The model's foreign key to ``services.Audience`` when its records are seen only by
+    #: an audience; empty: the records are public.
+    audience_field: str = ""
 
     def get_queryset(self) -> models.QuerySet:
         return self.model._default_manager.all()
@@ -57,6 +74,11 @@ class RecordProvider:
 
     def site_id(self, obj) -> int:
         return getattr(obj, f"{self.site_field}_id")
+
+    def audience_id(self, obj) -> int | None:
+        """The id of the audience that may find ``obj`` (``None``: nobody, when the
+        provider declares ``audience_field``)."""
+        return getattr(obj, f"{self.audience_field}_id") if self.audience_field else None
 
     def key(self, pk) -> str:
         return f"{self.kind}:{pk}"

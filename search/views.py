@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
-from .api import hidden_plugin_sites
+from .api import hidden_plugin_sites, viewer_audiences
 from .backends import EngineUnavailable, SearchQuery, get_engine
 
 
@@ -20,7 +20,13 @@ def admin_search(request):
     if q:
         try:
             result = get_engine().search(
-                SearchQuery(q=q, site_ids=site_ids, hidden=hidden_plugin_sites(site_ids), limit=50)
+                SearchQuery(
+                    q=q,
+                    site_ids=site_ids,
+                    hidden=hidden_plugin_sites(site_ids),
+                    audiences=viewer_audiences(request),  # restricted records: their audience's
+                    limit=50,
+                )
             )
         except EngineUnavailable:
             unavailable = True

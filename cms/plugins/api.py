@@ -14,6 +14,13 @@ id → alt, size, named renditions; two queries for a page of rows) and
 ``list_envelope(request, offset, limit, count, results)`` (the limit/offset
 list with ``next``/``previous`` links).
 
+A site's public pages as ``/api/v1/pages/`` sees them: ``page_scope(code)``
+(``cms.api.scope.Scope``; the same visibility rule, no second copy):
+``scope.pages(["regulation"])`` is the queryset of the pages of those types the
+public may see on that site (or township column), ``scope.page_ref(row,
+page_types())`` a row's ``id``, ``type``, ``title``, ``slug``, ``path``, ``url``
+and ``api_url``.
+
 Views then use :class:`SiteScopedMixin` (or the two viewsets below) so their
 querysets hold only that site's rows::
 
@@ -51,6 +58,8 @@ from cms.api.conventions import (
     resolve_site,
 )
 from cms.api.idempotency import IdempotentMixin
+from cms.api.scope import resolve_scope as page_scope
+from cms.api.scope import type_for_content_type_id as page_types
 from cms.api.submissions import (
     AttachmentsField,
     OwnSubmissionsPermission,
@@ -84,6 +93,8 @@ __all__ = [
     "level_field",
     "list_envelope",
     "not_found",
+    "page_scope",
+    "page_types",
     "plugin_urlpatterns",
     "problem_responses",
     "site_scoped",

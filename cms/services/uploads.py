@@ -6,7 +6,14 @@
 * Allowed types by their **content**, not their name (``LIANXI_UPLOAD_TYPES``:
   JPEG, PNG, WebP, GIF images and PDF by default) and a size cap
   (``LIANXI_UPLOAD_MAX_BYTES``, 10 MB); a refusal raises :class:`UploadError`
-  with a Chinese message.
+  with a Chinese message. A plugin storing other media passes its own
+  ``types`` (among :data:`KNOWN`: MP4 video, M4A and MP3 audio too) and
+  ``max_bytes``: a course's lesson video is checked and kept here as well::
+
+      uploads.store(file, site=site, owner=user, types=["video/mp4"], max_bytes=500 << 20)
+
+  Documents and media are written to storage in chunks (a large video is never
+  read into memory) with their SHA-256 computed on the way.
 * Images are decoded and re-encoded with Pillow: EXIF (camera, time, GPS
   location) and any other metadata are dropped, and a file that only looks
   like an image is refused. Very large images are refused before decoding
@@ -28,7 +35,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from PIL import Image, UnidentifiedImageError
 
-__all__ = ["UploadError", "may_read", "register_reader", "store"]
+__all__ = ["KNOWN", "UploadError", "discard", "may_read", "register_reader", "sniff", "store"]
 
 #: content type → (extension, Pillow format or None for documents)
 KNOWN = {
@@ -37,7 +44,12 @@ KNOWN = {
     "image/webp": (".webp", "WEBP"),
     "image/gif": (".gif", "GIF"),
     "application/pdf": (".pdf", None),
+    "video/mp4": (".mp4", None),
+    "audio/mp4": (".m4a", None),
+    "audio/mpeg": (".mp3", None),
 }
+#: What the API's attachments take unless ``LIANXI_UPLOAD_TYPES`` says otherwise.
+DEFAULT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf")
 MAX_PIXELS = 40_000_000
 
 
@@ -74,7 +86,7 @@ def may_read(request, upload) -> bool:
 
 
 def allowed_types() -> list[str]:
-    return list(getattr(settings, "LIANXI_UPLOAD_TYPES", None) or KNOWN)
+    return list(getattr(settings, "LIANXI_UPLOAD_TYPES", None) or DEFAULT_TYPES)
 
 
 def _sniff(head: bytes) -> str | None:
@@ -88,7 +100,24 @@ def _sniff(head: bytes) -> str | None:
         return "image/gif"
     if head.startswith(b"%PDF-"):
         return "application/pdf"
+    if head[4:8] == b"ftyp":  # ISO base media: the brand says audio-only (M4A) or not
+        return "audio/mp4" if head[8:12] in (b"M4A ", b"M4B ") else "video/mp4"
+    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return "audio/mpeg"  # an ID3 tag or an MPEG audio frame header
     return None
+
+
+def type_names(types) -> str:
+    """``JPG、PNG、PDF``: the extensions of ``types``, for a refusal's message."""
+    return "、".join(KNOWN[t][0].lstrip(".").upper() for t in types if t in KNOWN)
+
+
+def sniff(file) -> str | None:
+    """The type of an uploaded file by its first bytes (the position is kept at 0)."""
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    return _sniff(head)
 
 
 def _reencode(data: bytes, fmt: str) -> bytes:
@@ -107,33 +136,58 @@ def _reencode(data: bytes, fmt: str) -> bytes:
         raise UploadError("图片文件已损坏或不是图片。") from None
 
 
-def store(file, *, site, owner=None):
-    """Check, clean and keep one uploaded file; returns the ``Upload`` row."""
+def store(file, *, site, owner=None, types=None, max_bytes=None):
+    """Check, clean and keep one uploaded file; returns the ``Upload`` row.
+
+    ``types``: the content types accepted (default :func:`allowed_types`), among
+    :data:`KNOWN`; ``max_bytes``: the size cap (default ``LIANXI_UPLOAD_MAX_BYTES``)."""
     from cms.moderation.models import Upload
 
-    cap = int(getattr(settings, "LIANXI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
-    if file.size > cap:
-        raise UploadError(f"文件不能超过 {cap // (1024 * 1024)} MB。")
-    data = file.read(cap + 1)
-    if len(data) > cap:
-        raise UploadError(f"文件不能超过 {cap // (1024 * 1024)} MB。")
-    kind = _sniff(data[:16])
-    if kind is None or kind not in allowed_types():
-        names = "、".join(KNOWN[t][0].lstrip(".").upper() for t in allowed_types() if t in KNOWN)
-        raise UploadError(f"不支持的文件类型,只能上传 {names}。")
+    cap = int(max_bytes or getattr(settings, "LIANXI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+    too_big = f"文件不能超过 {cap // (1024 * 1024)} MB。"
+    if file.size is not None and file.size > cap:
+        raise UploadError(too_big)
+    accepted = list(types) if types else allowed_types()
+    kind = sniff(file)
+    if kind is None or kind not in accepted or kind not in KNOWN:
+        raise UploadError(f"不支持的文件类型,只能上传 {type_names(accepted)}。")
     extension, fmt = KNOWN[kind]
-    if fmt is not None:
+    token = secrets.token_hex(16)
+    if fmt is not None:  # an image: decoded and re-encoded, in memory (it is small)
+        data = file.read(cap + 1)
+        if len(data) > cap:
+            raise UploadError(too_big)
         data = _reencode(data, fmt)
+        content, size, digest = ContentFile(data), len(data), hashlib.sha256(data).hexdigest()
+    else:  # a document or media: checked and written as it is, chunk by chunk
+        digest_of, size = hashlib.sha256(), 0
+        for chunk in (
+            file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(1 << 16), b"")
+        ):
+            digest_of.update(chunk)
+            size += len(chunk)
+            if size > cap:
+                raise UploadError(too_big)
+        file.seek(0)
+        content, digest = file, digest_of.hexdigest()
     upload = Upload(
         site=getattr(site, "site", site),
         owner=owner if getattr(owner, "is_authenticated", False) else None,
-        token=secrets.token_hex(16),
+        token=token,
         name=(getattr(file, "name", "") or f"附件{extension}")[-200:],
         content_type=kind,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        size=size,
+        sha256=digest,
         extension=extension,
     )
-    upload.file.save(f"{upload.token}{extension}", ContentFile(data), save=False)
+    upload.file.save(f"{token}{extension}", content, save=False)
     upload.save()
     return upload
+
+
+def discard(upload) -> None:
+    """Delete an upload and its stored file (when the record it belonged to lets it go)."""
+    if upload is None:
+        return
+    upload.file.delete(save=False)
+    upload.delete()

@@ -51,6 +51,12 @@ class ResourcesConfig(PluginConfig):
         )
         from cms.services.audit import register_action
         from cms.services.notifications import register_kind
+        from cms.services.schedule import register_sweep
+
+        from .search import search_expired
+
+        # Expired items leave the site search (their audience no longer sees them either).
+        register_sweep("resources.search_expired", search_expired, every="daily at 00:05")
 
         register_kind("resources.published", "知情知政:新材料", {"email": "digest"})
         register_kind("resources.reminder", "知情知政:未读提醒", {"email": "digest"})

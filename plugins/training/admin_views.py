@@ -106,6 +106,21 @@ class LessonForm(forms.Form):
                             help_text="视频 MP4、音频 MP3/M4A、文档 PDF、图片 JPEG/PNG;仅培训对象可看")  # fmt: skip
 
 
+class LawForm(forms.Form):
+    """A regulation page of the course's site, chosen with Wagtail's page chooser."""
+
+    page = forms.IntegerField(label="法规页面", help_text="选择本站点已发布、公开的法规页面")
+
+    def __init__(self, *args, **kwargs):
+        from django.apps import apps
+        from wagtail.admin.widgets import AdminPageChooser
+
+        super().__init__(*args, **kwargs)
+        self.fields["page"].widget = AdminPageChooser(
+            target_models=[apps.get_model("content", "RegulationPage")], can_choose_root=False
+        )
+
+
 class QuizForm(forms.Form):
     title = forms.CharField(label="测验名称", max_length=200, initial="课程测验")
     pass_mark = forms.IntegerField(label="及格分(%)", min_value=1, max_value=100, initial=60)
@@ -151,7 +166,7 @@ def course_manage(request, pk: int):
     audience_form = AudienceForm(
         site_id=course.site_id, initial=AudienceForm.initial_for(course.audience)
     )
-    lesson_form, question_form = LessonForm(), QuestionForm()
+    lesson_form, question_form, law_form = LessonForm(), QuestionForm(), LawForm()
     quiz = Quiz.objects.filter(course=course).first()
     quiz_form = QuizForm(
         initial={"title": quiz.title, "pass_mark": quiz.pass_mark} if quiz else None
@@ -177,7 +192,7 @@ def course_manage(request, pk: int):
                     lesson.save()
                     if data["media"]:
                         try:
-                            service.attach_media(lesson, data["media"])
+                            service.attach_media(lesson, data["media"], request.user)
                         except ValidationError as error:
                             lesson.delete()
                             lesson_form.add_error("media", "".join(error.messages))
@@ -187,10 +202,22 @@ def course_manage(request, pk: int):
             elif step == "remove_lesson":
                 found = course.lessons.filter(pk=_id(request.POST.get("lesson"))).first()
                 if found is not None:
-                    if found.media:
-                        found.media.delete(save=False)
-                    found.delete()
+                    found.delete()  # its file goes too (service.drop_lesson_file)
                 messages.success(request, "课时已删除。")
+                return redirect(course_url(course))
+            elif step == "law":
+                law_form = LawForm(request.POST)
+                if law_form.is_valid():
+                    try:
+                        service.link_law(course, law_form.cleaned_data["page"], request.user)
+                    except ValidationError as error:
+                        law_form.add_error("page", "".join(error.messages))
+                    else:
+                        messages.success(request, "已关联法规。")
+                        return redirect(course_url(course))
+            elif step == "remove_law":
+                service.unlink_law(course, _id(request.POST.get("page")), request.user)
+                messages.success(request, "已取消关联。")
                 return redirect(course_url(course))
             elif step == "quiz":
                 quiz_form = QuizForm(request.POST)
@@ -228,9 +255,13 @@ def course_manage(request, pk: int):
             return redirect(course_url(course))
     learners = _learners(course)
     questions = list(Question.objects.filter(quiz__course=course).prefetch_related("choices"))
+    linked = list(course.laws.select_related("page").order_by("order", "pk"))
+    _scope, public = service.course_laws(course)
+    public_ids = {row["id"] for row in public}
     return TemplateResponse(request, "training/admin/course.html", {
+        "laws": [(link.page, link.page_id in public_ids) for link in linked], "law_form": law_form,
         "course": course, "can_change": can_change, "audience_form": audience_form,
-        "audience_text": audiences.describe(course.audience), "lessons": course.lessons.all(),
+        "audience_text": audiences.describe(course.audience), "lessons": course.lessons.select_related("upload"),
         "lesson_form": lesson_form, "quiz": quiz, "quiz_form": quiz_form,
         "question_form": question_form, "questions": questions, "learners": learners,
         "lesson_count": course.lessons.count(),
@@ -382,7 +413,7 @@ def lesson_media(request, pk: int, lesson_id: int):
     """The office previews a lesson's file."""
     course = _course(request, pk)
     lesson = course.lessons.filter(pk=lesson_id).first()
-    if lesson is None or not lesson.media:
+    if lesson is None or lesson.upload_id is None:
         raise Http404
     from .api.views import ranged_response
 

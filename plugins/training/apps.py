@@ -41,6 +41,7 @@ class TrainingConfig(PluginConfig):
     }
     openapi_enum_names = {
         "TrainingLessonKindEnum": "plugins.training.models.LessonKind",
+        "TrainingCourseKindEnum": "plugins.training.models.CourseKind",
         "TrainingEnrolmentModeEnum": "plugins.training.models.EnrolmentMode",
     }
 
@@ -49,11 +50,13 @@ class TrainingConfig(PluginConfig):
         from django.db.models.signals import post_delete
 
         from . import service
-        from .models import Course, OfflineClass
+        from .models import Course, Lesson, OfflineClass
 
         for model in (Course, OfflineClass):
             post_delete.connect(service.drop_audience, sender=model,
                                 dispatch_uid=f"training_audience_{model.__name__}")  # fmt: skip
+        post_delete.connect(service.drop_lesson_file, sender=Lesson,
+                            dispatch_uid="training_lesson_file")  # fmt: skip
         from cms.services.audit import register_action
         from cms.services.notifications import register_kind
 
@@ -67,5 +70,7 @@ class TrainingConfig(PluginConfig):
             ("training.completed", "完成培训课程"),
             ("training.attendance", "登记线下培训出勤"),
             ("training.exported", "导出培训覆盖情况"),
+            ("training.law_linked", "课程关联法规"),
+            ("training.law_unlinked", "取消课程关联法规"),
         ):
             register_action(action, label)

@@ -1,8 +1,12 @@
 """Demo data on 肥西县 (and one course of 合肥市): two courses and an offline class.
 
-* 代表履职基础(视频讲座), assigned to the county's deputies: a video lesson (a small
-  generated MP4, served with range requests), a text lesson and a PDF;
+* 代表履职基础(视频讲座), assigned to the county's deputies: a video lesson (a real
+  ten-second H.264/AAC MP4, ``media.DEMO_MP4``, served with range requests), a text
+  lesson and a PDF;
 * 宪法和代表法学习, open to the county's deputies, with a three-question quiz;
+* a lecture (讲座) on local legislation, open to the county's deputies: a video and
+  the speaker's slides (images), linked to the site's regulation pages;
+* 宪法和代表法学习 links the site's regulation pages too (the laws library);
 * 合肥市 gives a course to its own and the counties' deputies;
 * an offline class next week, announced to the county's deputies, some registered.
 
@@ -25,13 +29,15 @@ from django.utils import timezone
 from cms.services import audience as audiences
 
 from . import service
-from .media import tiny_mp4
+from .media import DEMO_SECONDS, demo_mp4
 from .models import Choice, Course, Lesson, OfflineClass, Question, Quiz
 
 VIDEO_COURSE = "代表履职基础(视频讲座)"
 QUIZ_COURSE = "宪法和代表法学习"
 CITY_COURSE = "预算审查监督专题(合肥市)"
 CLASS_TITLE = "2026年度肥西县人大代表履职培训班"
+LECTURE = "地方立法的程序和代表的参与(专题讲座)"
+SPEAKER = "陈立新(省人大常委会法制工作委员会,虚构)"
 LAW = "中华人民共和国全国人民代表大会和地方各级人民代表大会代表法"
 
 QUESTIONS = [
@@ -71,11 +77,11 @@ def _lesson(course, order, title, kind, body="", duration=0, data=None, name="")
     return lesson
 
 
-def _course(profile, title, *, mode, hours, levels, summary) -> Course | None:
+def _course(profile, title, *, mode, hours, levels, summary, **fields) -> Course | None:
     if Course.objects.filter(site_id=profile.site_id, title=title).exists():
         return None
     course = Course.objects.create(site_id=profile.site_id, title=title, mode=mode,
-                                   hours=Decimal(hours), summary=summary)  # fmt: skip
+                                   hours=Decimal(hours), summary=summary, **fields)  # fmt: skip
     try:
         service.set_audience(course, audiences.AudienceSpec(levels=levels), None)
     except ValidationError:
@@ -95,8 +101,8 @@ def _county(profile) -> None:
     video = _course(profile, VIDEO_COURSE, mode="assigned", hours="3", levels=("county",),
                     summary="县人大代表必修:代表的地位、权利和义务,闭会期间的履职方式。")  # fmt: skip
     if video is not None:
-        _lesson(video, 0, "第一讲 人大代表的地位和作用", "video", duration=60,
-                body="视频讲座,约一分钟。", data=tiny_mp4(seconds=60), name="lecture.mp4")  # fmt: skip
+        _lesson(video, 0, "第一讲 人大代表的地位和作用", "video", duration=DEMO_SECONDS,
+                body="视频讲座(演示用,约十秒)。", data=demo_mp4(), name="lecture.mp4")  # fmt: skip
         _lesson(video, 1, "第二讲 闭会期间代表活动", "text", duration=300,
                 body="闭会期间,代表通过视察、专题调研、执法检查、联系选民等方式履行职责。")  # fmt: skip
         _lesson(video, 2, "学习讲义(PDF)", "pdf", duration=600,
@@ -115,8 +121,22 @@ def _county(profile) -> None:
             question = Question.objects.create(quiz=quiz, order=n, text=text)
             Choice.objects.bulk_create([Choice(question=question, order=i, text=t, correct=c)
                                         for i, (t, c) in enumerate(choices)])  # fmt: skip
+        _link_laws(law, profile, 3)
         if _publish(law):
             _part_way(law, quiz=True)
+    lecture = _course(profile, LECTURE, mode="open", hours="1.5", levels=("county", "township"),
+                      kind="lecture", speaker=SPEAKER,
+                      summary="专题讲座:地方性法规从立项、起草、审议到公布的程序,代表如何参与立法。")  # fmt: skip
+    if lecture is not None:
+        _lesson(lecture, 0, "讲座视频", "video", duration=DEMO_SECONDS,
+                body="讲座录像(演示用,约十秒)。", data=demo_mp4(), name="lecture.mp4")  # fmt: skip
+        _lesson(lecture, 1, "讲座课件", "images", duration=120,
+                body="主讲人课件。", data=_slide("地方立法的程序"), name="slides.png")  # fmt: skip
+        _lesson(lecture, 2, "讲座要点", "text", duration=300,
+                body="地方立法一般经过立项、起草、审议、表决和公布等环节;代表可以提出法规案,"
+                "参加审议,并通过联络站收集群众对法规草案的意见。")  # fmt: skip
+        _link_laws(lecture, profile, 2)
+        _publish(lecture)
     if not OfflineClass.objects.filter(site_id=profile.site_id, title=CLASS_TITLE).exists():
         offline = OfflineClass.objects.create(
             site_id=profile.site_id, title=CLASS_TITLE, course=video, place="肥西县人大常委会三楼会议室",
@@ -132,6 +152,27 @@ def _county(profile) -> None:
         if _publish(offline):
             for user in audiences.members(offline.audience)[:3]:
                 service.register(offline, user)
+
+
+def _link_laws(course, profile, count: int) -> None:
+    """Link the newest public regulation pages of the site's laws library (the site's and
+    those of the sites above it)."""
+    pages = service.LawLibrary(profile.division_code).pages
+    for page_id in pages.order_by("-pk").values_list("pk", flat=True)[:count]:
+        service.link_law(course, page_id, None)
+
+
+def _slide(_title: str) -> bytes:
+    """A plain slide image (PNG): a framed red card, for the demo lecture's images lesson."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 360), (180, 30, 40))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 20, 620, 340), outline=(255, 220, 120), width=4)
+    draw.text((40, 160), "LECTURE", fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _part_way(course, *, quiz: bool) -> None:

@@ -52,6 +52,11 @@ def api_examples(recorder) -> list[Example]:
                 "不存在、未发布或不在培训对象内的课程:同一个 404", headers=auth),
         Example("training_classes_list", "training_classes_list", url(f"{API}classes/", site=SITE),
                 "线下培训班:通知、名额、本人是否已报名", headers=auth),
+        Example("training_courses_list.lectures", "training_courses_list",
+                url(f"{API}courses/", site=SITE, kind="lecture"),
+                "只看讲座(kind=lecture):主讲人、课时与课程相同", headers=auth),
+        Example("training_laws_list", "training_laws_list", url(f"{API}laws/", site=SITE),
+                "法规库:本站点及上级站点公开的法规页面,全文见 api_url", headers=auth),
     ]  # fmt: skip
     if quiz_course is not None:
         plan.append(Example("training_courses_quiz_retrieve", "training_courses_quiz_retrieve",

@@ -1,27 +1,29 @@
-"""A small MP4 (ISO base media) file for the demo and the tests, made without any codec:
-``ftyp``, a ``moov`` with the movie header (its duration), and an ``mdat`` of filler.
+"""The demo's lecture video: a real MP4 kept as a file, ``data/demo-lecture.mp4``.
 
-Its boxes parse as MP4 and it is served exactly as an office's upload would be (range
-requests, seeking); it carries no decodable track, so a player shows its duration
-but no picture. Real lessons are uploaded by the office."""
+Ten seconds of H.264 (Constrained Baseline, 320×180, 15 fps) with an AAC mono
+sound track (a 440 Hz tone), ``moov`` first (``+faststart``: a player starts and
+seeks before the whole file arrives), about 115 KB. It decodes in any player, so
+the mini-program's video component shows a picture and seeks with range
+requests. Made once with ffmpeg (the binary of the ``imageio-ffmpeg`` wheel)::
+
+    ffmpeg -f lavfi -i testsrc2=size=320x180:rate=15:duration=10 \\
+      -f lavfi -i sine=frequency=440:sample_rate=22050:duration=10 \\
+      -c:v libx264 -profile:v baseline -level 3.0 -pix_fmt yuv420p -preset veryslow \\
+      -crf 36 -g 30 -c:a aac -b:a 24k -ac 1 -movflags +faststart -map_metadata -1 \\
+      -fflags +bitexact -flags:v +bitexact -flags:a +bitexact demo-lecture.mp4
+
+Real lessons are uploaded by the office (``cms.services.uploads`` checks them).
+"""
 
 from __future__ import annotations
 
-import struct
+from pathlib import Path
+
+DEMO_MP4 = Path(__file__).parent / "data" / "demo-lecture.mp4"
+#: Its length in seconds (a lesson's ``duration``).
+DEMO_SECONDS = 10
 
 
-def _box(kind: bytes, payload: bytes) -> bytes:
-    return struct.pack(">I", 8 + len(payload)) + kind + payload
-
-
-def tiny_mp4(seconds: int = 60, padding: int = 64 * 1024) -> bytes:
-    ftyp = _box(b"ftyp", b"isom" + struct.pack(">I", 512) + b"isomiso2mp41")
-    timescale = 1000
-    mvhd = _box(b"mvhd", struct.pack(
-        ">B3xIIII", 0, 0, 0, timescale, seconds * timescale,
-    ) + struct.pack(">IH10x", 0x00010000, 0x0100)
-        + struct.pack(">9I", 0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000)
-        + b"\x00" * 24 + struct.pack(">I", 2))  # fmt: skip
-    moov = _box(b"moov", mvhd)
-    filler = bytes((i * 7) % 251 for i in range(padding))  # distinct bytes: ranges are checkable
-    return ftyp + moov + _box(b"mdat", filler)
+def demo_mp4() -> bytes:
+    """The demo lecture video's bytes."""
+    return DEMO_MP4.read_bytes()

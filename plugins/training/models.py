@@ -26,6 +26,14 @@ class EnrolmentMode(models.TextChoices):
     OPEN = "open", _("自主报名(培训对象自愿参加)")
 
 
+class CourseKind(models.TextChoices):
+    """A course of lessons, or a lecture (讲座: one speaker's talk on laws or congress
+    knowledge, given as text, images or video; enrolment, progress and hours as a course)."""
+
+    COURSE = "course", _("课程")
+    LECTURE = "lecture", _("讲座")
+
+
 class LessonKind(models.TextChoices):
     TEXT = "text", _("图文")
     IMAGES = "images", _("图片")
@@ -35,7 +43,8 @@ class LessonKind(models.TextChoices):
 
 
 def media_path(instance, filename: str) -> str:
-    """Private: under ``private/`` (never served as media), a random name."""
+    """Where lesson files were kept before they went through ``cms.services.uploads``
+    (migration 0001 names it; migration 0003 moved the files' rows to uploads)."""
     extension = ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
     return f"private/training/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{extension[:8]}"
 
@@ -46,6 +55,11 @@ class Course(SiteOwnedModel):
     affects_public_api = False
 
     title = models.CharField(_("课程名称"), max_length=200)
+    kind = models.CharField(_("类别"), max_length=8, choices=CourseKind.choices, blank=True,
+                            default=CourseKind.COURSE, db_index=True,
+                            help_text=_("不选即为课程"))  # fmt: skip
+    speaker = models.CharField(_("主讲人"), max_length=100, blank=True,
+                               help_text=_("讲座的主讲人及职务,如:张明(省人大常委会法工委)"))  # fmt: skip
     summary = models.TextField(_("简介"), blank=True)
     mode = models.CharField(_("参加方式"), max_length=10, choices=EnrolmentMode.choices,
                             default=EnrolmentMode.ASSIGNED)  # fmt: skip
@@ -74,10 +88,36 @@ class Course(SiteOwnedModel):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.kind = self.kind or CourseKind.COURSE  # a form left blank: a course
+        super().save(*args, **kwargs)
+
+
+class CourseLaw(models.Model):
+    """A regulation page of the course's site (``content.RegulationPage``) the course refers
+    its learners to (the laws library). Shown to learners only while the page is public."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="laws")
+    page = models.ForeignKey("content.RegulationPage", on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("法规页面"))  # fmt: skip
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("课程关联法规")
+        verbose_name_plural = _("课程关联法规")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "page"], name="training_course_law_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} · {self.page_id}"
+
 
 class Lesson(models.Model):
-    """One lesson of a course: text, images, a video, an audio or a PDF (a private file,
-    served to the course's audience with range requests)."""
+    """One lesson of a course: text, images, a video, an audio or a PDF: a private upload
+    of the core's uploads service (``cms.services.uploads``: checked by content, kept
+    under ``MEDIA_ROOT/uploads/``), served to the course's audience with range requests."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -85,9 +125,9 @@ class Lesson(models.Model):
     kind = models.CharField(_("类型"), max_length=8, choices=LessonKind.choices,
                             default=LessonKind.TEXT)  # fmt: skip
     body = models.TextField(_("正文"), blank=True)
-    media = models.FileField(_("文件"), upload_to=media_path, max_length=200, blank=True)
-    content_type = models.CharField(_("文件类型"), max_length=64, blank=True, editable=False)
-    size = models.PositiveBigIntegerField(_("文件大小"), default=0, editable=False)
+    upload = models.ForeignKey("moderation.Upload", on_delete=models.PROTECT, null=True,
+                               blank=True, editable=False, related_name="+",
+                               verbose_name=_("文件"))  # fmt: skip
     duration = models.PositiveIntegerField(_("时长(秒)"), default=0,
                                            help_text=_("视频、音频的时长;图文可填预计阅读时间"))  # fmt: skip
 
@@ -98,6 +138,14 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def content_type(self) -> str:
+        return self.upload.content_type if self.upload_id else ""
+
+    @property
+    def size(self) -> int:
+        return self.upload.size if self.upload_id else 0
 
 
 class Enrolment(models.Model):

@@ -19,12 +19,13 @@ from django.utils import timezone
 
 from cms.plugins import enabled_site_ids, get_plugin
 from cms.services import audience as audiences
-from cms.services import audit, directory, notifications, performance
+from cms.services import audit, directory, notifications, performance, uploads
 from cms.services.tasks import enqueue, task
 
 from .models import (
     ClassRegistration,
     Course,
+    CourseLaw,
     Enrolment,
     EnrolmentMode,
     Lesson,
@@ -173,6 +174,85 @@ def unpublish(record, user) -> None:
     audit.audit(record, "training.unpublished", user=user)
 
 
+# --- the laws library (the site's regulation pages) -------------------------------------------
+
+
+def site_code(record) -> str:
+    """The division code of a course's (or class's) site."""
+    return record.site.profile.division_code
+
+
+class LawLibrary:
+    """The regulation pages a site's deputies may read: the public ``RegulationPage``s of
+    the site (or township column) of ``code`` and of every site above it (counties adopt
+    no regulations; the city's and the province's apply), each site by the core's page
+    visibility (``cms.plugins.api.page_scope``, the rule of ``/api/v1/pages/``)."""
+
+    def __init__(self, code: str):
+        from django.db.models import F
+
+        from cms.plugins.api import ApiProblem, page_scope
+        from cms.services.sites import ancestors
+
+        first = page_scope(code)
+        self.scopes = [first]
+        # A township's column first, then its county; a site's ancestors, the nearest first.
+        above = ancestors(first.profile, include_self=first.township is not None)
+        for profile in reversed(above):
+            try:
+                self.scopes.append(page_scope(profile.division_code))
+            except ApiProblem:  # a site above that is not public
+                continue
+        pages = None
+        for scope in self.scopes:
+            mine = scope.pages(["regulation"])
+            pages = mine if pages is None else pages | mine
+        self.pages = pages.annotate(
+            law_date=F("regulationpage__date"),
+            document_number=F("regulationpage__document_number"),
+            adopting_body=F("regulationpage__adopting_body"),
+            adopted_date=F("regulationpage__adopted_date"),
+            effective_date=F("regulationpage__effective_date"),
+            law_status=F("regulationpage__status"),
+        )
+
+    def scope_of(self, row: dict):
+        """The scope (site) a page row (``LAW_FIELDS``) belongs to: its URLs are that site's."""
+        found = [s for s in self.scopes if row["path"].startswith(s.root.path)]
+        return max(found, key=lambda s: len(s.root.path))
+
+
+def link_law(course, page_id: int, user) -> None:
+    """Refer the course's learners to a public regulation page of the course's site or of
+    a site above it (its laws library)."""
+    if not LawLibrary(site_code(course)).pages.filter(pk=page_id).exists():
+        raise ValidationError("只能关联本站点或上级站点已发布、公开的法规页面。")
+    order = course.laws.count()
+    CourseLaw.objects.get_or_create(course=course, page_id=page_id, defaults={"order": order})
+    audit.audit(course, "training.law_linked", user=user, data={"page": page_id})
+
+
+def unlink_law(course, page_id: int, user) -> None:
+    if CourseLaw.objects.filter(course=course, page_id=page_id).delete()[0]:
+        audit.audit(course, "training.law_unlinked", user=user, data={"page": page_id})
+
+
+def course_laws(course) -> tuple[LawLibrary, list[dict]]:
+    """(library, rows): the linked regulation pages that are public now, in the course's
+    order (a page made private, unpublished or moved away drops out by itself)."""
+    library = LawLibrary(site_code(course))
+    order = dict(course.laws.values_list("page_id", "order"))
+    rows = list(library.pages.filter(pk__in=list(order)).values(*LAW_FIELDS))
+    rows.sort(key=lambda row: (order[row["id"]], row["id"]))
+    return library, rows
+
+
+LAW_FIELDS = (
+    "id", "title", "slug", "path", "url_path", "content_type_id", "law_date", "document_number",
+    "adopting_body", "adopted_date", "effective_date", "law_status",
+)  # fmt: skip
+
+
 def drop_audience(sender, instance, **kwargs) -> None:
     """A deleted course or class takes its audience with it (``post_delete``)."""
     audiences.discard(instance.audience_id)
@@ -180,51 +260,44 @@ def drop_audience(sender, instance, **kwargs) -> None:
 
 # --- lesson media ----------------------------------------------------------------------
 
-#: content type → (the lesson kinds it suits, extension)
+#: lesson kind → the content types its file may be (checked by content, by the core's
+#: uploads service: ``cms.services.uploads``)
 MEDIA_TYPES = {
-    "video/mp4": ("video", ".mp4"),
-    "audio/mp4": ("audio", ".m4a"),
-    "audio/mpeg": ("audio", ".mp3"),
-    "application/pdf": ("pdf", ".pdf"),
-    "image/jpeg": ("images", ".jpg"),
-    "image/png": ("images", ".png"),
+    "video": ("video/mp4",),
+    "audio": ("audio/mpeg", "audio/mp4"),
+    "pdf": ("application/pdf",),
+    "images": ("image/jpeg", "image/png"),
 }
 
 
-def sniff(head: bytes) -> str | None:
-    """The media type by content (never by name): MP4/M4A, MP3, PDF, JPEG, PNG."""
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        return "audio/mp4" if brand in (b"M4A ", b"M4B ") else "video/mp4"
-    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
-        return "audio/mpeg"
-    if head[:5] == b"%PDF-":
-        return "application/pdf"
-    if head[:3] == b"\xff\xd8\xff":
-        return "image/jpeg"
-    if head[:8] == b"\x89PNG\r\n\x1a\n":
-        return "image/png"
-    return None
-
-
-def attach_media(lesson: Lesson, file) -> None:
-    """Keep a lesson's file privately, checked by content against the lesson's kind."""
-    cap = int(setting("MEDIA_MAX_BYTES"))
-    if file.size > cap:
-        raise ValidationError(f"文件不能超过 {cap // (1024 * 1024)} MB。")
-    file.seek(0)
-    kind = sniff(file.read(16))
-    file.seek(0)
-    if kind is None or MEDIA_TYPES[kind][0] != lesson.kind:
+def attach_media(lesson: Lesson, file, user=None) -> None:
+    """Keep a lesson's file through the core's uploads service (type by content, against the
+    lesson's kind; size up to ``MEDIA_MAX_BYTES``; private storage); a file it replaces
+    is deleted."""
+    types = MEDIA_TYPES.get(lesson.kind, ())
+    if not types or uploads.sniff(file) not in types:
         raise ValidationError(
             f"文件类型与课时类型({lesson.get_kind_display()})不符;"
             "视频用 MP4,音频用 MP3 或 M4A,文档用 PDF,图片用 JPEG 或 PNG。"
         )
-    if lesson.media:
-        lesson.media.delete(save=False)
-    lesson.media.save(f"lesson{MEDIA_TYPES[kind][1]}", file, save=False)
-    lesson.content_type, lesson.size = kind, file.size
-    lesson.save()
+    try:
+        stored = uploads.store(file, site=lesson.course.site, owner=user, types=types,
+                               max_bytes=int(setting("MEDIA_MAX_BYTES")))  # fmt: skip
+    except uploads.UploadError as error:
+        raise ValidationError(str(error)) from None
+    old = lesson.upload
+    lesson.upload = stored
+    lesson.save(update_fields=["upload"])
+    uploads.discard(old)
+
+
+def drop_lesson_file(sender, instance, **kwargs) -> None:
+    """A deleted lesson (alone, or with its course) takes its file with it (``post_delete``)."""
+    if instance.upload_id is not None:
+        from django.apps import apps
+
+        upload = apps.get_model("moderation", "Upload").objects.filter(pk=instance.upload_id)
+        uploads.discard(upload.first())
 
 
 # --- the learner -----------------------------------------------------------------------

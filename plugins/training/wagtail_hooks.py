@@ -31,9 +31,10 @@ class CourseAdmin(PluginModelAdmin):
     model = Course
     menu_label = _("课程")
     menu_icon = "doc-full"
-    list_display = ("title", "mode", "hours", "published", "published_at", "site", "manage")
-    list_filter = (SiteListFilter, "mode", "published")
-    search_fields = ("title",)
+    list_display = ("title", "kind", "mode", "hours", "published", "published_at", "site",
+                    "manage")  # fmt: skip
+    list_filter = (SiteListFilter, "kind", "mode", "published")
+    search_fields = ("title", "speaker")
     list_select_related = ("site",)
     create_view_class = CourseCreateView
 

@@ -48,6 +48,9 @@ class SearchQuery:
     date_to: dt.date | None = None
     #: Plugin label → site ids where it is switched off: its records are hidden there.
     hidden: dict[str, list[int]] = field(default_factory=dict)
+    #: The audiences (``services.Audience`` ids) the caller is in: records restricted to
+    #: one of them are searched too. Empty (the default): public documents only.
+    audiences: tuple[int, ...] = ()
     offset: int = 0
     limit: int = 20
     facets: bool = True
@@ -102,8 +105,15 @@ class SearchEngine:
         raise NotImplementedError
 
     def suggest(
-        self, q: str, site_ids: list[int], limit: int = 10, hidden=None, scope_token: str = ""
+        self,
+        q: str,
+        site_ids: list[int],
+        limit: int = 10,
+        hidden=None,
+        scope_token: str = "",
+        audiences: tuple[int, ...] = (),
     ) -> list[Hit]:
+        """Newest titles containing ``q``; restricted records only of ``audiences``."""
         raise NotImplementedError
 
     def rebuild(

@@ -12,6 +12,10 @@
   ``ik`` sub-field (``ik_max_word``/``ik_smart``) used only for ranking.
 * ``site_id``, ``site_code``, ``level``, ``type``, ``plugin`` are keywords and
   ``date`` a date, for filters and facets (terms aggregations).
+* ``audience_id`` (a long; absent on public documents) restricts a plugin record
+  to its audience: every search and suggestion filters on "no ``audience_id``, or
+  one of the caller's audiences" (:func:`audience_filter`), so hits, totals and
+  aggregations never count another audience's records.
 
 The mappings and queries are plain data (``index_body()``,
 ``build_search().to_dict()``), snapshot-tested without a server.
@@ -83,6 +87,7 @@ def document_class(family: str, ik: bool = False) -> type[Document]:
         "level": Keyword(),
         "column_id": Long(),
         "path": Keyword(),
+        "audience_id": Long(),
         "title": _text_field(ik),
         "body": _text_field(ik),
         "date": Date(format="strict_date"),
@@ -127,6 +132,15 @@ def _needs_chars(word: str) -> bool:
     return len(word) == 1 or not all(has_cjk(ch) for ch in word)
 
 
+def audience_filter(audiences) -> Q:
+    """Public documents (no ``audience_id``) and those of the caller's ``audiences``."""
+    public = Q("bool", must_not=[Q("exists", field="audience_id")])
+    ids = sorted({int(a) for a in audiences or ()})
+    if not ids:
+        return public
+    return Q("bool", should=[public, Q("terms", audience_id=ids)], minimum_should_match=1)
+
+
 def build_search(query: SearchQuery, ik: bool = False, using=None) -> Search:
     """The search request for ``query`` across both aliases."""
     search = Search(using=using, index=[alias_name(f) for f in FAMILIES])
@@ -142,7 +156,7 @@ def build_search(query: SearchQuery, ik: bool = False, using=None) -> Search:
         should.append(
             Q("multi_match", query=query.q, fields=[f"title.ik^{TITLE_BOOST}", "body.ik"])
         )
-    filters = [Q("terms", site_id=sorted(query.site_ids))]
+    filters = [Q("terms", site_id=sorted(query.site_ids)), audience_filter(query.audiences)]
     if query.types:
         filters.append(Q("terms", type=sorted(query.types)))
     if query.column_path:
@@ -177,8 +191,11 @@ def build_search(query: SearchQuery, ik: bool = False, using=None) -> Search:
     return search
 
 
-def build_suggest(q: str, site_ids: list[int], limit: int, hidden=None) -> Search:
-    query = SearchQuery(q=q, site_ids=site_ids, hidden=hidden or {}, limit=limit, facets=False)
+def build_suggest(q: str, site_ids: list[int], limit: int, hidden=None, audiences=()) -> Search:
+    query = SearchQuery(
+        q=q, site_ids=site_ids, hidden=hidden or {}, limit=limit, facets=False,
+        audiences=tuple(audiences),
+    )  # fmt: skip
     search = build_search(query)
     body = search.to_dict()
     for clause in body["query"]["bool"]["must"]:
@@ -359,11 +376,14 @@ class ElasticsearchEngine(SearchEngine):
             }
         return SearchResult(total.value, total.relation == "eq", hits, facets)
 
-    def suggest(self, q, site_ids, limit=10, hidden=None, scope_token="") -> list[Hit]:
+    def suggest(
+        self, q, site_ids, limit=10, hidden=None, scope_token="", audiences=()
+    ) -> list[Hit]:
         phrases = parse_query(q)
         if not phrases:
             return []
-        response = build_suggest(q, site_ids, limit, hidden).using(self.client).execute()
+        search = build_suggest(q, site_ids, limit, hidden, audiences)
+        response = search.using(self.client).execute()
         return [self._hit(h.to_dict(), 0.0, highlight(h.title, phrases), "") for h in response]
 
     @staticmethod

@@ -7,6 +7,10 @@ queries. PostgreSQL: ``tsvector`` ('simple' configuration, so the tokens stay
 as they are) with a GIN index and ``<->`` phrase queries; no ``ts_rank`` over
 every match, so a very common word stays fast. Totals and facets stop
 counting at ``SearchQuery.count_cap``; only the requested page is ranked.
+
+Every read keeps to the public rows (``audience_id IS NULL``) and the rows of the
+caller's audiences (``SearchQuery.audiences``): the same condition narrows the hits,
+the totals, the facets and the suggestions.
 """
 
 from __future__ import annotations
@@ -36,11 +40,21 @@ HIT_COLUMNS = (
 UPDATE_FIELDS = [
     "family", "type", "plugin", "object_id", "site_id", "site_code", "level", "column_id",
     "path", "title", "body", "date", "url", "title_tokens", "body_tokens", "scope_tokens",
+    "audience_id",
 ]  # fmt: skip
 
 
+def _audience_filter(audiences) -> tuple[str, list]:
+    """Public rows, and the restricted rows of the caller's audiences (never any other)."""
+    ids = sorted({int(a) for a in audiences or ()})
+    if not ids:
+        return "e.audience_id IS NULL", []
+    return f"(e.audience_id IS NULL OR e.audience_id IN ({', '.join(['%s'] * len(ids))}))", ids
+
+
 def _filters(query: SearchQuery) -> tuple[list[str], list]:
-    where, params = [], []
+    clause, ids = _audience_filter(query.audiences)
+    where, params = [clause], list(ids)
     if query.site_ids is not None:
         if not query.site_ids:
             where.append("1 = 0")
@@ -222,8 +236,12 @@ class EmbeddedEngine(SearchEngine):
         hit.snippet = snippet(body, phrases)
         return hit
 
-    def suggest(self, q, site_ids, limit=10, hidden=None, scope_token="") -> list[Hit]:
-        query = SearchQuery(q=q, site_ids=site_ids, hidden=hidden or {}, limit=limit)
+    def suggest(
+        self, q, site_ids, limit=10, hidden=None, scope_token="", audiences=()
+    ) -> list[Hit]:
+        query = SearchQuery(
+            q=q, site_ids=site_ids, hidden=hidden or {}, limit=limit, audiences=tuple(audiences)
+        )
         phrases = query.phrases
         if not phrases or self.vendor not in ("sqlite", "postgresql"):
             return []
@@ -244,7 +262,9 @@ class EmbeddedEngine(SearchEngine):
     def _search_fallback(self, query, phrases) -> SearchResult:  # other databases: substring
         from django.db.models import Q
 
-        qs = SearchEntry.objects.filter(site_id__in=query.site_ids)
+        qs = SearchEntry.objects.filter(site_id__in=query.site_ids).filter(
+            Q(audience_id__isnull=True) | Q(audience_id__in=list(query.audiences))
+        )
         for p in phrases:
             qs = qs.filter(Q(title__icontains=p.text) | Q(body__icontains=p.text))
         if query.types:

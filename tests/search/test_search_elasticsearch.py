@@ -63,6 +63,38 @@ def test_search_query_with_filters_facets_highlight():
     assert body["from"] == 20 and body["size"] == 10 and body["track_total_hits"] == 10000
 
 
+PUBLIC_ONLY = {"bool": {"must_not": [{"exists": {"field": "audience_id"}}]}}
+
+
+def test_audience_filter_clause_in_search_and_suggest():
+    """Public documents have no ``audience_id``; a caller's audiences add their own."""
+    anonymous = build_search(SearchQuery(q="预算", site_ids=[3])).to_dict()
+    assert PUBLIC_ONLY in anonymous["query"]["bool"]["filter"]
+    member = build_search(SearchQuery(q="预算", site_ids=[3], audiences=(12, 5, 12)))
+    body = member.to_dict()
+    check_snapshot("search-audience", body)
+    clause = {
+        "bool": {
+            "should": [PUBLIC_ONLY, {"terms": {"audience_id": [5, 12]}}],
+            "minimum_should_match": 1,
+        }
+    }
+    # A filter: it narrows the hits, the total and the aggregations (facets) alike.
+    assert (
+        clause in body["query"]["bool"]["filter"]
+        and PUBLIC_ONLY not in body["query"]["bool"]["filter"]
+    )
+    assert set(body["aggs"]) == {"site", "level", "type"}
+    suggest = build_suggest("预算", [3], 5, audiences=(5,)).to_dict()
+    assert {
+        "bool": {
+            "should": [PUBLIC_ONLY, {"terms": {"audience_id": [5]}}],
+            "minimum_should_match": 1,
+        }
+    } in suggest["query"]["bool"]["filter"]
+    assert PUBLIC_ONLY in build_suggest("预算", [3], 5).to_dict()["query"]["bool"]["filter"]
+
+
 def test_single_characters_and_mixed_scripts_use_the_character_field():
     body = build_search(SearchQuery(q="表 2026年 人大 GB", site_ids=[1], facets=False), ik=True)
     body = body.to_dict()
@@ -118,3 +150,25 @@ def test_elasticsearch_recall_scope_and_alias_swap(es_engine, publish, site_grou
     rebuild()
     assert set(es_engine.client.indices.get_alias(name="lianxi-test-pages")) != old
     assert es_engine.search(SearchQuery(q="代表", site_ids=ids)).total == 1
+
+
+def test_elasticsearch_keeps_restricted_records_to_their_audience(es_engine, site_group):
+    from search.documents import Entry
+
+    profile = site_group["340100"]
+    es_engine.ensure_indices()
+    es_engine.upsert([
+        Entry(key="example.entry:1", family="record", type="example.entry", object_id=1,
+              site_id=profile.site_id, site_code="340100", level="municipal",
+              title="财政预算专题材料", audience_id=41, plugin="example"),
+        Entry(key="example.entry:2", family="record", type="example.entry", object_id=2,
+              site_id=profile.site_id, site_code="340100", level="municipal",
+              title="财政预算公开说明", plugin="example"),
+    ])  # fmt: skip
+    ids = [profile.site_id]
+    public = es_engine.search(SearchQuery(q="财政预算", site_ids=ids))
+    assert [h.object_id for h in public.hits] == [2] and public.total == 1
+    assert public.facets["type"] == {"example.entry": 1}
+    member = es_engine.search(SearchQuery(q="财政预算", site_ids=ids, audiences=(41,)))
+    assert {h.object_id for h in member.hits} == {1, 2}
+    assert [h.object_id for h in es_engine.suggest("财政", ids, audiences=(40,))] == [2]

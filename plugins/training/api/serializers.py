@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from plugins.training.models import EnrolmentMode, LessonKind
+from plugins.training.models import CourseKind, EnrolmentMode, LessonKind
 
 _datetime = serializers.DateTimeField().to_representation
 API = "/api/v1/training"
@@ -18,6 +18,9 @@ class TrainingSiteSerializer(serializers.Serializer):
 class CourseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
+    kind = serializers.ChoiceField(choices=CourseKind.choices, help_text="course 课程;lecture 讲座")
+    kind_label = serializers.CharField()
+    speaker = serializers.CharField(help_text="主讲人(讲座)")
     summary = serializers.CharField()
     mode = serializers.ChoiceField(choices=EnrolmentMode.choices,
                                    help_text="assigned 指定学习(已自动参加);open 自主报名")  # fmt: skip
@@ -59,8 +62,26 @@ class QuizSummarySerializer(serializers.Serializer):
     best_score = serializers.IntegerField(allow_null=True)
 
 
+class LawSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="页面 id(/api/v1/pages/<id>/ 取全文)")
+    title = serializers.CharField()
+    document_number = serializers.CharField(help_text="文号")
+    adopting_body = serializers.CharField(help_text="制定机关")
+    status = serializers.CharField(
+        help_text="时效性:in_force 有效、amended 已修改、repealed 已废止等"
+    )
+    status_label = serializers.CharField()
+    date = serializers.DateField(allow_null=True, help_text="发布日期")
+    adopted_date = serializers.DateField(allow_null=True, help_text="通过日期")
+    effective_date = serializers.DateField(allow_null=True, help_text="施行日期")
+    site = serializers.CharField(help_text="法规页面所在站点的行政区划代码")
+    url = serializers.CharField(help_text="门户上的地址")
+    api_url = serializers.CharField(help_text="页面详情接口 /api/v1/pages/<id>/?site=")
+
+
 class CourseDetailSerializer(CourseSerializer):
     lessons = LessonSerializer(many=True)
+    laws = LawSerializer(many=True, help_text="课程关联的法规(本站点公开的法规页面)")
     quiz = QuizSummarySerializer(allow_null=True)
     certificate_number = serializers.CharField(allow_null=True)
 
@@ -143,7 +164,9 @@ def course_payload(course, enrolment, progress: dict, lesson_count: int, has_qui
     code = course.site.profile.division_code
     completed = enrolment is not None and enrolment.completed_at is not None
     return {
-        "id": course.pk, "title": course.title, "summary": course.summary,
+        "id": course.pk, "title": course.title, "kind": course.kind,
+        "kind_label": str(course.get_kind_display()), "speaker": course.speaker,
+        "summary": course.summary,
         "mode": course.mode, "hours": str(course.hours), "site": _site(course),
         "lesson_count": lesson_count,
         "lessons_done": sum(1 for p in progress.values() if p["done"]),
@@ -163,9 +186,36 @@ def lesson_payload(lesson, progress: dict) -> dict:
         "duration": lesson.duration,
         "media": {"content_type": lesson.content_type, "size": lesson.size,
                   "url": f"{API}/courses/{lesson.course_id}/lessons/{lesson.pk}/media/?site={code}"}
-        if lesson.media else None,
+        if lesson.upload_id else None,
         "position": mine.get("position", 0), "done": mine.get("done", False),
     }  # fmt: skip
+
+
+def law_payload(row: dict, library) -> dict:
+    """A regulation page row (``service.LAW_FIELDS``) as the laws library lists it, with
+    the URLs of its own site."""
+    ref = library.scope_of(row).page_ref(row, {row["content_type_id"]: "regulation"})
+    status = row["law_status"] or ""
+    return {
+        "id": ref["id"], "title": ref["title"],
+        "document_number": row["document_number"] or "",
+        "adopting_body": row["adopting_body"] or "",
+        "status": status, "status_label": _status_labels().get(status, ""),
+        "date": _date(row["law_date"]), "adopted_date": _date(row["adopted_date"]),
+        "effective_date": _date(row["effective_date"]),
+        "site": library.scope_of(row).code, "url": ref["url"], "api_url": ref["api_url"],
+    }  # fmt: skip
+
+
+def _status_labels() -> dict[str, str]:
+    from django.apps import apps
+
+    field = apps.get_model("content", "RegulationPage")._meta.get_field("status")
+    return {value: str(label) for value, label in field.choices}
+
+
+def _date(value):
+    return value.isoformat() if value else None
 
 
 def class_payload(row, registered: dict, mine: dict) -> dict:

@@ -16,7 +16,10 @@ never cached (``private, no-store``).
 * ``GET``/``POST courses/<id>/quiz/``: the questions (never which choice is right),
   and a submission (score, passed);
 * ``GET courses/<id>/certificate/``: the certificate PDF, to its owner once completed;
-* ``GET classes/``, ``POST``/``DELETE classes/<id>/registration/``.
+* ``GET classes/``, ``POST``/``DELETE classes/<id>/registration/``;
+* ``GET laws/``: the laws library, the public regulation pages of the site and the
+  sites above it (the core's page visibility, as ``/api/v1/pages/``), with ``q``; a course's detail lists the
+  regulation pages it links (``laws``).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from plugins.training import service
 from plugins.training.models import (
     ClassRegistration,
     Course,
+    CourseKind,
     Enrolment,
     Lesson,
     OfflineClass,
@@ -61,6 +65,7 @@ from plugins.training.models import (
 from .serializers import (
     CourseDetailSerializer,
     CourseSerializer,
+    LawSerializer,
     OfflineClassSerializer,
     ProgressInputSerializer,
     ProgressSerializer,
@@ -69,6 +74,7 @@ from .serializers import (
     QuizSerializer,
     class_payload,
     course_payload,
+    law_payload,
     lesson_payload,
 )
 
@@ -150,6 +156,11 @@ def _counts(course_ids) -> tuple[dict, set]:
     return lessons, quizzes
 
 
+class CourseParams(LimitOffsetParams):
+    kind = serializers.ChoiceField(choices=CourseKind.choices, required=False,
+                                   help_text="course 课程;lecture 讲座")  # fmt: skip
+
+
 @extend_schema_view(
     list=extend_schema(summary="我的培训课程", parameters=[SITE_PARAMETER],
                        responses={200: CourseSerializer(many=True),
@@ -159,16 +170,19 @@ def _counts(course_ids) -> tuple[dict, set]:
 )  # fmt: skip
 class CourseViewSet(_Learner, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                     viewsets.GenericViewSet):  # fmt: skip
-    """The courses whose audience includes the caller (the site and the sites above it)."""
+    """The courses whose audience includes the caller (the site and the sites above it);
+    ``kind=lecture`` lists the lectures (讲座) only."""
 
     queryset = Course.objects.none()
     serializer_class = CourseSerializer
-    params_class = LimitOffsetParams
+    params_class = CourseParams
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Course.objects.none()
         rows = service.visible_courses(self.request.user, self._site_ids())
+        if self.action == "list" and self.params.get("kind"):
+            rows = rows.filter(kind=self.params["kind"])
         return rows.select_related("site__profile").order_by("-published_at", "-pk")
 
     def payloads(self, rows: list) -> list:
@@ -191,13 +205,15 @@ class CourseViewSet(_Learner, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def detail_payload(self, course) -> dict:
         enrolment = service.enrolment_of(course, self.request.user)
         progress = service.progress_of(enrolment)
-        lessons = list(course.lessons.all())
+        lessons = list(course.lessons.select_related("upload"))
         for lesson in lessons:
             lesson.course = course
         quiz = Quiz.objects.filter(course=course).annotate(n=Count("questions")).first()
         has_quiz = quiz is not None and quiz.n > 0
         payload = course_payload(course, enrolment, progress, len(lessons), has_quiz)
         payload["lessons"] = [lesson_payload(lesson, progress) for lesson in lessons]
+        library, laws = service.course_laws(course)
+        payload["laws"] = [law_payload(row, library) for row in laws]
         payload["certificate_number"] = enrolment.certificate_number if enrolment else None
         payload["quiz"] = None
         if has_quiz:
@@ -217,7 +233,7 @@ class CourseViewSet(_Learner, mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return enrolment
 
     def _lesson(self, course) -> Lesson:
-        found = course.lessons.filter(pk=self._pk("lesson_id")).first()
+        found = course.lessons.select_related("upload").filter(pk=self._pk("lesson_id")).first()
         if found is None:
             raise not_found()
         found.course = course
@@ -242,7 +258,7 @@ class CourseViewSet(_Learner, mixins.ListModelMixin, mixins.RetrieveModelMixin,
             url_name="media")  # fmt: skip
     def media(self, request, *args, **kwargs):
         lesson = self._lesson(self.get_object())
-        if not lesson.media:
+        if lesson.upload_id is None:
             raise not_found()
         return ranged_response(request, lesson)
 
@@ -347,7 +363,8 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 def ranged_response(request, lesson):
     """The file whole (``200``), or the one range asked (``206`` with ``Content-Range``);
     a range past the end is ``416``. Several ranges in one header are answered whole."""
-    size = lesson.media.size
+    file = lesson.upload.file  # kept by the core's uploads service
+    size = file.size
     header = request.headers.get("Range", "").strip()
     start, end, status = 0, size - 1, 200
     match = _RANGE.match(header) if header else None
@@ -366,7 +383,7 @@ def ranged_response(request, lesson):
             return response
         status = 206
 
-    handle = lesson.media.open("rb")
+    handle = file.open("rb")
 
     def chunks(left=end - start + 1):
         try:
@@ -444,3 +461,48 @@ class OfflineClassViewSet(_Learner, mixins.ListModelMixin, mixins.RetrieveModelM
         except DjangoValidationError as error:
             raise _refused(error, "class-closed") from error
         return Response(self.payload(found))
+
+
+MAX_WORDS = 8
+
+
+class LawParams(LimitOffsetParams):
+    q = serializers.CharField(required=False, max_length=100, trim_whitespace=True,
+                              help_text="检索词,以空格分隔,须全部出现在标题、文号或制定机关中")  # fmt: skip
+
+    def validate_q(self, value: str) -> str:
+        if len(value.split()) > MAX_WORDS:
+            raise serializers.ValidationError(f"检索词不能超过 {MAX_WORDS} 个。")
+        return value
+
+
+@extend_schema_view(
+    list=extend_schema(summary="法规库:本站点公开的法规页面", parameters=[SITE_PARAMETER],
+                       responses={200: LawSerializer(many=True),
+                                  **problem_responses(**{"401": "未登录"})}),
+)  # fmt: skip
+class LawViewSet(_Learner, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The laws library: the published, public regulation pages of the asked site and of
+    the sites above it (the same visibility as ``/api/v1/pages/``), newest first; the
+    page's full text is its ``api_url``."""
+
+    queryset = Course.objects.none()
+    serializer_class = LawSerializer
+    params_class = LawParams
+
+    def get_queryset(self):
+        from django.db.models import F, Q
+
+        if getattr(self, "swagger_fake_view", False):
+            return Course.objects.none()
+        self.library = service.LawLibrary(self.place.code)
+        pages = self.library.pages
+        for word in (self.params.get("q") or "").split():
+            pages = pages.filter(Q(title__icontains=word) | Q(document_number__icontains=word)
+                                 | Q(adopting_body__icontains=word))  # fmt: skip
+        return pages.order_by(F("law_date").desc(nulls_last=True), "-pk").values(
+            *service.LAW_FIELDS
+        )
+
+    def payloads(self, rows: list) -> list:
+        return [law_payload(row, self.library) for row in rows]

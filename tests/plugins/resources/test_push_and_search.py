@@ -65,20 +65,21 @@ def test_a_later_audience_change_pushes_to_the_new_members(feixi, people,
     assert _notified("resources.published") == {"张伟", "孙丽", "李芳"}
 
 
-def test_the_site_search_never_gives_a_resource_title(client, feixi, site_group, people,
-                                                      changfeng_staff):  # fmt: skip
+def test_the_site_search_gives_a_resource_title_to_its_audience_only(client, feixi, people,
+                                                                     changfeng_staff):  # fmt: skip
     make_resource(feixi, TITLE, summary="专题报告")
     call_command("rebuild_search", "--no-progress", stdout=None)
+    outsiders = ({}, people["李芳"].auth, people["王强"].auth, staff_auth(changfeng_staff))
     for code, scope in (("340123", "site"), ("340000", "descendants")):
-        for auth in ({}, people["张伟"].auth, people["李芳"].auth):
-            for route in ("/api/v1/search/", "/api/v1/search/suggest/"):
-                response = client.get(
-                    route, {"q": "财政预算", "site": code, "scope": scope}, **auth
-                )
+        for route in ("/api/v1/search/", "/api/v1/search/suggest/"):
+            query = {"q": "财政预算", "site": code, "scope": scope}
+            for auth in outsiders:
+                response = client.get(route, query, **auth)
                 assert response.status_code == 200
-                assert "财政预算" not in "".join(
-                    hit["title"] for hit in response.json()["results"]
-                ), (code, route)
+                assert response.json()["results"] == [], (code, route)
+                assert "财政预算" not in str(response.json().get("facets")), (code, route)
+            mine = client.get(route, query, **people["张伟"].auth)
+            assert [hit["title"] for hit in mine.json()["results"]] == [TITLE], (code, route)
 
 
 def test_searching_resources_finds_only_what_the_viewer_may_see(client, feixi, people,
