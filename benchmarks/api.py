@@ -324,6 +324,72 @@ def measure_in_process(urls: dict[str, str]) -> dict[str, dict]:
     return results
 
 
+# --- the issue's other targets, in the same run -------------------------------------------------
+def sibling_url(args, name: str) -> str:
+    """The database URL of another benchmark's corpus, next to this run's."""
+    if args.database_url.startswith("sqlite:"):
+        return f"sqlite:////tmp/{name}.sqlite3"
+    return args.database_url.rsplit("/", 1)[0] + "/" + name
+
+
+def _database_exists(url: str) -> bool:
+    if url.startswith("sqlite:"):
+        return Path(url.split("sqlite:///", 1)[1]).exists()
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
+
+
+def _sibling(script: str, argv: list[str], results: str) -> list[tuple]:
+    """Run ``benchmarks/<script>`` (its own process and database) and read its checks."""
+    started = time.time()
+    print(f"\n== benchmarks/{script} {' '.join(argv)}", flush=True)
+    code = subprocess.call([sys.executable, str(ROOT / "benchmarks" / script), *argv], cwd=ROOT)
+    path = Path(results)
+    if not path.exists() or path.stat().st_mtime < started:
+        return [(f"benchmarks/{script} gave no results (exit {code})", False)]
+    data = json.loads(path.read_text())
+    verdicts = {"PASS": True, "FAIL": False}
+    return [(f"[{script}] {label}", verdicts.get(ok)) for label, ok, *_ in data.get("checks", [])]
+
+
+def related_targets(args, info: dict) -> list[tuple]:
+    """The issue's targets this file does not measure itself, each by its own benchmark in
+    this run: the growth of the uncached API with the corpus (benchmarks/growth.py), search
+    (benchmarks/search.py) and the deputies register (benchmarks/deputies.py). Their
+    targets are PostgreSQL's; on SQLite they are reported as not applicable."""
+    engine = info["database"]
+    checks: list[tuple] = []
+    if engine != "postgresql":
+        return [("growth, search and deputies targets: PostgreSQL targets, run with a "
+                 "postgresql:// --database-url", None)]  # fmt: skip
+    if not args.no_growth:
+        from benchmarks import growth
+
+        sizes = [int(s) for s in args.growth_sizes.split(",") if s.strip()]
+        summary = growth.run(args.database_url, sizes, duration=args.duration,
+                             warmup=args.warmup, connections=args.connections,
+                             threads=args.threads, workers=args.workers)  # fmt: skip
+        info["growth"] = summary
+        verdicts = {"PASS": True, "FAIL": False}
+        checks += [
+            (f"[growth.py] {label}: " + ("-" if r is None else f"{r:.2f}x"), verdicts.get(ok))
+            for label, r, ok in summary["checks"]
+        ]
+    if not args.no_search:
+        url = sibling_url(args, "lianxi_bench_search")
+        checks += _sibling("search.py", ["--database-url", url, "--reuse", "--repeat", "5"],
+                           "/tmp/lianxi_bench_search_results-postgresql.json")  # fmt: skip
+    if not args.no_deputies:
+        url = sibling_url(args, "lianxi_bench_deputies")
+        argv = ["--database-url", url] + (["--api-only"] if _database_exists(url) else [])
+        checks += _sibling("deputies.py", argv,
+                           "/tmp/lianxi_bench_deputies_results-postgresql.json")  # fmt: skip
+    return checks
+
+
 # --- servers and load ------------------------------------------------------------------------
 def free_port() -> int:
     with socket.socket() as s:
@@ -529,6 +595,13 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--no-load", action="store_true", help="in-process figures only")
     parser.add_argument("--only", default="", help="comma-separated load targets to run")
+    parser.add_argument(
+        "--growth-sizes", default="10000,1000000",
+        help="corpus sizes of the growth run (benchmarks/growth.py; PostgreSQL)",
+    )  # fmt: skip
+    parser.add_argument("--no-growth", action="store_true", help="skip the growth run")
+    parser.add_argument("--no-search", action="store_true", help="skip the search run")
+    parser.add_argument("--no-deputies", action="store_true", help="skip the deputies run")
     args = parser.parse_args(argv)
     if args.duration > 120:
         parser.error("--duration is capped at 120 s")
@@ -759,6 +832,8 @@ def main(argv=None) -> int:
             f"{rows[key].get('bytes')} bytes = {x(b)}",
             None if b is None else b <= TARGETS["bytes_vs_v2"],
         ))  # fmt: skip
+    if not args.no_load and not args.only:
+        checks += related_targets(args, info)
     print()
     text = print_report(rows, checks, info)
     for r in inproc.values():

@@ -16,27 +16,23 @@ NO_DATE = datetime.date(1, 1, 1)  # ListedPage.NO_DATE
 
 
 def backfill(apps, schema_editor):
-    """One row per existing page (cms.content.listing.sync does the same from then on)."""
+    """One row per existing page (cms.content.listing.sync does the same from then on), in
+    SQL: a database of a million pages is filled in seconds, not in Python objects."""
     ContentType = apps.get_model("contenttypes", "ContentType")
-    ListedPage = apps.get_model("content", "ListedPage")
+    quote = schema_editor.quote_name
     for name, dated in TYPES:
         content_type = ContentType.objects.filter(app_label="content", model=name).first()
         if content_type is None:
             continue  # a new database: no pages yet
-        model = apps.get_model("content", name)
-        columns = ["pk", "path", "depth", "live", "confidentiality"] + (["date"] if dated else [])
-        batch = []
-        for values in model.objects.values_list(*columns).iterator(chunk_size=2000):
-            pk, path, depth, live, confidentiality = values[:5]
-            batch.append(ListedPage(
-                page_id=pk, site_path=path[: 2 * STEPLEN], content_type_id=content_type.pk,
-                path=path, depth=depth, shown=live and confidentiality == "public",
-                sort_date=(values[5] if dated else None) or NO_DATE,
-            ))  # fmt: skip
-            if len(batch) >= 2000:
-                ListedPage.objects.bulk_create(batch)
-                batch = []
-        ListedPage.objects.bulk_create(batch)
+        table = quote(f"content_{name}")
+        date = f"COALESCE(t.{quote('date')}, %s)" if dated else "%s"
+        schema_editor.execute(
+            f"INSERT INTO content_listedpage (page_id, site_path, content_type_id, path, depth, "
+            f"shown, sort_date) SELECT p.id, SUBSTR(p.path, 1, {2 * STEPLEN}), %s, p.path, "
+            f"p.depth, (p.live AND t.confidentiality = 'public'), {date} "
+            f"FROM wagtailcore_page p INNER JOIN {table} t ON t.page_ptr_id = p.id",
+            [content_type.pk, NO_DATE],
+        )
 
 
 class Migration(migrations.Migration):
