@@ -82,10 +82,23 @@ def sites(rng: random.Random):
 
 
 def generate(n: int, seed: int):
-    from search.documents import Entry
+    from search.documents import Entry, scope_tokens
 
     rng = random.Random(seed)
     site_rows = sites(rng)
+    # The scope tokens a publish computes from the site tree (SiteIndex.lineage); this
+    # database holds the index's table only, so the lineage comes from the generated tree.
+    code_of = {sid: code for sid, code, _level, _parent in site_rows}
+    parent_of = {sid: parent for sid, _code, _level, parent in site_rows}
+
+    def lineage(sid):
+        out = []
+        while sid is not None:
+            out.append(code_of[sid])
+            sid = parent_of[sid]
+        return out
+
+    tokens = {sid: scope_tokens(code_of[sid], lineage(sid)) for sid in code_of}
     docs = []
     start = 20_000
     for i in range(n):
@@ -118,6 +131,7 @@ def generate(n: int, seed: int):
                 body=body,
                 date=dt.date(1970, 1, 1) + dt.timedelta(days=date),
                 url=f"/n/{i}/",
+                scope_tokens=tokens[site_id],
             )  # fmt: skip
         )
     return docs, site_rows
