@@ -20,13 +20,17 @@
    computed from the corpus in Python.
 
 Prints indexing rate, index size, the table of figures and PASS/FAIL against
-the targets (recall 1.0 everywhere; SQLite p95 < 50 ms rare, < 300 ms common).
+the targets (recall 1.0 everywhere; SQLite p95 < 50 ms rare, < 300 ms common;
+PostgreSQL province-wide multi-word p95 < 150 ms), and writes the figures to
+``/tmp/lianxi_bench_search_results-<engine>.json`` (``benchmarks/api.py`` reads them).
 Benchmark only: never run by the tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import json
 import os
 import random
 import statistics
@@ -38,6 +42,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import common  # noqa: E402
+
+RESULTS_FILE = "/tmp/lianxi_bench_search_results-{engine}.json"  # sqlite / postgresql
+#: PostgreSQL: the province-wide multi-word p95 target, ms (issue: fast when the cache misses).
+PG_MULTI_P95 = 150
 
 COMMON = ["人大", "代表", "常委会", "会议", "工作", "建议", "监督", "审议", "依法", "履职"]
 PHRASES = [
@@ -227,13 +235,19 @@ def main():
     county = children[hefei][0]
     code_of = {sid: code for sid, code, _level, _parent in site_rows}
     scopes = {  # name: (site ids, scope token) as the API builds them
-        "province+desc": (tree(1), "tr340000"),
+        "province+desc": (tree(1), ""),  # the whole group: the API sends no token
         "city+desc": (tree(hefei), f"tr{code_of[hefei]}"),
         "county": ([county], f"st{code_of[county]}"),
     }
     texts = [(d.site_id, normalize(d.title) + "\n" + normalize(d.body), d.key) for d in docs]
 
+    # The corpus and its truth texts (a few hundred thousand objects) live in this
+    # process, not in a server's: out of the collector, so that a full collection
+    # walking them does not land in a timed query (cms.wsgi.settle does the same).
+    gc.collect()
+    gc.freeze()
     rows, ok = [], True
+    load_before = common.loadavg()
     for cls, queries in QUERIES.items():
         for scope_name, (site_ids, token) in scopes.items():
             allowed = set(site_ids)
@@ -269,18 +283,60 @@ def main():
         print(f"{cls:<8} {scope:<14} {rec:>7.3f} {prec:>9.3f} {p50:>8.1f} {p95:>8.1f} {avg:>12,}")
     print()
     sqlite = connection.vendor == "sqlite"
+    engine = connection.vendor
+    checks = []  # (label, measured, limit, verdict: True/False, or None when not judged here)
     for cls, limit in (("rare", 50), ("common", 300)):
         worst = max(r[5] for r in rows if r[0] == cls)
-        verdict = "PASS" if worst < limit else "FAIL"
-        if not sqlite:
-            verdict = "(target is for SQLite)"
-        print(f"p95 {cls}: {worst:.1f} ms (target < {limit} ms) {verdict}")
-        ok &= worst < limit or not sqlite
+        checks.append(
+            (f"SQLite p95 {cls} < {limit} ms", worst, limit, worst < limit if sqlite else None)
+        )
+    multi = next(r[5] for r in rows if r[0] == "multi" and r[1] == "province+desc")
+    checks.append(
+        (f"PostgreSQL province-wide multi-word p95 < {PG_MULTI_P95} ms", multi, PG_MULTI_P95,
+         None if sqlite else multi < PG_MULTI_P95)
+    )  # fmt: skip
     recall = min(r[2] for r in rows)
-    print(
-        f"recall (min over classes): {recall:.3f} (target 1.0) {'PASS' if recall == 1.0 else 'FAIL'}"
-    )
-    ok &= recall == 1.0
+    checks.append(("recall 1.0 in every class", recall, 1.0, recall == 1.0))
+    for label, value, _limit, verdict in checks:
+        shown = "(not this engine)" if verdict is None else ("PASS" if verdict else "FAIL")
+        print(
+            f"{label}: {value:.3f} {shown}"
+            if label.startswith("recall")
+            else f"{label}: {value:.1f} ms {shown}"
+        )
+        ok &= verdict is not False
+    load_after = common.loadavg()
+    print(f"load average before/after: {load_before} / {load_after}")
+    results = {
+        "engine": engine,
+        "documents": len(docs),
+        "repeat": args.repeat,
+        "time": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_before": load_before,
+        "load_after": load_after,
+        "machine": common.machine(),
+        "rows": [
+            {
+                "class": c,
+                "scope": sc,
+                "recall": rec,
+                "precision": prec,
+                "p50_ms": p50,
+                "p95_ms": p95,
+                "avg_matches": avg,
+            }
+            for c, sc, rec, prec, p50, p95, avg in rows
+        ],  # fmt: skip
+        # [label, "PASS"/"FAIL" (None: not this engine's target), measured, limit], the
+        # shape benchmarks/api.py reads from each benchmark it runs.
+        "checks": [
+            [label, None if verdict is None else ("PASS" if verdict else "FAIL"), value, limit]
+            for label, value, limit, verdict in checks
+        ],
+    }
+    path = RESULTS_FILE.format(engine=engine)
+    Path(path).write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    print(f"results: {path}")
     return 0 if ok else 1
 
 

@@ -185,7 +185,9 @@ def _site_scope(code: str, scope: str):
         return place, [place.profile.site_id], place.township.path, f"st{code}"
     if scope == "descendants":
         ids = [p.site_id for p in descendants(place.profile, include_self=True)]
-        return place, ids, "", f"tr{code}"
+        # Below the top of the group (no parent) is everything: its token is on every
+        # entry, narrows nothing and only costs; the site list alone keeps the scope.
+        return place, ids, "", "" if place.profile.parent_id is None else f"tr{code}"
     return place, [place.profile.site_id], "", f"st{code}"
 
 

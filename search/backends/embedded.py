@@ -5,8 +5,9 @@ then newest first, then relevance (SQLite: FTS5 ``bm25`` with the title
 weighted far above the body). SQLite: FTS5 over pre-segmented tokens, phrase
 queries. PostgreSQL: ``tsvector`` ('simple' configuration, so the tokens stay
 as they are) with a GIN index and ``<->`` phrase queries; no ``ts_rank`` over
-every match, so a very common word stays fast. Totals and facets stop
-counting at ``SearchQuery.count_cap``; only the requested page is ranked.
+every match, so a very common word stays fast; one pass through the GIN bitmap
+counts, facets and finds the candidates (see ``_search_postgresql``). Totals and
+facets stop counting at ``SearchQuery.count_cap``; only the requested page is ranked.
 
 Every read keeps to the public rows (``audience_id IS NULL``) and the rows of the
 caller's audiences (``SearchQuery.audiences``): the same condition narrows the hits,
@@ -80,6 +81,28 @@ def _filters(query: SearchQuery) -> tuple[list[str], list]:
             )
             params.extend([label, *site_ids])
     return where, params
+
+
+def _walk(last_tid, pages: int, table_rows: int, cap: int) -> bool:
+    """Whether to find the newest RANK_WINDOW of more than ``cap`` matches by walking
+    the newest-first index (else: the GIN bitmap AND the date index, then a sort).
+
+    The first pass read ``cap + 1`` matches from the table's first ``block`` blocks:
+    the share of rows that match is about ``(cap + 1) / (block / blocks)`` over the
+    table. Walking the newest-first index reads RANK_WINDOW / share rows and reads
+    each one's ``tsvector`` (about three times a plain row); the bitmap reads the
+    matches on or after the cut-off date, about RANK_WINDOW × matches / (cap + 1).
+    """
+    try:
+        block = int(str(last_tid).strip("()").split(",")[0]) + 1
+    except ValueError:
+        block = 0
+    if not pages or not block or not table_rows:
+        return False
+    matches = (cap + 1) * max(pages / block, 1.0)
+    walk = 3 * RANK_WINDOW * table_rows / matches
+    bitmap = RANK_WINDOW * matches / (cap + 1)
+    return walk < bitmap
 
 
 class EmbeddedEngine(SearchEngine):
@@ -185,7 +208,9 @@ class EmbeddedEngine(SearchEngine):
             return SearchResult(
                 0, True, [], {"site": {}, "level": {}, "type": {}} if query.facets else {}
             )
-        if self.vendor not in ("sqlite", "postgresql"):
+        if self.vendor == "postgresql":
+            return self._search_postgresql(query, phrases)
+        if self.vendor != "sqlite":
             return self._search_fallback(query, phrases)
         match_sql, params = self._match(phrases, scope_token=query.scope_token)
         where, fparams = _filters(query)
@@ -220,6 +245,143 @@ class EmbeddedEngine(SearchEngine):
         rows = self._fetch(sql, params)
         hits = [self._hit(r[: len(HIT_COLUMNS)] + r[-1:], phrases) for r in rows]
         return SearchResult(total, exact, hits, facets)
+
+    # --- PostgreSQL -----------------------------------------------------------
+    #
+    # A ``tsvector`` of a whole document is stored out of line (TOAST, ~2.5 kB): reading
+    # it costs a TOAST index lookup and two chunks, which dominates any plan that checks
+    # ``tsv @@ q`` row by row (a sequential scan, a walk of the newest-first index, the
+    # recheck of a phrase). The GIN index answers a query of words exactly without
+    # reading it; only phrases (``<->``) are rechecked. So:
+    #
+    # 1. one pass through the GIN bitmap collects up to ``count_cap + 1`` matches and
+    #    returns the total, the facets and the newest RANK_ALL of them; the planner is
+    #    kept to the bitmap (it prices neither the TOAST reads nor their recheck);
+    # 2. when that pass saw every match, the page is ranked from its ids by primary key,
+    #    with no second full-text match (a phrase is rechecked once per query, not twice);
+    # 3. with more matches than the cap, the newest RANK_WINDOW are among those dated on
+    #    or after the RANK_WINDOW-th newest of the pass's matches: that date bounds the
+    #    second match, which walks the newest-first index when most rows match and takes
+    #    the GIN bitmap AND the date index otherwise (the share of matches is estimated
+    #    from how far into the table the first pass had to read).
+
+    def _planned(self, sql: str, params: list, settings: dict[str, str]) -> list[tuple]:
+        """``sql``'s rows with planner ``settings`` for this statement only (the previous
+        values are put back when already inside a transaction)."""
+        names = list(settings)
+        outer = connection.in_atomic_block
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT "
+                + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
+                [v for n in names for v in (n, n, settings[n])],
+            )
+            old = cursor.fetchone()[::2]
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            if outer:
+                cursor.execute(
+                    "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+                    [v for n, value in zip(names, old, strict=True) for v in (n, value)],
+                )
+        return rows
+
+    def _search_postgresql(self, query: SearchQuery, phrases) -> SearchResult:
+        words = " & ".join(p.tsquery() for p in phrases)
+        token = query.scope_token if _SCOPE_TOKEN.fullmatch(query.scope_token or "") else ""
+        tsq = f"({words}) & {SCOPE_PREFIX}{token}" if token else words
+        where, fparams = _filters(query)
+        filters = " AND ".join(where)
+
+        def matches(since: str = "") -> str:
+            # OFFSET 0 fences the full-text match off from the filters, so that its only
+            # index is the GIN (ANDed with the date index for ``since``), never a bitmap
+            # of every public row (audience_id IS NULL) or of every site in the province.
+            return (
+                f"(SELECT e.*, e.ctid AS tid FROM {TABLE} e "
+                f"WHERE e.tsv @@ to_tsquery('simple', %s){since} OFFSET 0) e WHERE {filters}"
+            )
+
+        cap = query.count_cap
+        groups = (
+            "e.site_code, e.level, e.type"
+            if query.facets
+            else "'' AS site_code, '' AS level, '' AS type"
+        )
+        bitmap_only = {"enable_seqscan": "off", "enable_indexscan": "off"}
+        rows = self._planned(
+            f"WITH m AS MATERIALIZED (SELECT e.id, e.date, {groups}, e.tid "
+            f"FROM {matches()} LIMIT {cap + 1}) "
+            # part 0: counts per facet value; 1: the newest matches; 2: the last block
+            # read and the table's size.
+            "SELECT 0, m.site_code, m.level, m.type, COUNT(*), NULL::date FROM m "
+            "GROUP BY 2, 3, 4 "
+            "UNION ALL (SELECT 1, NULL, NULL, NULL, id, date FROM m "
+            f"ORDER BY date DESC NULLS LAST, id DESC LIMIT {RANK_ALL}) "
+            "UNION ALL SELECT 2, (SELECT max(tid) FROM m)::text, c.relpages::text, NULL, "
+            f"c.reltuples::bigint, NULL FROM pg_class c WHERE c.oid = '{TABLE}'::regclass",
+            [tsq, *fparams],
+            bitmap_only,
+        )
+        facets: dict[str, Counter] = {"site": Counter(), "level": Counter(), "type": Counter()}
+        window, total, size = [], 0, (None, 0, 0)
+        for part, site_code, level, type_, n, date in rows:
+            if part == 0:
+                total += n
+                facets["site"][site_code] += n
+                facets["level"][level] += n
+                facets["type"][type_] += n
+            elif part == 1:
+                window.append((n, date))
+            else:  # the last block read, the table's blocks and rows
+                size = (site_code, int(level or 0), n)
+        exact = total <= cap
+        out = {}
+        if query.facets:
+            out = {
+                name: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+                for name, counter in facets.items()
+            }
+        if total == 0:
+            return SearchResult(0, True, [], out)
+        window.sort(key=lambda r: (r[1] is not None, r[1] or 0, r[0]), reverse=True)
+        cols = ", ".join(f"e.{c}" for c in HIT_COLUMNS)
+        tier = "(e.title_tsv @@ to_tsquery('simple', %s)) AS tier"  # titles hold no scope
+        ranked = "tier DESC, date DESC NULLS LAST, id DESC"
+        newest = "e.date DESC NULLS LAST, e.id DESC"
+        page = f"LIMIT {int(query.limit)} OFFSET {int(query.offset)}"
+        end = query.offset + query.limit
+        plain = f"{TABLE} e WHERE e.tsv @@ to_tsquery('simple', %s) AND {filters}"
+        if exact and (total <= RANK_ALL or end <= RANK_WINDOW):
+            # Every match was read: rank them all, or their newest RANK_WINDOW, by id.
+            ids = [i for i, _ in window[: RANK_ALL if total <= RANK_ALL else RANK_WINDOW]]
+            sql = (
+                f"SELECT * FROM (SELECT {cols}, e.id AS id, {tier}, 0 AS score FROM {TABLE} e "
+                f"WHERE e.id = ANY(%s)) c ORDER BY {ranked} {page}"
+            )
+            rows = self._fetch(sql, [words, ids])
+        elif end <= RANK_WINDOW:
+            cutoff = window[RANK_WINDOW - 1][1] if len(window) >= RANK_WINDOW else None
+            source, params, settings = plain, [words, tsq, *fparams], {}
+            if cutoff is not None:
+                if _walk(*size, cap):
+                    source = plain + " AND e.date >= %s"
+                    params = [*params, cutoff]
+                    settings = {"enable_seqscan": "off", "enable_bitmapscan": "off"}
+                else:
+                    source = matches(" AND e.date >= %s")
+                    params = [words, tsq, cutoff, *fparams]
+                    settings = bitmap_only
+            sql = (
+                f"SELECT * FROM (SELECT {cols}, e.id AS id, {tier}, 0 AS score FROM {source} "
+                f"ORDER BY {newest} LIMIT {RANK_WINDOW}) c ORDER BY {ranked} {page}"
+            )
+            rows = self._planned(sql, params, settings) if settings else self._fetch(sql, params)
+        else:  # deep pages of a very common word: newest first
+            sql = f"SELECT {cols}, e.id, {tier}, 0 FROM {plain} ORDER BY {newest} {page}"
+            rows = self._fetch(sql, [words, tsq, *fparams])
+        hits = [self._hit(r[: len(HIT_COLUMNS)] + r[-1:], phrases) for r in rows]
+        return SearchResult(min(total, cap), exact, hits, out)
 
     def _hit(self, row, phrases) -> Hit:
         data = dict(zip((*HIT_COLUMNS, "score"), row, strict=True))

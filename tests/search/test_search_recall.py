@@ -111,3 +111,43 @@ def test_counts_are_capped_for_common_words(corpus, site_group):
     exact = get_engine().search(SearchQuery(q="人大", site_ids=ids))
     assert exact.total_exact and exact.total == len(_truth("人大"))
     assert sum(exact.facets["site"].values()) == exact.total
+
+
+def test_title_matches_rank_first_within_a_scope_too(client, publish, site_group):
+    # The API narrows by the site's scope token: the title tier must not depend on it.
+    body_only = publish("340121", "工作动态", "本次会议研究了培训安排。", date="2026-11-20")
+    in_title = publish("340121", "培训通知", "请按时参加。", date="2020-01-01")
+    for scope in ("site", "descendants"):
+        body = client.get("/api/v1/search/", {"q": "培训", "site": "340121", "scope": scope})
+        ids = [r["id"] for r in body.json()["results"]]
+        assert ids == [in_title.pk, body_only.pk], scope
+
+
+@pytest.mark.parametrize("walk", [True, False])
+def test_only_the_newest_matches_are_ranked_when_there_are_many(
+    publish, site_group, monkeypatch, walk
+):
+    """Above RANK_ALL matches the newest RANK_WINDOW are ranked (title first, then
+    newest), whether the count stopped at its cap or not and however they are found."""
+    import search.backends.embedded as embedded
+
+    monkeypatch.setattr(embedded, "RANK_ALL", 4)
+    monkeypatch.setattr(embedded, "RANK_WINDOW", 4)
+    monkeypatch.setattr(embedded, "_walk", lambda *args: walk)
+    dates = ["2026-03-01", "2026-09-01", "2026-01-01", "2026-07-01", "2026-05-01",
+             "2026-11-01", "2026-02-01", "2026-08-01"]  # fmt: skip
+    pages = [
+        publish("340121", f"{'培训' if i % 3 == 0 else '动态'}第{i}期", "组织培训。", date=d)
+        for i, d in enumerate(dates)
+    ]
+    newest = sorted(pages, key=lambda p: p.date, reverse=True)[:4]
+    expected = [
+        p.pk for p in sorted(newest, key=lambda p: ("培训" in p.title, p.date), reverse=True)
+    ]
+    ids = [site_group["340121"].site_id]
+    for cap in (3, 100):  # counted up to the cap, or all of them
+        result = get_engine().search(SearchQuery(q="培训", site_ids=ids, count_cap=cap, limit=4))
+        assert result.total == min(cap, 8) and result.total_exact is (cap > 8)
+        assert [h.object_id for h in result.hits] == expected, cap
+        if result.total_exact:
+            assert sum(result.facets["site"].values()) == result.total
