@@ -106,7 +106,9 @@ TOKEN_ONLY = {"me", "me_notifications", "me_devices", "feedback_mine",
               "training_courses_list", "training_courses_retrieve",
               "training_courses_lessons_media_retrieve", "training_courses_quiz_retrieve",
               "training_courses_certificate_retrieve", "training_classes_list",
-              "training_classes_retrieve"}  # fmt: skip
+              "training_classes_retrieve",
+              # the laws library of the training plugin: for signed-in deputies and staff
+              "training_laws_list"}  # fmt: skip
 
 
 GET_OPERATIONS = [
