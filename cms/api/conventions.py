@@ -22,6 +22,7 @@ One module owns each of them; plugins get them through ``cms.plugins.api``.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import models
@@ -447,20 +448,78 @@ def prefetched_renditions(image, specs) -> list | None:
     return None if None in found else found
 
 
+@dataclass(frozen=True)
+class ImageData:
+    """What the API shows of an image: alt text, size and its renditions
+    ``(name, url as the storage gives it, width, height)``, in ``RENDITIONS`` order."""
+
+    alt: str
+    width: int
+    height: int
+    renditions: tuple[tuple[str, str, int, int], ...]
+
+    @classmethod
+    def of(cls, image) -> ImageData:
+        """From an image (prefetch its renditions; missing ones are made here)."""
+        renditions = prefetched_renditions(image, RENDITIONS.values())
+        if renditions is None:
+            # In input order; keys can differ from the specs (SVGs drop format-webp).
+            renditions = image.get_renditions(*RENDITIONS.values()).values()
+        return cls(
+            alt=image.default_alt_text, width=image.width, height=image.height,
+            renditions=tuple((name, r.url, r.width, r.height)
+                             for name, r in zip(RENDITIONS, renditions, strict=True)),
+        )  # fmt: skip
+
+
+#: Images' ``ImageData`` kept by this process until the API cache's generation changes
+#: (``cms.api.caching.tree_generation``: every image or document saved or deleted, and
+#: every page change, bumps it); at most ``IMAGES_KEPT``.
+_kept: dict = {"token": None, "images": {}}
+IMAGES_KEPT = 10_000
+
+
+def load_images(ids) -> dict[int, ImageData]:
+    """Image id → ``ImageData``: from this process's memory, or two queries (the images
+    with their renditions) for those it does not hold."""
+    from wagtail.images import get_image_model
+
+    from .caching import tree_generation
+
+    ids = {int(pk) for pk in ids if pk}
+    if not ids:
+        return {}
+    try:
+        token = tree_generation()
+    except Exception:  # noqa: BLE001 - a cache that fails: nothing is kept
+        token = None
+    kept = _kept["images"] if token is not None and token == _kept["token"] else {}
+    missing = ids - kept.keys()
+    if missing:
+        images = get_image_model().objects.filter(pk__in=missing)
+        fetched = {img.pk: ImageData.of(img) for img in images.prefetch_renditions(
+            *RENDITIONS.values())}  # fmt: skip
+        if token is not None:
+            if token != _kept["token"] or len(kept) + len(fetched) > IMAGES_KEPT:
+                kept = {}
+            kept = {**kept, **fetched}
+            _kept.update(token=token, images=kept)
+        else:
+            kept = {**kept, **fetched}
+    return {pk: kept[pk] for pk in ids if pk in kept}
+
+
 def image_payload(image, absolute) -> dict:
-    """An image as the API gives it: alt text, size and the named renditions
-    (``absolute`` makes a rendition URL absolute). Prefetch the renditions."""
-    renditions = prefetched_renditions(image, RENDITIONS.values())
-    if renditions is None:
-        # In input order; keys can differ from the specs (SVGs drop format-webp).
-        renditions = image.get_renditions(*RENDITIONS.values()).values()
+    """An image (or its ``ImageData``) as the API gives it: alt text, size and the named
+    renditions (``absolute`` makes a rendition URL absolute). Prefetch the renditions."""
+    data = image if isinstance(image, ImageData) else ImageData.of(image)
     return {
-        "alt": image.default_alt_text,
-        "width": image.width,
-        "height": image.height,
+        "alt": data.alt,
+        "width": data.width,
+        "height": data.height,
         "renditions": {
-            name: {"url": absolute(r.url), "width": r.width, "height": r.height}
-            for name, r in zip(RENDITIONS, renditions, strict=True)
+            name: {"url": absolute(url), "width": width, "height": height}
+            for name, url, width, height in data.renditions
         },
     }
 
@@ -470,32 +529,22 @@ THUMBNAIL = "thumbnail"
 
 
 def thumbnail_payload(image, absolute) -> dict:
-    """An image as one small rendition (a list's ``thumbnail``): the URL, size and alt
-    text of its ``thumbnail`` rendition, for lists that show no larger picture."""
-    spec = RENDITIONS[THUMBNAIL]
-    found = prefetched_renditions(image, (spec,))
-    rendition = found[0] if found else image.get_rendition(spec)
-    return {
-        "url": absolute(rendition.url),
-        "width": rendition.width,
-        "height": rendition.height,
-        "alt": image.default_alt_text,
-    }
+    """An image (or its ``ImageData``) as one small rendition (a list's ``thumbnail``):
+    the URL, size and alt text of its ``thumbnail`` rendition, for lists that show no
+    larger picture."""
+    data = image if isinstance(image, ImageData) else ImageData.of(image)
+    _name, url, width, height = next(r for r in data.renditions if r[0] == THUMBNAIL)
+    return {"url": absolute(url), "width": width, "height": height, "alt": data.alt}
 
 
 def image_payloads(request, image_ids) -> dict[int, dict]:
-    """Image id → payload, for a page of rows: two queries for any number of images."""
-    from wagtail.images import get_image_model
-
-    ids = {int(pk) for pk in image_ids if pk}
-    if not ids:
-        return {}
-    images = get_image_model().objects.filter(pk__in=ids).prefetch_renditions(*RENDITIONS.values())
+    """Image id → payload, for a page of rows: at most two queries for any number of images
+    (none for images this process has shown since the last change: ``load_images``)."""
 
     def absolute(url: str) -> str:
         return url if "://" in url else request.build_absolute_uri(url)
 
-    return {image.pk: image_payload(image, absolute) for image in images}
+    return {pk: image_payload(data, absolute) for pk, data in load_images(image_ids).items()}
 
 
 class RenditionSerializer(serializers.Serializer):

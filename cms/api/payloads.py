@@ -19,7 +19,6 @@ from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
@@ -27,7 +26,7 @@ from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attr
 from cms.sitegroup.tree import SiteIndex
 from cms.sitegroup.visibility import withheld
 
-from .conventions import RENDITIONS, image_payload, thumbnail_payload
+from .conventions import RENDITIONS, image_payload, load_images, thumbnail_payload
 from .scope import PAGE_TYPES, Scope, type_for_content_type_id
 
 #: The size used for images embedded in rich text.
@@ -64,12 +63,7 @@ class Resolver:
     def load(self) -> None:
         """Fetch everything collected; then the resolver renders."""
         if self.image_ids:
-            images = (
-                get_image_model()
-                .objects.filter(pk__in=self.image_ids)
-                .prefetch_renditions(*RENDITIONS.values())
-            )
-            self.images = {img.pk: img for img in images}
+            self.images = load_images(self.image_ids)
         if self.document_ids:
             docs = get_document_model().objects.filter(pk__in=self.document_ids)
             self.documents = {doc.pk: doc for doc in docs}

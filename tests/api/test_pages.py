@@ -109,6 +109,25 @@ def test_renditions_are_the_same_made_or_prefetched(client, content):
     assert first["renditions"]["medium_webp"]["url"].endswith(".webp")
 
 
+def test_an_image_changed_shows_changed_in_the_next_answer(client, content):
+    """Images' renditions are kept per process until the API cache's generation changes:
+    saving an image changes it, so the next list shows the image as it is now."""
+    from wagtail.images import get_image_model
+
+    def cover():
+        _, data = get(client, "/api/v1/pages/", site="340123", type="article", fields="cover")
+        return next(i for i in data["results"] if i["id"] == content.rich.pk)["cover"]
+
+    assert cover()["alt"] == "会场"
+    image = get_image_model().objects.get(pk=content.image.pk)
+    image.title = "常委会会场"
+    image.save()
+    assert cover()["alt"] == "常委会会场"
+    image.renditions.all().delete()
+    image.delete()
+    assert cover() is None
+
+
 def test_parent_link_is_the_visible_parent_only(client, content):
     _, data = get(client, f"/api/v1/pages/{content.township_article.pk}/", site="340123")
     assert data["parent"]["id"] == content.township.pk and data["parent"]["type"] == "township"
