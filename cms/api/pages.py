@@ -1,9 +1,12 @@
 """``/api/v1/pages/``: a site's pages (list, detail, find by path) for mobile clients.
 
-The list costs a constant number of queries whatever ``limit`` is: the site,
-the view restrictions, the count, one query for the page rows (every list
-field is annotated from the per-type tables, so no ``.specific()`` per type),
-and the cover images with their renditions. See ``tests/api/query_counts.json``.
+The list costs a constant number of queries whatever ``limit`` is: the count and
+one query for the page rows (every list field is annotated from the requested
+types' tables only, so no ``.specific()`` per type), plus the cover images with
+their renditions when this process has not kept them (``conventions.load_images``);
+the site and the hidden subtrees come from the cache. Newest-first lists count and
+pick their page from the lists' index (``cms.content.listing``). See
+``tests/api/query_counts.json``.
 """
 
 from __future__ import annotations
