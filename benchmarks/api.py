@@ -332,16 +332,6 @@ def sibling_url(args, name: str) -> str:
     return args.database_url.rsplit("/", 1)[0] + "/" + name
 
 
-def _database_exists(url: str) -> bool:
-    if url.startswith("sqlite:"):
-        return Path(url.split("sqlite:///", 1)[1]).exists()
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
-
-
 def _sibling(script: str, argv: list[str], results: str) -> list[tuple]:
     """Run ``benchmarks/<script>`` (its own process and database) and read its checks."""
     started = time.time()
@@ -384,7 +374,7 @@ def related_targets(args, info: dict) -> list[tuple]:
                            "/tmp/lianxi_bench_search_results-postgresql.json")  # fmt: skip
     if not args.no_deputies:
         url = sibling_url(args, "lianxi_bench_deputies")
-        argv = ["--database-url", url] + (["--api-only"] if _database_exists(url) else [])
+        argv = ["--database-url", url] + (["--api-only"] if common.database_exists(url) else [])
         checks += _sibling("deputies.py", argv,
                            "/tmp/lianxi_bench_deputies_results-postgresql.json")  # fmt: skip
     return checks

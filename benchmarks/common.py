@@ -54,6 +54,17 @@ def reset_database(url: str) -> None:
         raise SystemExit(f"unsupported database URL for the benchmark: {url}")
 
 
+def database_exists(url: str) -> bool:
+    """Is there a database at ``url`` (a SQLite file, or a PostgreSQL database)?"""
+    if url.startswith("sqlite:"):
+        return Path(url.split("sqlite:///", 1)[1]).exists()
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
+
+
 def database_size(pg_relation: str | None = None) -> int:
     """Bytes of the SQLite file, or of the PostgreSQL database (or one relation with its indexes)."""
     from django.db import connection

@@ -98,14 +98,6 @@ def _pg(url: str):
     return psycopg.connect(f"{base}/postgres", autocommit=True), name
 
 
-def database_exists(url: str) -> bool:
-    if url.startswith("sqlite:"):
-        return Path(url.split("sqlite:///", 1)[1]).exists()
-    conn, name = _pg(url)
-    with conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-
-
 def drop_database(url: str) -> None:
     if url.startswith("sqlite:"):
         Path(url.split("sqlite:///", 1)[1]).unlink(missing_ok=True)
@@ -531,7 +523,7 @@ def ensure_corpus(base_url: str, sizes: list[int], rebuild: bool = False,
         shutil.rmtree(MEDIA_ROOT, ignore_errors=True)
         kept = {"version": BUILD_VERSION, "sites": sites, "sizes": {}}
     built = {int(k): v for k, v in kept["sizes"].items()
-             if database_exists(size_url(base_url, int(k)))}  # fmt: skip
+             if common.database_exists(size_url(base_url, int(k)))}  # fmt: skip
     for size in sorted(sizes):
         if size in built:
             continue

@@ -149,14 +149,12 @@ def setup_django(database_url: str):
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
     os.environ["LIANXI_TEST_EXAMPLE_PLUGIN"] = "0"
-    if database_url.startswith("postgres"):
+    if database_url.startswith("postgres") and not common.database_exists(database_url):
         import psycopg
 
         base, _, name = database_url.rpartition("/")
         with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
     import django
 
     django.setup()
