@@ -70,6 +70,12 @@ def type_for_content_type_id() -> dict[int, str]:
     return {ct.pk: names[model] for model, ct in by_model.items()}
 
 
+def content_type_ids(types) -> list[int]:
+    """The content type ids of these short type names."""
+    ids = {name: pk for pk, name in type_for_content_type_id().items()}
+    return [ids[t] for t in types]
+
+
 root_url = site_root_url
 
 
@@ -122,15 +128,13 @@ class Scope:
         """Every page of ``types`` (default: all) this scope may show, as a queryset of base
         ``Page`` rows. Only the tables of ``types`` are joined: for one type, one join."""
         types = list(types or PAGE_TYPES)
-        type_ids = {name: pk for pk, name in type_for_content_type_id().items()}
-        qs = Page.objects.filter(content_type_id__in=[type_ids[t] for t in types])
+        qs = Page.objects.filter(content_type_id__in=content_type_ids(types))
         return self.visible.public_pages(qs, self.root.path, [PAGE_TYPES[t] for t in types])
 
     def listed(self, types: list[str]):
         """The rows of the page lists' index (``ListedPage``) for the pages of ``types``
         this scope may show: the same pages as ``pages(types)``, read from one index."""
-        type_ids = {name: pk for pk, name in type_for_content_type_id().items()}
-        qs = ListedPage.objects.filter(content_type_id__in=[type_ids[t] for t in types])
+        qs = ListedPage.objects.filter(content_type_id__in=content_type_ids(types))
         return self.visible.public_listed(qs, self.root.path)
 
     def shows(self, path: str) -> bool:
@@ -157,9 +161,8 @@ class Scope:
             if len(_page_types) >= PAGE_TYPES_KEPT:
                 _page_types.clear()
             _page_types[page_id] = name
-        if not self.shows(page.path) or not self.visible.page_is_public(page):
-            return None
-        return page
+        inside = page.path.startswith(self.root.path)
+        return page if inside and self.visible.page_is_public(page) else None
 
 
 #: Page id → short type name, kept by ``Scope.page`` (a few MB at most).
